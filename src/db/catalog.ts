@@ -1,0 +1,81 @@
+import type { Database, SqlJsStatic } from 'sql.js';
+import type { ScanOp } from '../lib/scan-diff';
+import type { JobStatus, LibrarySource } from '../lib/types';
+import * as jobs from './jobs';
+import * as libraries from './libraries';
+import { migrate } from './schema';
+import * as scan from './scan';
+import * as settings from './settings';
+import { Sql } from './sql';
+import * as videos from './videos';
+
+/**
+ * The catalog: one sql.js database and every query the app makes of it. Reads are plain methods;
+ * writes go through `#write`, which tells the owner (the catalog worker) that a save is due.
+ */
+export class Catalog {
+  readonly sql: Sql;
+  #onWrite: () => void;
+  #now: () => number;
+
+  constructor(db: Database, opts: { onWrite?: () => void; now?: () => number } = {}) {
+    this.sql = new Sql(db);
+    this.#onWrite = opts.onWrite ?? (() => {});
+    this.#now = opts.now ?? Date.now;
+    migrate(db);
+  }
+
+  static open(SQL: SqlJsStatic, bytes?: Uint8Array | null, opts?: { onWrite?: () => void; now?: () => number }): Catalog {
+    return new Catalog(bytes && bytes.byteLength > 0 ? new SQL.Database(bytes) : new SQL.Database(), opts);
+  }
+
+  export(): Uint8Array {
+    return this.sql.db.export();
+  }
+
+  close(): void {
+    this.sql.db.close();
+  }
+
+  #write<T>(fn: (sql: Sql, now: number) => T): T {
+    const result = fn(this.sql, this.#now());
+    this.#onWrite();
+    return result;
+  }
+
+  // Libraries and folders
+  listLibraries = () => libraries.listLibraries(this.sql);
+  listFolders = (libraryId: number) => libraries.listFolders(this.sql, libraryId);
+  addLibrary = (name: string, source: LibrarySource) => this.#write((s, now) => libraries.addLibrary(s, name, source, now));
+  removeLibrary = (id: number) => this.#write((s) => libraries.removeLibrary(s, id));
+
+  // Videos
+  listVideos = (q?: videos.VideoQuery) => videos.listVideos(this.sql, q);
+  countVideos = (q?: videos.VideoQuery) => videos.countVideos(this.sql, q);
+  getVideo = (id: number) => videos.getVideo(this.sql, id);
+  knownFiles = (libraryId: number) => videos.knownFiles(this.sql, libraryId);
+  setQuickHash = (videoId: number, hash: string) => this.#write((s) => videos.setQuickHash(s, videoId, hash));
+
+  // Scans
+  applyScanOps = (libraryId: number, ops: readonly ScanOp[]) => this.#write((s, now) => scan.applyScanOps(s, libraryId, ops, now));
+  finishScan = (libraryId: number) => this.#write((s, now) => scan.finishScan(s, libraryId, now));
+
+  // Settings
+  getSetting = <T>(key: string, fallback: T) => settings.getSetting(this.sql, key, fallback);
+  setSetting = (key: string, value: unknown) => this.#write((s) => settings.setSetting(s, key, value));
+
+  // Jobs
+  claimJobs = (limit: number) => this.#write((s, now) => jobs.claimJobs(s, limit, now));
+  setJobProgress = (id: number, progress: number) => jobs.setJobProgress(this.sql, id, progress);
+  completeJob = (id: number) => this.#write((s, now) => jobs.completeJob(s, id, now));
+  failJob = (id: number, message: string) => this.#write((s, now) => jobs.failJob(s, id, message, now));
+  cancelJob = (id: number) => this.#write((s, now) => jobs.cancelJob(s, id, now));
+  cancelAllJobs = () => this.#write((s, now) => jobs.cancelAllJobs(s, now));
+  retryJob = (id: number) => this.#write((s) => jobs.retryJob(s, id));
+  retryAllJobs = (status: 'failed' | 'cancelled') => this.#write((s) => jobs.retryAllJobs(s, status));
+  resumeInterruptedJobs = () => this.#write((s) => jobs.resumeInterruptedJobs(s));
+  getJob = (id: number) => jobs.getJob(this.sql, id);
+  jobCounts = () => jobs.jobCounts(this.sql);
+  listJobs = (status: JobStatus, limit?: number) => jobs.listJobs(this.sql, status, limit);
+  nextDueAt = () => jobs.nextDueAt(this.sql);
+}

@@ -1,0 +1,134 @@
+import type { Database } from 'sql.js';
+
+/**
+ * Numbered migrations. Index i upgrades a catalog from user_version i to i + 1.
+ * Never edit a migration that has shipped: add a new one, so an old catalog upgrades with its rows intact.
+ */
+export const migrations: readonly string[] = [
+  // 1: the catalog as the Foundation defines it; later stages fill the media columns.
+  `
+  CREATE TABLE libraries (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('handle', 'files')),
+    added_at INTEGER NOT NULL,
+    last_scan_at INTEGER
+  );
+  CREATE TABLE folders (
+    id INTEGER PRIMARY KEY,
+    library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    name TEXT NOT NULL,
+    parent_id INTEGER REFERENCES folders(id) ON DELETE CASCADE,
+    UNIQUE (library_id, path)
+  );
+  CREATE TABLE videos (
+    id INTEGER PRIMARY KEY,
+    library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+    folder_id INTEGER NOT NULL REFERENCES folders(id),
+    path TEXT NOT NULL,
+    name TEXT NOT NULL,
+    extension TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL,
+    duration REAL, width INTEGER, height INTEGER, fps REAL,
+    video_codec TEXT, audio_codec TEXT, container TEXT, bitrate INTEGER,
+    rotation INTEGER, has_audio INTEGER, created_at INTEGER, year INTEGER,
+    quick_hash TEXT,
+    status TEXT NOT NULL DEFAULT 'pending',
+    failure_count INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    missing INTEGER NOT NULL DEFAULT 0,
+    removed_at INTEGER,
+    UNIQUE (library_id, path)
+  );
+  CREATE INDEX videos_folder ON videos(folder_id);
+  CREATE INDEX videos_size ON videos(library_id, size);
+  CREATE TABLE thumbnails (
+    video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    width INTEGER, height INTEGER,
+    data BLOB NOT NULL,
+    PRIMARY KEY (video_id, kind)
+  );
+  CREATE TABLE scenes (
+    id INTEGER PRIMARY KEY,
+    video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    start_time REAL NOT NULL,
+    end_time REAL NOT NULL,
+    keyframe_time REAL,
+    UNIQUE (video_id, idx)
+  );
+  CREATE TABLE frames (
+    id INTEGER PRIMARY KEY,
+    video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    timestamp REAL NOT NULL,
+    is_keyframe INTEGER NOT NULL DEFAULT 0,
+    scene_id INTEGER REFERENCES scenes(id) ON DELETE SET NULL,
+    UNIQUE (video_id, idx)
+  );
+  CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+  );
+  CREATE TABLE video_tags (
+    video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (video_id, tag_id)
+  );
+  CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+    stage TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'queued',
+    priority INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    progress INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    not_before INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (video_id, stage)
+  );
+  CREATE INDEX jobs_pick ON jobs(status, priority DESC, id);
+  `,
+  // 2: user settings (keyframe interval, thresholds …) live with the catalog, so they travel with it.
+  `
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE INDEX videos_live ON videos(library_id, missing, removed_at);
+  `,
+];
+
+export const schemaVersion = migrations.length;
+
+export function userVersion(db: Database): number {
+  const rows = db.exec('PRAGMA user_version');
+  return Number(rows[0]?.values[0]?.[0] ?? 0);
+}
+
+/** Brings `db` up to the newest schema, one transaction per step. Throws if the catalog is newer than this app. */
+export function migrate(db: Database, upTo = schemaVersion): number {
+  db.run('PRAGMA foreign_keys = ON');
+  let version = userVersion(db);
+  if (version > schemaVersion) {
+    throw new Error(`This catalog was written by a newer Framefinder (schema ${version}); reload to update the app.`);
+  }
+  while (version < upTo) {
+    db.run('BEGIN');
+    try {
+      db.run(migrations[version]);
+      version += 1;
+      // PRAGMA takes no bound parameters; version is an integer we computed.
+      db.run(`PRAGMA user_version = ${version}`);
+      db.run('COMMIT');
+    } catch (err) {
+      db.run('ROLLBACK');
+      throw err;
+    }
+  }
+  return version;
+}

@@ -1,0 +1,96 @@
+import type { KnownFile, StageStatus, Video } from '../lib/types';
+import { bool, num, str, type Row, type Sql, type Params } from './sql';
+
+export const toVideo = (r: Row): Video => ({
+  id: Number(r.id),
+  libraryId: Number(r.library_id),
+  folderId: Number(r.folder_id),
+  path: String(r.path),
+  name: String(r.name),
+  extension: String(r.extension),
+  size: Number(r.size),
+  modifiedAt: Number(r.modified_at),
+  duration: num(r.duration),
+  width: num(r.width),
+  height: num(r.height),
+  fps: num(r.fps),
+  videoCodec: str(r.video_codec),
+  audioCodec: str(r.audio_codec),
+  container: str(r.container),
+  bitrate: num(r.bitrate),
+  rotation: num(r.rotation),
+  hasAudio: bool(r.has_audio),
+  createdAt: num(r.created_at),
+  year: num(r.year),
+  quickHash: str(r.quick_hash),
+  status: String(r.status) as StageStatus,
+  failureCount: Number(r.failure_count),
+  lastError: str(r.last_error),
+  missing: Number(r.missing) !== 0,
+  removedAt: num(r.removed_at),
+});
+
+export interface VideoQuery {
+  libraryId?: number;
+  /** Only videos in this folder and the folders below it. */
+  folderId?: number;
+  /** Include files no longer found on disk (default true: they stay browsable, flagged). */
+  includeMissing?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+function where(q: VideoQuery): { sql: string; params: Params } {
+  const clauses = ['v.removed_at IS NULL'];
+  const params: (string | number)[] = [];
+  if (q.libraryId !== undefined) {
+    clauses.push('v.library_id = ?');
+    params.push(q.libraryId);
+  }
+  if (q.folderId !== undefined) {
+    // A folder and everything below it: compare path prefixes, never LIKE (names may hold % or _).
+    clauses.push(`v.folder_id IN (SELECT c.id FROM folders c, folders p WHERE p.id = ? AND c.library_id = p.library_id
+      AND (p.path = '' OR c.path = p.path OR substr(c.path, 1, length(p.path) + 1) = p.path || '/'))`);
+    params.push(q.folderId);
+  }
+  if (q.includeMissing === false) clauses.push('v.missing = 0');
+  return { sql: clauses.join(' AND '), params };
+}
+
+export function listVideos(sql: Sql, q: VideoQuery = {}): Video[] {
+  const w = where(q);
+  return sql.all(
+    `SELECT v.* FROM videos v WHERE ${w.sql} ORDER BY v.path COLLATE NOCASE, v.id LIMIT ? OFFSET ?`,
+    [...(w.params as (string | number)[]), q.limit ?? -1, q.offset ?? 0],
+    toVideo,
+  );
+}
+
+export function countVideos(sql: Sql, q: VideoQuery = {}): number {
+  const w = where(q);
+  return Number(sql.value(`SELECT count(*) FROM videos v WHERE ${w.sql}`, w.params));
+}
+
+export function getVideo(sql: Sql, id: number): Video | undefined {
+  return sql.one('SELECT * FROM videos WHERE id = ?', [id], toVideo);
+}
+
+/** What a scan needs to diff a library against the disk. */
+export function knownFiles(sql: Sql, libraryId: number): KnownFile[] {
+  return sql.all(
+    'SELECT id, path, size, modified_at, quick_hash, missing FROM videos WHERE library_id = ?',
+    [libraryId],
+    (r) => ({
+      id: Number(r.id),
+      path: String(r.path),
+      size: Number(r.size),
+      modifiedAt: Number(r.modified_at),
+      quickHash: str(r.quick_hash),
+      missing: Number(r.missing) !== 0,
+    }),
+  );
+}
+
+export function setQuickHash(sql: Sql, videoId: number, hash: string): void {
+  sql.run('UPDATE videos SET quick_hash = ? WHERE id = ?', [hash, videoId]);
+}

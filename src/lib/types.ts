@@ -1,0 +1,124 @@
+// Domain types shared by the page, the workers and the catalog. Plain, structured-cloneable data only.
+
+/** How a library's files are reached: a persistent directory handle, or Files picked/dropped this visit. */
+export type LibrarySource = 'handle' | 'files';
+
+export interface Library {
+  id: number;
+  name: string;
+  source: LibrarySource;
+  addedAt: number;
+  lastScanAt: number | null;
+  videoCount: number;
+}
+
+export interface Folder {
+  id: number;
+  libraryId: number;
+  /** Path relative to the library root, '' for the root itself, '/'-separated. */
+  path: string;
+  name: string;
+  parentId: number | null;
+  /** Videos directly in this folder (not missing, not removed). */
+  videoCount: number;
+  /** Videos in this folder and every folder below it. */
+  totalCount: number;
+}
+
+export type StageStatus = 'pending' | 'running' | 'done' | 'failed';
+
+export interface Video {
+  id: number;
+  libraryId: number;
+  folderId: number;
+  /** Path relative to the library root, '/'-separated, including the file name. */
+  path: string;
+  name: string;
+  extension: string;
+  size: number;
+  /** Last-modified time of the file, ms since the epoch. */
+  modifiedAt: number;
+  duration: number | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  container: string | null;
+  bitrate: number | null;
+  rotation: number | null;
+  hasAudio: boolean | null;
+  createdAt: number | null;
+  year: number | null;
+  /** Hash of the file's first and last 64 KiB and its size: recognises a moved or renamed file. */
+  quickHash: string | null;
+  status: StageStatus;
+  failureCount: number;
+  lastError: string | null;
+  missing: boolean;
+  removedAt: number | null;
+}
+
+/** A file as a scan finds it on disk. */
+export interface FoundFile {
+  path: string;
+  size: number;
+  modifiedAt: number;
+}
+
+/** What the catalog already knows about a file, as the scan diff needs it. */
+export interface KnownFile extends FoundFile {
+  id: number;
+  quickHash: string | null;
+  missing: boolean;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** Processing stages; later work adds probe, poster, strip, scenes, frames, fingerprint, embed. */
+export type JobStage = 'checksum';
+
+export interface Job {
+  id: number;
+  videoId: number;
+  videoName: string;
+  stage: JobStage;
+  status: JobStatus;
+  priority: number;
+  attempts: number;
+  progress: number;
+  error: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** The job is not picked up before this time (ms since epoch): backoff after a failure. */
+  notBefore: number;
+}
+
+export interface JobCounts {
+  queued: number;
+  running: number;
+  failed: number;
+  done: number;
+  cancelled: number;
+}
+
+export interface ScanProgress {
+  libraryId: number;
+  phase: 'walking' | 'matching' | 'done' | 'cancelled' | 'failed';
+  filesSeen: number;
+  videosFound: number;
+  added: number;
+  changed: number;
+  unchanged: number;
+  missing: number;
+  moved: number;
+  error?: string;
+}
+
+export interface StorageInfo {
+  usage: number;
+  quota: number;
+  persisted: boolean;
+  backend: 'opfs' | 'indexeddb' | 'memory';
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { JobRunner, type StageHandler } from '../../src/lib/job-runner';
+import { AbortError, backoffMs, maxAttempts } from '../../src/lib/jobs';
+import { Catalog } from '../../src/db/catalog';
+import { freshCatalog, file, sqlJs } from './helpers';
+
+async function catalogWithVideos(n: number) {
+  const { catalog, clock } = await freshCatalog();
+  const lib = catalog.addLibrary('L', 'handle');
+  catalog.applyScanOps(lib.id, Array.from({ length: n }, (_, i) => ({ kind: 'add' as const, file: file(`v${i}.mp4`) })));
+  return { catalog, clock, lib };
+}
+
+describe('job queue', () => {
+  it('runs every queued job at most `concurrency` at a time and marks videos done', async () => {
+    const { catalog } = await catalogWithVideos(5);
+    let inFlight = 0;
+    let peak = 0;
+    const checksum: StageHandler = async (_job, ctx) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      ctx.progress(50);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight -= 1;
+    };
+    const runner = new JobRunner(catalog, { checksum }, { concurrency: 2 });
+    runner.start();
+    await runner.whenIdle();
+    runner.stop();
+    expect(peak).toBe(2);
+    expect(catalog.jobCounts()).toMatchObject({ done: 5, queued: 0, running: 0 });
+    expect(catalog.listVideos().every((v) => v.status === 'done')).toBe(true);
+  });
+
+  it('retries a failing job with backoff, then marks it failed with the reason after 3 attempts', async () => {
+    const { catalog, clock } = await catalogWithVideos(1);
+    let calls = 0;
+    const failing: StageHandler = async () => {
+      calls += 1;
+      throw new Error('File could not be read');
+    };
+    const r = new JobRunner(catalog, { checksum: failing }, { concurrency: 1, now: () => clock.now });
+    r.start();
+    await r.whenIdle();
+    expect(calls).toBe(1);
+    const [job] = catalog.listJobs('queued');
+    expect(job).toMatchObject({ attempts: 1, error: 'File could not be read' });
+    expect(job.notBefore).toBe(clock.now + backoffMs(1));
+    // Not due yet: claiming finds nothing.
+    expect(catalog.claimJobs(1)).toEqual([]);
+    for (let attempt = 2; attempt <= maxAttempts; attempt++) {
+      clock.now += backoffMs(attempt - 1);
+      r.poke();
+      await r.whenIdle();
+    }
+    r.stop();
+    expect(calls).toBe(maxAttempts);
+    const [failed] = catalog.listJobs('failed');
+    expect(failed).toMatchObject({ attempts: 3, error: 'File could not be read', videoName: 'v0.mp4' });
+    expect(catalog.listVideos()[0]).toMatchObject({ status: 'failed', failureCount: 1, lastError: 'File could not be read' });
+
+    catalog.retryJob(failed.id);
+    expect(catalog.listJobs('queued')[0]).toMatchObject({ attempts: 0, error: null });
+    expect(catalog.listVideos()[0].status).toBe('pending');
+  });
+
+  it('cancels one running job (its handler is aborted) and all queued ones', async () => {
+    const { catalog } = await catalogWithVideos(3);
+    const started: number[] = [];
+    const slow: StageHandler = (job, ctx) =>
+      new Promise((resolve, reject) => {
+        started.push(job.id);
+        ctx.signal.addEventListener('abort', () => reject(new AbortError()));
+        setTimeout(resolve, 10_000);
+      });
+    const runner = new JobRunner(catalog, { checksum: slow }, { concurrency: 1 });
+    runner.start();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(started).toHaveLength(1);
+    catalog.cancelJob(started[0]);
+    runner.abort(started[0]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(started).toHaveLength(2); // the next job started
+    expect(catalog.cancelAllJobs()).toBe(2);
+    runner.abortAll();
+    await runner.whenIdle();
+    runner.stop();
+    expect(catalog.jobCounts()).toMatchObject({ cancelled: 3, done: 0, failed: 0 });
+  });
+
+  it('resumes after a reload: a job that was running is queued again without losing an attempt', async () => {
+    const { catalog } = await catalogWithVideos(2);
+    const [running] = catalog.claimJobs(1);
+    expect(running.attempts).toBe(1);
+    // The tab goes away mid-job; the saved catalog still says "running".
+    const reopened = Catalog.open(await sqlJs(), catalog.export());
+    expect(reopened.resumeInterruptedJobs()).toBe(1);
+    expect(reopened.getJob(running.id)).toMatchObject({ status: 'queued', attempts: 0 });
+    const done: number[] = [];
+    const runner = new JobRunner(reopened, { checksum: async (job) => void done.push(job.videoId) }, { concurrency: 2 });
+    runner.start();
+    await runner.whenIdle();
+    runner.stop();
+    expect(done.sort()).toEqual(reopened.listVideos().map((v) => v.id).sort());
+    expect(reopened.jobCounts()).toMatchObject({ done: 2, queued: 0 });
+  });
+
+  it('skips jobs of files that went missing and runs higher priority first', async () => {
+    const { catalog, lib } = await catalogWithVideos(2);
+    const [a] = catalog.listVideos();
+    catalog.applyScanOps(lib.id, [{ kind: 'missing', id: a.id }]);
+    const claimed = catalog.claimJobs(5);
+    expect(claimed.map((j) => j.videoName)).toEqual(['v1.mp4']);
+  });
+});
