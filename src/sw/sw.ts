@@ -1,0 +1,63 @@
+/// <reference lib="webworker" />
+// The one service worker. It makes the app shell (HTML, JS, CSS, icons and the wasm files) load with the
+// server down, and it owns the update flow: a new version installs in the background and then WAITS until
+// the user clicks "Reload" in UpdatePrompt (src/state/app-update.svelte.ts sends SKIP_WAITING).
+//
+// vite-plugin-pwa (strategies: 'injectManifest') bundles this file with everything it imports into one
+// self-contained dist/sw.js and replaces `self.__WB_MANIFEST` with the list of built files and their hashes.
+import { clientsClaim } from 'workbox-core';
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+
+declare const self: ServiceWorkerGlobalScope;
+
+// ---------------------------------------------------------------------------------------------------------
+// COOP/COEP: reserved place. Not enabled yet.
+// When ffmpeg.wasm multithreading (SharedArrayBuffer) is wanted, add a workbox plugin HERE, before
+// precacheAndRoute, with `addPlugins([{ handlerWillRespond }])` from workbox-precaching. Its handler
+// returns a copy of each response with `Cross-Origin-Opener-Policy: same-origin` and
+// `Cross-Origin-Embedder-Policy: require-corp` (or `credentialless`). Precached assets and the navigation
+// fallback below both go through the precache strategy, so that one plugin covers the document too.
+// Keep in mind: the very first visit is served by the network (no worker yet), so the page only becomes
+// cross-origin isolated after a reload; check `crossOriginIsolated` before using threads.
+// ---------------------------------------------------------------------------------------------------------
+
+// Precache the build output and answer those URLs cache-first. The manifest only lists our own built
+// files, and workbox-precaching only routes the URLs in it, so nothing cross-origin is ever cached here.
+// Models are NOT part of this list: they are cached at runtime by the app when first needed.
+precacheAndRoute(self.__WB_MANIFEST);
+
+// Delete precaches written by older workbox versions (different cache-name format) so they don't sit in
+// the user's storage quota next to their library. Entries of our own previous builds are removed by
+// workbox-precaching itself when this worker activates.
+cleanupOutdatedCaches();
+
+// Navigations (the user opens the app, reloads, or follows a deep link) get the precached index.html, so
+// the app starts offline and with the server stopped. The app has no server-side routes; every page is
+// the same shell. Paths that look like files (`/foo.js.map`, `/x.mp4`) are left to the network: a
+// navigation to a missing file should 404, not show the app.
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('index.html'), {
+    denylist: [/\/[^/?]+\.[^/]+$/],
+  }),
+);
+
+// The update prompt. We do NOT call skipWaiting() on install: a waiting worker activates only when the
+// page asks (the user clicked "Reload") or when every tab of the old version is closed. Activating
+// early would delete the old build's precache under a running page that may still lazy-load old
+// chunks (workers, wasm), and would mix old page code with a new worker.
+self.addEventListener('message', (event: ExtendableMessageEvent) => {
+  const data: unknown = event.data;
+  // Only our own same-origin pages can post to this worker; workbox-window's messageSkipWaiting() sends
+  // exactly `{ type: 'SKIP_WAITING' }` and does not wait for a reply.
+  if (typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'SKIP_WAITING') {
+    void self.skipWaiting();
+  }
+});
+
+// Take control of open pages as soon as this worker activates. What it buys: on the FIRST install the
+// page that registered us becomes controlled without a reload, so it is offline-ready right away
+// (appUpdate.offlineReady). It does not undermine the prompt: activation of an update only happens after
+// SKIP_WAITING or once no old tab is left, and pages already controlled by the old worker switch to the
+// new one on activation anyway (that `controllerchange` is what makes the page reload).
+clientsClaim();
