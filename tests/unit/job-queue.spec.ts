@@ -113,3 +113,26 @@ describe('job queue', () => {
     expect(claimed.map((j) => j.videoName)).toEqual(['v1.mp4']);
   });
 });
+
+describe('jobs of libraries that cannot be read right now', () => {
+  it('wait in the queue instead of failing, and run once their library is reachable', async () => {
+    const { catalog, lib } = await catalogWithVideos(2);
+    const other = catalog.addLibrary('Offline folder', 'files');
+    catalog.applyScanOps(other.id, [{ kind: 'add', file: file('far.mp4') }]);
+    expect(catalog.claimJobs(10, [lib.id]).map((j) => j.videoName).sort()).toEqual(['v0.mp4', 'v1.mp4']);
+    expect(catalog.claimJobs(10, [])).toEqual([]);
+    expect(catalog.nextDueAt([lib.id])).toBeNull();
+    expect(catalog.nextDueAt([other.id])).toBe(0);
+    expect(catalog.claimJobs(10, [other.id]).map((j) => j.videoName)).toEqual(['far.mp4']);
+  });
+});
+
+describe('pausing', () => {
+  it('puts running jobs back in the queue without spending an attempt', async () => {
+    const { catalog } = await catalogWithVideos(2);
+    const claimed = catalog.claimJobs(2);
+    catalog.requeueJobs(claimed.map((j) => j.id));
+    expect(catalog.jobCounts()).toMatchObject({ queued: 2, running: 0 });
+    expect(catalog.listJobs('queued').every((j) => j.attempts === 0)).toBe(true);
+  });
+});

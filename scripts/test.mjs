@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// `npm test`: unit tests, then a production build, then the e2e tests in system Chromium.
+//
+//   node scripts/test.mjs                  unit + build + e2e
+//   node scripts/test.mjs --e2e-only       build + e2e
+//   node scripts/test.mjs -- harness       extra args (e.g. a file filter) go to both vitest runs
+//
+// Env: CHROMIUM_PATH (browser to drive), FF_DIST (serve an already built folder: the build is skipped).
+// Ends with one line such as `12 passed, 0 failed` and exits non-zero when anything failed or nothing ran.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findChromium } from './find-chromium.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+
+const OWN_FLAGS = new Set(['--e2e-only']);
+const argv = process.argv.slice(2);
+const e2eOnly = argv.includes('--e2e-only');
+// npm drops the `--` of `npm test -- x`; `node scripts/test.mjs -- x` keeps it. Accept both.
+const extraArgs = argv.filter((arg) => !OWN_FLAGS.has(arg) && arg !== '--');
+
+/** Path of a package's CLI inside node_modules: running it with node is what `npx` would do, minus npm. */
+function binOf(pkg, name = pkg) {
+  const manifestPath = require.resolve(`${pkg}/package.json`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin[name];
+  return join(dirname(manifestPath), bin);
+}
+
+function run(args, env = process.env) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env });
+    child.on('error', (err) => {
+      process.stderr.write(`${err.message}\n`);
+      resolvePromise(1);
+    });
+    child.on('exit', (code, signal) => resolvePromise(signal ? 1 : (code ?? 1)));
+  });
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let anyFailed = false;
+const workDir = mkdtempSync(join(tmpdir(), 'framefinder-test-'));
+
+/** Adds one vitest JSON report to the totals; a file that failed without a failing test counts once. */
+function tally(reportPath, label) {
+  let report;
+  try {
+    report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  } catch {
+    process.stderr.write(`[test] ${label}: vitest wrote no JSON report (crashed before the end?)\n`);
+    totals.failed += 1;
+    return;
+  }
+  totals.passed += report.numPassedTests;
+  totals.failed += report.numFailedTests;
+  totals.skipped += report.numPendingTests + report.numTodoTests;
+  for (const file of report.testResults ?? []) {
+    const failedInside = file.assertionResults.some((a) => a.status === 'failed');
+    if (file.status === 'failed' && !failedInside) {
+      process.stderr.write(`[test] ${label}: ${file.name} failed outside a test (a hook or an import): ${file.message || 'see above'}\n`);
+      totals.failed += 1;
+    }
+  }
+}
+
+async function vitest(label, configArgs, env) {
+  const reportPath = join(workDir, `${label}.json`);
+  const code = await run(
+    [
+      binOf('vitest'),
+      'run',
+      ...configArgs,
+      '--passWithNoTests', // a filter may match nothing in one of the two runs; "zero tests overall" is checked below
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reportPath}`,
+      ...extraArgs,
+    ],
+    env,
+  );
+  if (code !== 0) anyFailed = true;
+  tally(reportPath, label);
+}
+
+function finish() {
+  rmSync(workDir, { recursive: true, force: true });
+  const total = totals.passed + totals.failed + totals.skipped;
+  if (total === 0 || totals.passed + totals.failed === 0) {
+    if (!anyFailed) process.stderr.write('[test] no tests ran\n');
+    anyFailed = true;
+  }
+  if (totals.failed > 0) anyFailed = true;
+  const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
+  process.stdout.write(`${totals.passed} passed, ${totals.failed} failed${skipped}\n`);
+  process.exit(anyFailed ? 1 : 0);
+}
+
+async function main() {
+  if (!e2eOnly) {
+    await vitest('unit', ['--config', 'vitest.config.ts']);
+  }
+
+  let chromiumPath;
+  try {
+    chromiumPath = await findChromium();
+  } catch (err) {
+    process.stderr.write(`[test] ${err.message}\n`);
+    anyFailed = true;
+    return finish();
+  }
+
+  if (process.env.FF_DIST) {
+    process.stdout.write(`[test] FF_DIST=${process.env.FF_DIST}: serving it as built, skipping vite build\n`);
+  } else {
+    process.stdout.write('[test] vite build\n');
+    const buildCode = await run([binOf('vite'), 'build', '--logLevel', 'warn']);
+    if (buildCode !== 0) {
+      process.stderr.write('[test] vite build failed: e2e tests not run\n');
+      anyFailed = true;
+      return finish();
+    }
+  }
+
+  await vitest('e2e', ['--config', 'vitest.e2e.config.ts'], { ...process.env, CHROMIUM_PATH: chromiumPath });
+  finish();
+}
+
+main().catch((err) => {
+  process.stderr.write(`[test] ${err.stack ?? err}\n`);
+  anyFailed = true;
+  finish();
+});
