@@ -9,6 +9,14 @@ import * as settings from './settings';
 import { Sql } from './sql';
 import * as videos from './videos';
 
+export interface CatalogOptions {
+  /** Called after every write, so the owner can schedule a save. */
+  onWrite?: () => void;
+  /** Called before every write; throws to refuse it (a read-only tab). */
+  beforeWrite?: () => void;
+  now?: () => number;
+}
+
 /**
  * The catalog: one sql.js database and every query the app makes of it. Reads are plain methods;
  * writes go through `#write`, which tells the owner (the catalog worker) that a save is due.
@@ -16,16 +24,18 @@ import * as videos from './videos';
 export class Catalog {
   readonly sql: Sql;
   #onWrite: () => void;
+  #beforeWrite: () => void;
   #now: () => number;
 
-  constructor(db: Database, opts: { onWrite?: () => void; now?: () => number } = {}) {
+  constructor(db: Database, opts: CatalogOptions = {}) {
     this.sql = new Sql(db);
     this.#onWrite = opts.onWrite ?? (() => {});
+    this.#beforeWrite = opts.beforeWrite ?? (() => {});
     this.#now = opts.now ?? Date.now;
     migrate(db);
   }
 
-  static open(SQL: SqlJsStatic, bytes?: Uint8Array | null, opts?: { onWrite?: () => void; now?: () => number }): Catalog {
+  static open(SQL: SqlJsStatic, bytes?: Uint8Array | null, opts?: CatalogOptions): Catalog {
     return new Catalog(bytes && bytes.byteLength > 0 ? new SQL.Database(bytes) : new SQL.Database(), opts);
   }
 
@@ -38,6 +48,7 @@ export class Catalog {
   }
 
   #write<T>(fn: (sql: Sql, now: number) => T): T {
+    this.#beforeWrite();
     const result = fn(this.sql, this.#now());
     this.#onWrite();
     return result;
@@ -65,7 +76,7 @@ export class Catalog {
   setSetting = (key: string, value: unknown) => this.#write((s) => settings.setSetting(s, key, value));
 
   // Jobs
-  claimJobs = (limit: number) => this.#write((s, now) => jobs.claimJobs(s, limit, now));
+  claimJobs = (limit: number, libraryIds?: readonly number[]) => this.#write((s, now) => jobs.claimJobs(s, limit, now, libraryIds));
   setJobProgress = (id: number, progress: number) => jobs.setJobProgress(this.sql, id, progress);
   completeJob = (id: number) => this.#write((s, now) => jobs.completeJob(s, id, now));
   failJob = (id: number, message: string) => this.#write((s, now) => jobs.failJob(s, id, message, now));
@@ -73,9 +84,10 @@ export class Catalog {
   cancelAllJobs = () => this.#write((s, now) => jobs.cancelAllJobs(s, now));
   retryJob = (id: number) => this.#write((s) => jobs.retryJob(s, id));
   retryAllJobs = (status: 'failed' | 'cancelled') => this.#write((s) => jobs.retryAllJobs(s, status));
+  requeueJobs = (ids: readonly number[]) => this.#write((s) => jobs.requeueJobs(s, ids));
   resumeInterruptedJobs = () => this.#write((s) => jobs.resumeInterruptedJobs(s));
   getJob = (id: number) => jobs.getJob(this.sql, id);
   jobCounts = () => jobs.jobCounts(this.sql);
   listJobs = (status: JobStatus, limit?: number) => jobs.listJobs(this.sql, status, limit);
-  nextDueAt = () => jobs.nextDueAt(this.sql);
+  nextDueAt = (libraryIds?: readonly number[]) => jobs.nextDueAt(this.sql, libraryIds);
 }

@@ -32,12 +32,21 @@ export function enqueueStages(sql: Sql, videoId: number, now: number, only: read
   }
 }
 
-/** Marks up to `limit` due jobs running and returns them, highest priority first, oldest first. */
-export function claimJobs(sql: Sql, limit: number, now: number): Job[] {
+/** SQL limiting jobs to videos of the given libraries (those whose files can be read right now). */
+function inLibraries(libraryIds: readonly number[] | undefined): string {
+  if (!libraryIds) return '';
+  return ` AND v.library_id IN (${libraryIds.map((id) => Number(id)).join(',') || 'NULL'})`;
+}
+
+/**
+ * Marks up to `limit` due jobs running and returns them, highest priority first, oldest first.
+ * `libraryIds` restricts them to libraries whose files are reachable now (a folder not reconnected waits).
+ */
+export function claimJobs(sql: Sql, limit: number, now: number, libraryIds?: readonly number[]): Job[] {
   return sql.transaction(() => {
     const ids = sql.all(
       `SELECT j.id FROM jobs j JOIN videos v ON v.id = j.video_id
-       WHERE j.status = 'queued' AND j.not_before <= ? AND v.missing = 0 AND v.removed_at IS NULL
+       WHERE j.status = 'queued' AND j.not_before <= ? AND v.missing = 0 AND v.removed_at IS NULL${inLibraries(libraryIds)}
        ORDER BY j.priority DESC, j.id LIMIT ?`,
       [now, limit],
       (r) => Number(r.id),
@@ -131,6 +140,13 @@ export function resumeInterruptedJobs(sql: Sql): number {
   return sql.changes();
 }
 
+/** Puts running jobs back in the queue without counting the interrupted attempt (pause). */
+export function requeueJobs(sql: Sql, ids: readonly number[]): void {
+  for (const id of ids) {
+    sql.run(`UPDATE jobs SET status = 'queued', attempts = max(attempts - 1, 0), progress = 0, started_at = NULL WHERE id = ? AND status = 'running'`, [id]);
+  }
+}
+
 export function jobCounts(sql: Sql): JobCounts {
   const counts: JobCounts = { queued: 0, running: 0, failed: 0, done: 0, cancelled: 0 };
   for (const r of sql.all<Row>('SELECT status, count(*) AS n FROM jobs GROUP BY status')) counts[r.status as JobStatus] = Number(r.n);
@@ -144,6 +160,11 @@ export function listJobs(sql: Sql, status: JobStatus, limit = 200): Job[] {
 }
 
 /** When the earliest backed-off job becomes due, or null when nothing is waiting. */
-export function nextDueAt(sql: Sql): number | null {
-  return num(sql.value(`SELECT min(not_before) FROM jobs WHERE status = 'queued'`));
+export function nextDueAt(sql: Sql, libraryIds?: readonly number[]): number | null {
+  return num(
+    sql.value(
+      `SELECT min(j.not_before) FROM jobs j JOIN videos v ON v.id = j.video_id
+       WHERE j.status = 'queued' AND v.missing = 0 AND v.removed_at IS NULL${inLibraries(libraryIds)}`,
+    ),
+  );
 }

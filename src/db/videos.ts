@@ -34,6 +34,8 @@ export interface VideoQuery {
   libraryId?: number;
   /** Only videos in this folder and the folders below it. */
   folderId?: number;
+  /** Only names containing this text (case-insensitive). */
+  nameContains?: string;
   /** Include files no longer found on disk (default true: they stay browsable, flagged). */
   includeMissing?: boolean;
   offset?: number;
@@ -52,6 +54,10 @@ function where(q: VideoQuery): { sql: string; params: Params } {
     clauses.push(`v.folder_id IN (SELECT c.id FROM folders c, folders p WHERE p.id = ? AND c.library_id = p.library_id
       AND (p.path = '' OR c.path = p.path OR substr(c.path, 1, length(p.path) + 1) = p.path || '/'))`);
     params.push(q.folderId);
+  }
+  if (q.nameContains) {
+    clauses.push('instr(lower(v.name), lower(?)) > 0');
+    params.push(q.nameContains);
   }
   if (q.includeMissing === false) clauses.push('v.missing = 0');
   return { sql: clauses.join(' AND '), params };

@@ -1,0 +1,47 @@
+/**
+ * A catalog snapshot on disk: a 64-byte header (magic, generation, length, SHA-256 of the body) and the
+ * sql.js database image. Two slots are written in turn, so a tab killed mid-save leaves the other slot,
+ * the previous catalog, intact; the header tells a complete slot from a torn one.
+ */
+const magic = new TextEncoder().encode('FFCAT001');
+export const headerSize = 64;
+
+async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+}
+
+export async function encodeSnapshot(body: Uint8Array, generation: number): Promise<Uint8Array> {
+  const out = new Uint8Array(headerSize + body.byteLength);
+  const view = new DataView(out.buffer);
+  out.set(magic, 0);
+  view.setFloat64(8, generation);
+  view.setFloat64(16, body.byteLength);
+  out.set(await sha256(body), 24);
+  out.set(body, headerSize);
+  return out;
+}
+
+/** The snapshot in `data`, or null when it is empty, torn or not a snapshot at all. */
+export async function decodeSnapshot(data: Uint8Array): Promise<{ generation: number; body: Uint8Array } | null> {
+  if (data.byteLength < headerSize) return null;
+  if (!magic.every((b, i) => data[i] === b)) return null;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const generation = view.getFloat64(8);
+  const length = view.getFloat64(16);
+  if (length !== data.byteLength - headerSize) return null;
+  const body = data.subarray(headerSize);
+  const expected = data.subarray(24, 56);
+  const actual = await sha256(body);
+  if (!actual.every((b, i) => b === expected[i])) return null;
+  return { generation, body };
+}
+
+/** The newest intact snapshot among the slots, if any. */
+export async function newestSnapshot(slots: (Uint8Array | null)[]): Promise<{ generation: number; body: Uint8Array; slot: number } | null> {
+  let best: { generation: number; body: Uint8Array; slot: number } | null = null;
+  for (const [slot, data] of slots.entries()) {
+    const snap = data ? await decodeSnapshot(data) : null;
+    if (snap && (!best || snap.generation > best.generation)) best = { ...snap, slot };
+  }
+  return best;
+}

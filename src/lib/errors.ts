@@ -1,0 +1,24 @@
+/** Errors with a stable `name`, so the page can tell them apart after they cross a worker boundary. */
+export class ReadOnlyError extends Error {
+  override name = 'ReadOnlyError';
+  constructor() {
+    super('Framefinder is open in another tab, which is the one that can make changes. Close it to edit here.');
+  }
+}
+
+export class StorageFullError extends Error {
+  override name = 'StorageFullError';
+  constructor() {
+    super('The browser storage for Framefinder is full. Free some space or remove a library; your last changes are kept in memory until then.');
+  }
+}
+
+export class PermissionLostError extends Error {
+  override name = 'PermissionLostError';
+  constructor(libraryName: string) {
+    super(`Framefinder can no longer read the folder “${libraryName}”. Click “Reconnect folder” to allow access again.`);
+  }
+}
+
+export const isQuotaError = (err: unknown) =>
+  err instanceof Error && (err.name === 'QuotaExceededError' || /quota/i.test(err.message));

@@ -1,0 +1,22 @@
+import { catalog } from './catalog.svelte';
+import { imports } from './import.svelte';
+import { jobs } from './jobs.svelte';
+import { library } from './library.svelte';
+import { handleError } from './toasts.svelte';
+
+/** Starts the app: opens the catalog, restores folder access, and runs jobs once this tab is the writer. */
+export async function startApp(): Promise<void> {
+  try {
+    await catalog.start();
+    await imports.restore(await catalog.db.listLibraries());
+    imports.onWorkAdded = () => jobs.poke();
+    catalog.whenWriter(() => void jobs.start().catch((err) => handleError(err, 'Could not start processing')));
+    library.refresh();
+    jobs.refresh();
+  } catch (err) {
+    handleError(err, 'Framefinder could not open its catalog');
+    throw err;
+  }
+  // For diagnostics, benchmarks and tests: the catalog worker's API, as the app itself uses it.
+  (globalThis as unknown as { framefinder: object }).framefinder = { catalog: catalog.db, state: { catalog, library, imports, jobs } };
+}

@@ -1,0 +1,96 @@
+import { proxy } from 'comlink';
+import type { StorageInfo } from '../lib/types';
+import { catalogWorker } from '../workers/bridge';
+import { handleError } from './toasts.svelte';
+
+const writerLock = 'framefinder-writer';
+
+/**
+ * The page's side of the catalog worker: which tab may write (a Web Lock), whether saving works, and a
+ * revision number that views watch to re-query after any change.
+ */
+class CatalogState {
+  /** 'starting' until the catalog is loaded; then this tab is the writer or a read-only reader. */
+  role = $state<'starting' | 'writer' | 'reader'>('starting');
+  saveError = $state<string | null>(null);
+  revision = $state(0);
+  backend = $state<StorageInfo['backend'] | null>(null);
+  #writerListeners: Array<() => void> = [];
+
+  get db() {
+    return catalogWorker.api;
+  }
+
+  get readOnly(): boolean {
+    return this.role !== 'writer';
+  }
+
+  /** Something changed: views re-query. */
+  touch(): void {
+    this.revision += 1;
+  }
+
+  /** Runs `fn` once this tab is the writer (now, or when the writing tab closes). */
+  whenWriter(fn: () => void): void {
+    if (this.role === 'writer') fn();
+    else this.#writerListeners.push(fn);
+  }
+
+  async start(): Promise<void> {
+    const { backend } = await this.db.open(
+      proxy({
+        changed: () => this.touch(),
+        saveError: (message: string | null) => {
+          this.saveError = message;
+        },
+      }),
+    );
+    this.backend = backend;
+    this.touch();
+    addEventListener('pagehide', () => void this.flush());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') void this.flush();
+    });
+    if (!('locks' in navigator)) {
+      // No Web Locks (very old browsers): nothing can coordinate tabs, so this one writes.
+      await this.#becomeWriter();
+      return;
+    }
+    // The lock is held for the life of the page: its callback's promise never settles.
+    const forever = () => new Promise<never>(() => {});
+    const granted = await new Promise<boolean>((resolve) => {
+      void navigator.locks.request(writerLock, { ifAvailable: true }, (lock) => {
+        resolve(lock !== null);
+        return lock ? forever() : null;
+      });
+    });
+    if (granted) {
+      await this.#becomeWriter();
+      return;
+    }
+    this.role = 'reader';
+    // Wait in line: when the writing tab closes, its lock passes to this tab.
+    void navigator.locks.request(writerLock, () => {
+      this.#becomeWriter().catch((err: unknown) => handleError(err, 'Could not open the catalog for writing'));
+      return forever();
+    });
+  }
+
+  async #becomeWriter(): Promise<void> {
+    await this.db.becomeWriter();
+    this.role = 'writer';
+    this.touch();
+    for (const fn of this.#writerListeners.splice(0)) fn();
+  }
+
+  async flush(): Promise<void> {
+    if (this.role !== 'writer') return;
+    try {
+      await this.db.flush();
+    } catch (err) {
+      handleError(err, 'Could not save the catalog');
+    }
+  }
+}
+
+export const catalog = new CatalogState();

@@ -1,0 +1,191 @@
+import { proxy } from 'comlink';
+import type { ScanOp } from '../lib/scan-diff';
+import type { Library, ScanProgress } from '../lib/types';
+import { newScanWorker } from '../workers/bridge';
+import type { FolderSource } from '../workers/folder-files';
+import { catalog } from './catalog.svelte';
+import { deleteHandle, droppedItems, loadHandle, readPermission, saveHandle } from './folder-handles';
+import { handleError, toasts } from './toasts.svelte';
+
+export type Access = 'granted' | 'prompt' | 'denied' | 'unavailable';
+
+class Cancelled extends Error {
+  override name = 'AbortError';
+}
+
+/** Libraries' folders: opening, choosing, dropping, reconnecting, scanning. */
+class ImportState {
+  scan = $state<ScanProgress | null>(null);
+  /** Per library: can its files be read right now? */
+  access = $state<Record<number, Access>>({});
+  readonly canOpenFolder = typeof window !== 'undefined' && 'showDirectoryPicker' in window;
+  #sources = new Map<number, FolderSource>();
+  #cancel: (() => void) | null = null;
+  #queue: Promise<void> = Promise.resolve();
+  /** Called after a scan adds work, so the job runner looks at the queue. */
+  onWorkAdded: () => void = () => {};
+
+  sourceOf(libraryId: number): FolderSource | undefined {
+    return this.#sources.get(libraryId);
+  }
+
+  readableLibraryIds(): number[] {
+    return [...this.#sources.keys()];
+  }
+
+  /** On start: which libraries can be read without asking (handles still granted). */
+  async restore(libraries: Library[]): Promise<void> {
+    const access: Record<number, Access> = {};
+    for (const lib of libraries) {
+      if (this.#sources.has(lib.id)) {
+        access[lib.id] = 'granted';
+        continue;
+      }
+      const handle = lib.source === 'handle' ? await loadHandle(lib.id).catch(() => undefined) : undefined;
+      if (!handle) {
+        access[lib.id] = 'unavailable';
+        continue;
+      }
+      const state = await readPermission(handle).catch((): PermissionState => 'denied');
+      access[lib.id] = state;
+      if (state === 'granted') this.#sources.set(lib.id, { kind: 'handle', root: handle });
+    }
+    this.access = access;
+  }
+
+  /** "Open folder": the File System Access picker; the folder can be reconnected on later visits. */
+  async openFolder(): Promise<void> {
+    let handle: FileSystemDirectoryHandle;
+    try {
+      handle = await (window as unknown as { showDirectoryPicker(o: object): Promise<FileSystemDirectoryHandle> }).showDirectoryPicker({ id: 'framefinder', mode: 'read' });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') return; // the user closed the picker
+      throw err;
+    }
+    await this.addHandle(handle);
+  }
+
+  async addHandle(handle: FileSystemDirectoryHandle): Promise<void> {
+    const libraries = await catalog.db.listLibraries();
+    for (const lib of libraries.filter((l) => l.source === 'handle')) {
+      const known = await loadHandle(lib.id).catch(() => undefined);
+      if (known && (await known.isSameEntry(handle))) {
+        this.#attach(lib.id, { kind: 'handle', root: handle });
+        return this.rescan(lib.id);
+      }
+    }
+    const lib = await catalog.db.addLibrary(handle.name, 'handle');
+    await saveHandle(lib.id, handle);
+    this.#attach(lib.id, { kind: 'handle', root: handle });
+    catalog.touch();
+    return this.rescan(lib.id);
+  }
+
+  /** "Choose folder" (webkitdirectory) or dropped files: readable this visit; choosing again reconnects. */
+  async addFiles(name: string, files: { path: string; file: File }[]): Promise<void> {
+    const libraries = await catalog.db.listLibraries();
+    const existing = libraries.find((l) => l.source === 'files' && l.name === name);
+    const lib = existing ?? (await catalog.db.addLibrary(name, 'files'));
+    this.#attach(lib.id, { kind: 'files', files });
+    catalog.touch();
+    return this.rescan(lib.id);
+  }
+
+  /** Files from `<input type=file webkitdirectory>`: paths start with the chosen folder's name. */
+  async addInputFiles(list: FileList): Promise<void> {
+    const all = [...list];
+    if (all.length === 0) return;
+    const root = all[0].webkitRelativePath.split('/')[0] || 'Chosen files';
+    const files = all.map((file) => ({ path: file.webkitRelativePath.split('/').slice(1).join('/') || file.name, file }));
+    return this.addFiles(root, files);
+  }
+
+  async drop(dt: DataTransfer): Promise<void> {
+    const items = await droppedItems(dt);
+    for (const handle of items.handles) await this.addHandle(handle);
+    for (const folder of items.folders) await this.addFiles(folder.name, folder.files);
+    if (items.loose.length > 0) await this.addFiles('Dropped files', items.loose);
+    if (items.handles.length + items.folders.length + items.loose.length === 0) toasts.show('Nothing to import in what was dropped.');
+  }
+
+  /** "Reconnect folder": asks for permission again (needs the user's click). */
+  async reconnect(libraryId: number): Promise<void> {
+    const handle = await loadHandle(libraryId);
+    if (!handle) return;
+    const state = await readPermission(handle, true);
+    this.access = { ...this.access, [libraryId]: state };
+    if (state !== 'granted') {
+      toasts.show('Framefinder still has no access to that folder.', 'error');
+      return;
+    }
+    this.#attach(libraryId, { kind: 'handle', root: handle });
+    return this.rescan(libraryId);
+  }
+
+  async removeLibrary(libraryId: number): Promise<void> {
+    if (this.scan?.libraryId === libraryId) this.cancelScan();
+    await catalog.db.removeLibrary(libraryId);
+    await deleteHandle(libraryId).catch(() => undefined);
+    this.#sources.delete(libraryId);
+    catalog.touch();
+  }
+
+  #attach(libraryId: number, source: FolderSource): void {
+    this.#sources.set(libraryId, source);
+    this.access = { ...this.access, [libraryId]: 'granted' };
+  }
+
+  /** Scans one library after any scan already running (scans run one at a time). */
+  rescan(libraryId: number): Promise<void> {
+    this.#queue = this.#queue.then(() => this.#scan(libraryId)).catch((err) => handleError(err, 'The scan stopped'));
+    return this.#queue;
+  }
+
+  cancelScan(): void {
+    this.#cancel?.();
+  }
+
+  async #scan(libraryId: number): Promise<void> {
+    const source = this.#sources.get(libraryId);
+    if (!source) throw new Error('Reconnect this folder first.');
+    const known = await catalog.db.knownFiles(libraryId);
+    const worker = newScanWorker();
+    const cancelled = new Promise<never>((_, reject) => {
+      this.#cancel = () => {
+        worker.terminate(); // the walk cannot be interrupted otherwise; what was written stays written
+        reject(new Cancelled());
+      };
+    });
+    this.scan = { libraryId, phase: 'walking', filesSeen: 0, videosFound: 0, added: 0, changed: 0, unchanged: 0, missing: 0, moved: 0 };
+    const hooks = proxy({
+      progress: (p: ScanProgress) => {
+        this.scan = p;
+      },
+      apply: async (ops: ScanOp[]) => {
+        await catalog.db.applyScanOps(libraryId, ops);
+        catalog.touch();
+        this.onWorkAdded();
+      },
+    });
+    try {
+      const result = await Promise.race([worker.api.scan(libraryId, source, known, hooks), cancelled]);
+      await catalog.db.finishScan(libraryId);
+      this.scan = result;
+      catalog.touch();
+      this.onWorkAdded();
+    } catch (err) {
+      this.scan = this.scan && { ...this.scan, phase: (err as Error).name === 'AbortError' ? 'cancelled' : 'failed', error: (err as Error).message };
+      if ((err as Error).name === 'NotAllowedError' || (err as Error).name === 'SecurityError') {
+        this.#sources.delete(libraryId);
+        this.access = { ...this.access, [libraryId]: 'prompt' };
+        throw new Error('Access to the folder was withdrawn. Click “Reconnect folder” to allow it again.');
+      }
+      throw err;
+    } finally {
+      this.#cancel = null;
+      worker.terminate();
+    }
+  }
+}
+
+export const imports = new ImportState();

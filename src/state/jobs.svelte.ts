@@ -1,0 +1,115 @@
+import { JobRunner, type JobStore, type StageHandler } from '../lib/job-runner';
+import { coalesce, raceAbort } from '../lib/timing';
+import type { Job, JobCounts, JobStatus } from '../lib/types';
+import { newScanWorker } from '../workers/bridge';
+import { catalog } from './catalog.svelte';
+import { imports } from './import.svelte';
+import { handleError } from './toasts.svelte';
+
+const emptyCounts: JobCounts = { queued: 0, running: 0, failed: 0, done: 0, cancelled: 0 };
+
+/** The job queue as the page sees it: runs jobs (writer tab only) and lists them for the Jobs panel. */
+class JobsState {
+  counts = $state<JobCounts>({ ...emptyCounts });
+  lists = $state.raw<Record<JobStatus, Job[]>>({ queued: [], running: [], failed: [], done: [], cancelled: [] });
+  /** The panel is open: keep its lists fresh. */
+  watching = $state(false);
+  /** The user paused processing; kept in the catalog so it survives a reload. */
+  paused = $state(false);
+  #runner: JobRunner | undefined;
+  /** File reads and hashing for jobs happen off the main thread, in a long-lived worker of their own. */
+  #files = newScanWorker();
+
+  readonly refresh = coalesce(async () => {
+    try {
+      this.counts = await catalog.db.jobCounts();
+      if (this.watching) {
+        const statuses: JobStatus[] = ['running', 'queued', 'failed', 'done', 'cancelled'];
+        const lists = await Promise.all(statuses.map((s) => catalog.db.listJobs(s, 200)));
+        this.lists = Object.fromEntries(statuses.map((s, i) => [s, lists[i]])) as Record<JobStatus, Job[]>;
+      }
+    } catch (err) {
+      handleError(err, 'Could not read the job queue');
+    }
+  }, 250);
+
+  readonly #touchLibrary = coalesce(() => catalog.touch(), 500);
+
+  #checksum: StageHandler = async (job, ctx) => {
+    const video = await catalog.db.getVideo(job.videoId);
+    const source = video && imports.sourceOf(video.libraryId);
+    if (!video || !source) throw new Error('The folder of this video is not connected.');
+    const hash = await raceAbort(this.#files.api.checksum(source, video.path), ctx.signal);
+    await catalog.db.setQuickHash(video.id, hash);
+  };
+
+  /** Starts running jobs (unless the user paused them); only the writer tab does. */
+  async start(): Promise<void> {
+    this.paused = Boolean(await catalog.db.getSetting('jobsPaused', false));
+    const db = catalog.db;
+    const store: JobStore = {
+      // Only jobs of libraries whose files can be read now; the others wait for "Reconnect folder".
+      claimJobs: (limit) => db.claimJobs(limit, imports.readableLibraryIds()),
+      nextDueAt: () => db.nextDueAt(imports.readableLibraryIds()),
+      setJobProgress: (id, p) => db.setJobProgress(id, p),
+      completeJob: (id) => db.completeJob(id),
+      failJob: (id, message) => db.failJob(id, message),
+    };
+    const concurrency = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
+    this.#runner = new JobRunner(store, { checksum: this.#checksum }, {
+      concurrency,
+      onChange: () => {
+        this.refresh();
+        this.#touchLibrary();
+      },
+    });
+    if (!this.paused) this.#runner.start();
+    this.refresh();
+  }
+
+  /** Pauses processing: running jobs stop and go back to the queue; nothing is lost. */
+  async pause(): Promise<void> {
+    this.paused = true;
+    await catalog.db.setSetting('jobsPaused', true);
+    const running = this.#runner?.runningIds ?? [];
+    this.#runner?.stop();
+    await catalog.db.requeueJobs(running);
+    this.refresh();
+  }
+
+  async resume(): Promise<void> {
+    this.paused = false;
+    await catalog.db.setSetting('jobsPaused', false);
+    this.#runner?.start();
+    this.refresh();
+  }
+
+  poke(): void {
+    this.#runner?.poke();
+    this.refresh();
+  }
+
+  async cancel(id: number): Promise<void> {
+    await catalog.db.cancelJob(id);
+    this.#runner?.abort(id);
+    this.refresh();
+  }
+
+  async cancelAll(): Promise<void> {
+    await catalog.db.cancelAllJobs();
+    this.#runner?.abortAll();
+    this.refresh();
+  }
+
+  async retry(id: number): Promise<void> {
+    await catalog.db.retryJob(id);
+    this.poke();
+  }
+
+  async retryAll(status: 'failed' | 'cancelled'): Promise<void> {
+    await catalog.db.retryAllJobs(status);
+    this.poke();
+  }
+}
+
+export const jobs = new JobsState();

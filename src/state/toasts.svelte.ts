@@ -1,0 +1,32 @@
+import { isAbortError } from '../lib/jobs';
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'info';
+  message: string;
+}
+
+class Toasts {
+  items = $state<Toast[]>([]);
+  #next = 1;
+
+  show(message: string, kind: Toast['kind'] = 'info', ms = kind === 'error' ? 8000 : 4000): void {
+    const id = this.#next++;
+    this.items = [...this.items, { id, kind, message }];
+    setTimeout(() => this.dismiss(id), ms);
+  }
+
+  dismiss(id: number): void {
+    this.items = this.items.filter((t) => t.id !== id);
+  }
+}
+
+export const toasts = new Toasts();
+
+/** The one place errors reach the user: ignores cancellations, logs, and shows a toast. */
+export function handleError(err: unknown, message: string): void {
+  if (isAbortError(err)) return;
+  console.error(message, err);
+  const detail = err instanceof Error ? err.message : String(err);
+  toasts.show(detail && detail !== message ? `${message}: ${detail}` : message, 'error');
+}

@@ -1,0 +1,34 @@
+import { wrap, type Remote } from 'comlink';
+import type { CatalogApi } from './catalog.worker';
+import type { ScanApi } from './scan.worker';
+
+/**
+ * A worker started lazily and replaceable: wasm and long loops cannot be interrupted, so cancelling work
+ * means terminating the worker; the next call starts a fresh one.
+ */
+export class WorkerBridge<T> {
+  #worker: Worker | undefined;
+  #api: Remote<T> | undefined;
+  constructor(private create: () => Worker) {}
+
+  get api(): Remote<T> {
+    if (!this.#api) {
+      this.#worker = this.create();
+      this.#api = wrap<T>(this.#worker);
+    }
+    return this.#api;
+  }
+
+  terminate(): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    this.#api = undefined;
+  }
+}
+
+export const catalogWorker = new WorkerBridge<CatalogApi>(
+  () => new Worker(new URL('./catalog.worker.ts', import.meta.url), { type: 'module', name: 'catalog' }),
+);
+
+export const newScanWorker = () =>
+  new WorkerBridge<ScanApi>(() => new Worker(new URL('./scan.worker.ts', import.meta.url), { type: 'module', name: 'scan' }));

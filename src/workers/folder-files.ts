@@ -1,0 +1,62 @@
+import type { FoundFile } from '../lib/types';
+import { isHiddenPath, isVideoFile } from '../lib/video-files';
+
+/** A library's files as the scan and the jobs see them: a directory handle, or Files picked this visit. */
+export type FolderSource =
+  | { kind: 'handle'; root: FileSystemDirectoryHandle }
+  | { kind: 'files'; files: { path: string; file: File }[] };
+
+export class FileGoneError extends Error {
+  override name = 'FileGoneError';
+  constructor(path: string) {
+    super(`“${path}” is no longer in the folder (moved, renamed or deleted). Rescan the library to update it.`);
+  }
+}
+
+/**
+ * Walks a folder and yields every video file (by extension, case-insensitive; hidden files skipped) with
+ * its size and mtime. `onFile` is told about every file seen, video or not, for progress.
+ */
+export async function* walkVideos(source: FolderSource, onFile: () => void): AsyncGenerator<FoundFile & { file?: File }> {
+  if (source.kind === 'files') {
+    for (const { path, file } of source.files) {
+      onFile();
+      if (isVideoFile(path) && !isHiddenPath(path)) yield { path, size: file.size, modifiedAt: file.lastModified, file };
+    }
+    return;
+  }
+  const pending: [FileSystemDirectoryHandle, string][] = [[source.root, '']];
+  while (pending.length > 0) {
+    const [dir, prefix] = pending.pop()!;
+    for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+      const path = prefix ? `${prefix}/${name}` : name;
+      if (isHiddenPath(name)) continue;
+      if (handle.kind === 'directory') {
+        pending.push([handle as FileSystemDirectoryHandle, path]);
+        continue;
+      }
+      onFile();
+      if (!isVideoFile(name)) continue;
+      const file = await (handle as FileSystemFileHandle).getFile();
+      yield { path, size: file.size, modifiedAt: file.lastModified, file };
+    }
+  }
+}
+
+/** Opens one file of a library by its relative path. */
+export async function openFile(source: FolderSource, path: string): Promise<File> {
+  if (source.kind === 'files') {
+    const hit = source.files.find((f) => f.path === path);
+    if (!hit) throw new FileGoneError(path);
+    return hit.file;
+  }
+  const parts = path.split('/');
+  let dir = source.root;
+  try {
+    for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part);
+    return await (await dir.getFileHandle(parts[parts.length - 1])).getFile();
+  } catch (err) {
+    if ((err as Error).name === 'NotFoundError' || (err as Error).name === 'TypeMismatchError') throw new FileGoneError(path);
+    throw err;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Debounces saves: one runs `delayMs` after the last request, and at most `maxDelayMs` after the first
+ * unsaved one, so a long burst of writes (a big scan) still reaches disk regularly. Saves never overlap;
+ * a request during a save schedules one more. A failed save keeps the changes pending for the next try.
+ */
+export class SaveScheduler {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #dirtySince: number | null = null;
+  #running: Promise<void> | null = null;
+
+  constructor(
+    private save: () => Promise<void>,
+    private delayMs = 400,
+    private maxDelayMs = 3000,
+    private retryMs = 10_000,
+  ) {}
+
+  get pending(): boolean {
+    return this.#dirtySince !== null;
+  }
+
+  request(): void {
+    const now = Date.now();
+    this.#dirtySince ??= now;
+    clearTimeout(this.#timer);
+    const wait = Math.min(this.delayMs, Math.max(0, this.#dirtySince + this.maxDelayMs - now));
+    this.#timer = setTimeout(() => void this.flush().catch(() => this.#retryLater()), wait);
+  }
+
+  #retryLater(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.flush().catch(() => this.#retryLater()), this.retryMs);
+  }
+
+  /** Saves now if there is anything unsaved; resolves when it is on disk. */
+  async flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    while (this.#running) await this.#running.catch(() => undefined);
+    if (this.#dirtySince === null) return;
+    this.#dirtySince = null;
+    this.#running = this.save();
+    try {
+      await this.#running;
+    } catch (err) {
+      this.#dirtySince ??= Date.now();
+      throw err;
+    } finally {
+      this.#running = null;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu','--no-first-run','--disable-background-networking','--disable-component-update','--disable-sync'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+page.on('console', (m) => console.log('console:', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+await page.goto('http://127.0.0.1:4180/');
+await page.waitForTimeout(800);
+await page.locator('input[type=file]').first().setInputFiles('tests/fixtures/library');
+await page.waitForTimeout(2500);
+await page.screenshot({ path: '/tmp/imported.png' });
+console.log(await page.getByRole('status').first().innerText());
+await page.getByRole('button', { name: /^Jobs/ }).click();
+await page.waitForTimeout(600);
+await page.screenshot({ path: '/tmp/jobs.png' });
+await browser.close();
