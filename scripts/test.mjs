@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: unit tests, then a production build, then the e2e tests in system Chromium.
 //
-//   node scripts/test.mjs                  unit + build + e2e
+//   node scripts/test.mjs                  svelte-check + eslint + unit + build + e2e
 //   node scripts/test.mjs --e2e-only       build + e2e
 //   node scripts/test.mjs -- harness       extra args (e.g. a file filter) go to both vitest runs
 //
@@ -63,7 +63,9 @@ function tally(reportPath, label) {
   for (const file of report.testResults ?? []) {
     const failedInside = file.assertionResults.some((a) => a.status === 'failed');
     if (file.status === 'failed' && !failedInside) {
-      process.stderr.write(`[test] ${label}: ${file.name} failed outside a test (a hook or an import): ${file.message || 'see above'}\n`);
+      process.stderr.write(
+        `[test] ${label}: ${file.name} failed outside a test (a hook or an import): ${file.message || 'see above'}\n`,
+      );
       totals.failed += 1;
     }
   }
@@ -101,8 +103,26 @@ function finish() {
   process.exit(anyFailed ? 1 : 0);
 }
 
+/** Type and lint checks: a failure fails the run, but the tests still run so one report shows everything. */
+async function staticChecks() {
+  process.stdout.write('[test] svelte-check\n');
+  if (
+    (await run([binOf('svelte-check'), '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human'])) !==
+    0
+  ) {
+    process.stderr.write('[test] svelte-check found problems\n');
+    anyFailed = true;
+  }
+  process.stdout.write('[test] eslint\n');
+  if ((await run([binOf('eslint'), '.'])) !== 0) {
+    process.stderr.write('[test] eslint found problems\n');
+    anyFailed = true;
+  }
+}
+
 async function main() {
   if (!e2eOnly) {
+    if (!extraArgs.length) await staticChecks();
     await vitest('unit', ['--config', 'vitest.config.ts']);
   }
 
