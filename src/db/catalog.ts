@@ -1,12 +1,13 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { ScanOp } from '../lib/scan-diff';
-import type { JobStatus, LibrarySource } from '../lib/types';
+import type { JobStatus, LibrarySource, VideoQuery } from '../lib/types';
 import * as jobs from './jobs';
 import * as libraries from './libraries';
 import { migrate } from './schema';
 import * as scan from './scan';
 import * as settings from './settings';
 import { Sql } from './sql';
+import { foldName } from '../lib/video-files';
 import * as videos from './videos';
 
 export interface CatalogOptions {
@@ -32,6 +33,8 @@ export class Catalog {
     this.#onWrite = opts.onWrite ?? (() => {});
     this.#beforeWrite = opts.beforeWrite ?? (() => {});
     this.#now = opts.now ?? Date.now;
+    // SQLite's lower() folds only A–Z and sql.js has no ICU: name filters fold in JavaScript instead.
+    db.create_function('fold', foldName);
     migrate(db);
   }
 
@@ -57,18 +60,20 @@ export class Catalog {
   // Libraries and folders
   listLibraries = () => libraries.listLibraries(this.sql);
   listFolders = (libraryId: number) => libraries.listFolders(this.sql, libraryId);
-  addLibrary = (name: string, source: LibrarySource) => this.#write((s, now) => libraries.addLibrary(s, name, source, now));
+  addLibrary = (name: string, source: LibrarySource) =>
+    this.#write((s, now) => libraries.addLibrary(s, name, source, now));
   removeLibrary = (id: number) => this.#write((s) => libraries.removeLibrary(s, id));
 
   // Videos
-  listVideos = (q?: videos.VideoQuery) => videos.listVideos(this.sql, q);
-  countVideos = (q?: videos.VideoQuery) => videos.countVideos(this.sql, q);
+  listVideos = (q?: VideoQuery) => videos.listVideos(this.sql, q);
+  countVideos = (q?: VideoQuery) => videos.countVideos(this.sql, q);
   getVideo = (id: number) => videos.getVideo(this.sql, id);
   knownFiles = (libraryId: number) => videos.knownFiles(this.sql, libraryId);
   setQuickHash = (videoId: number, hash: string) => this.#write((s) => videos.setQuickHash(s, videoId, hash));
 
   // Scans
-  applyScanOps = (libraryId: number, ops: readonly ScanOp[]) => this.#write((s, now) => scan.applyScanOps(s, libraryId, ops, now));
+  applyScanOps = (libraryId: number, ops: readonly ScanOp[]) =>
+    this.#write((s, now) => scan.applyScanOps(s, libraryId, ops, now));
   finishScan = (libraryId: number) => this.#write((s, now) => scan.finishScan(s, libraryId, now));
 
   // Settings
@@ -76,7 +81,8 @@ export class Catalog {
   setSetting = (key: string, value: unknown) => this.#write((s) => settings.setSetting(s, key, value));
 
   // Jobs
-  claimJobs = (limit: number, libraryIds?: readonly number[]) => this.#write((s, now) => jobs.claimJobs(s, limit, now, libraryIds));
+  claimJobs = (limit: number, libraryIds?: readonly number[]) =>
+    this.#write((s, now) => jobs.claimJobs(s, limit, now, libraryIds));
   setJobProgress = (id: number, progress: number) => jobs.setJobProgress(this.sql, id, progress);
   completeJob = (id: number) => this.#write((s, now) => jobs.completeJob(s, id, now));
   failJob = (id: number, message: string) => this.#write((s, now) => jobs.failJob(s, id, message, now));

@@ -56,7 +56,10 @@ export function claimJobs(sql: Sql, limit: number, now: number, libraryIds?: rea
         `UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = ?, progress = 0 WHERE id = ?`,
         [now, id],
       );
-      sql.run(`UPDATE videos SET status = 'running' WHERE id = (SELECT video_id FROM jobs WHERE id = ?) AND status = 'pending'`, [id]);
+      sql.run(
+        `UPDATE videos SET status = 'running' WHERE id = (SELECT video_id FROM jobs WHERE id = ?) AND status = 'pending'`,
+        [id],
+      );
     }
     return ids.map((id) => getJob(sql, id)!);
   });
@@ -67,7 +70,10 @@ export function getJob(sql: Sql, id: number): Job | undefined {
 }
 
 export function setJobProgress(sql: Sql, id: number, progress: number): void {
-  sql.run(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running'`, [Math.round(Math.min(100, Math.max(0, progress))), id]);
+  sql.run(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running'`, [
+    Math.round(Math.min(100, Math.max(0, progress))),
+    id,
+  ]);
 }
 
 /** A video is done when none of its stages is still waiting, running or failed. */
@@ -84,7 +90,10 @@ function settleVideo(sql: Sql, videoId: number): void {
 
 export function completeJob(sql: Sql, id: number, now: number): void {
   sql.transaction(() => {
-    sql.run(`UPDATE jobs SET status = 'done', progress = 100, error = NULL, finished_at = ? WHERE id = ? AND status = 'running'`, [now, id]);
+    sql.run(
+      `UPDATE jobs SET status = 'done', progress = 100, error = NULL, finished_at = ? WHERE id = ? AND status = 'running'`,
+      [now, id],
+    );
     const job = getJob(sql, id);
     if (job) settleVideo(sql, job.videoId);
   });
@@ -100,17 +109,27 @@ export function failJob(sql: Sql, id: number, message: string, now: number): Job
     if (!job || job.status !== 'running') return job;
     if (job.attempts >= maxAttempts) {
       sql.run(`UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?`, [message, now, id]);
-      sql.run(`UPDATE videos SET failure_count = failure_count + 1, last_error = ? WHERE id = ?`, [message, job.videoId]);
+      sql.run(`UPDATE videos SET failure_count = failure_count + 1, last_error = ? WHERE id = ?`, [
+        message,
+        job.videoId,
+      ]);
       settleVideo(sql, job.videoId);
     } else {
-      sql.run(`UPDATE jobs SET status = 'queued', error = ?, not_before = ? WHERE id = ?`, [message, now + backoffMs(job.attempts), id]);
+      sql.run(`UPDATE jobs SET status = 'queued', error = ?, not_before = ? WHERE id = ?`, [
+        message,
+        now + backoffMs(job.attempts),
+        id,
+      ]);
     }
     return getJob(sql, id);
   });
 }
 
 export function cancelJob(sql: Sql, id: number, now: number): void {
-  sql.run(`UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`, [now, id]);
+  sql.run(`UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`, [
+    now,
+    id,
+  ]);
 }
 
 export function cancelAllJobs(sql: Sql, now: number): number {
@@ -126,7 +145,10 @@ export function retryJob(sql: Sql, id: number): void {
        WHERE id = ? AND status IN ('failed', 'cancelled')`,
       [id],
     );
-    sql.run(`UPDATE videos SET status = 'pending', last_error = NULL WHERE id = (SELECT video_id FROM jobs WHERE id = ?)`, [id]);
+    sql.run(
+      `UPDATE videos SET status = 'pending', last_error = NULL WHERE id = (SELECT video_id FROM jobs WHERE id = ?)`,
+      [id],
+    );
   });
 }
 
@@ -136,26 +158,37 @@ export function retryAllJobs(sql: Sql, status: 'failed' | 'cancelled'): void {
 
 /** After a reload, jobs that were running when the page went away run again; the lost attempt is not counted. */
 export function resumeInterruptedJobs(sql: Sql): number {
-  sql.run(`UPDATE jobs SET status = 'queued', attempts = max(attempts - 1, 0), progress = 0, started_at = NULL WHERE status = 'running'`);
+  sql.run(
+    `UPDATE jobs SET status = 'queued', attempts = max(attempts - 1, 0), progress = 0, started_at = NULL WHERE status = 'running'`,
+  );
   return sql.changes();
 }
 
 /** Puts running jobs back in the queue without counting the interrupted attempt (pause). */
 export function requeueJobs(sql: Sql, ids: readonly number[]): void {
   for (const id of ids) {
-    sql.run(`UPDATE jobs SET status = 'queued', attempts = max(attempts - 1, 0), progress = 0, started_at = NULL WHERE id = ? AND status = 'running'`, [id]);
+    sql.run(
+      `UPDATE jobs SET status = 'queued', attempts = max(attempts - 1, 0), progress = 0, started_at = NULL WHERE id = ? AND status = 'running'`,
+      [id],
+    );
   }
 }
 
 export function jobCounts(sql: Sql): JobCounts {
   const counts: JobCounts = { queued: 0, running: 0, failed: 0, done: 0, cancelled: 0 };
-  for (const r of sql.all<Row>('SELECT status, count(*) AS n FROM jobs GROUP BY status')) counts[r.status as JobStatus] = Number(r.n);
+  for (const r of sql.all<Row>('SELECT status, count(*) AS n FROM jobs GROUP BY status'))
+    counts[r.status as JobStatus] = Number(r.n);
   return counts;
 }
 
 /** Jobs to show in the Jobs panel: running first, then queued in pick order, then failed, then the latest finished. */
 export function listJobs(sql: Sql, status: JobStatus, limit = 200): Job[] {
-  const order = status === 'queued' ? 'j.priority DESC, j.id' : status === 'running' ? 'j.started_at, j.id' : 'j.finished_at DESC, j.id DESC';
+  const order =
+    status === 'queued'
+      ? 'j.priority DESC, j.id'
+      : status === 'running'
+        ? 'j.started_at, j.id'
+        : 'j.finished_at DESC, j.id DESC';
   return sql.all(`${jobSelect} WHERE j.status = ? ORDER BY ${order} LIMIT ?`, [status, limit], toJob);
 }
 

@@ -28,7 +28,11 @@ export function getLibrary(sql: Sql, id: number): Library | undefined {
 
 export function addLibrary(sql: Sql, name: string, source: LibrarySource, now: number): Library {
   const id = sql.transaction(() => {
-    const libraryId = sql.insert('INSERT INTO libraries (name, source, added_at) VALUES (?, ?, ?)', [name, source, now]);
+    const libraryId = sql.insert('INSERT INTO libraries (name, source, added_at) VALUES (?, ?, ?)', [
+      name,
+      source,
+      now,
+    ]);
     ensureFolder(sql, libraryId, '');
     return libraryId;
   });

@@ -12,5 +12,8 @@ export function getSetting<T>(sql: Sql, key: string, fallback: T): T {
 }
 
 export function setSetting(sql: Sql, key: string, value: unknown): void {
-  sql.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value)]);
+  sql.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+    key,
+    JSON.stringify(value),
+  ]);
 }

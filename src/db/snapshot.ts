@@ -37,7 +37,9 @@ export async function decodeSnapshot(data: Uint8Array): Promise<{ generation: nu
 }
 
 /** The newest intact snapshot among the slots, if any. */
-export async function newestSnapshot(slots: (Uint8Array | null)[]): Promise<{ generation: number; body: Uint8Array; slot: number } | null> {
+export async function newestSnapshot(
+  slots: (Uint8Array | null)[],
+): Promise<{ generation: number; body: Uint8Array; slot: number } | null> {
   let best: { generation: number; body: Uint8Array; slot: number } | null = null;
   for (const [slot, data] of slots.entries()) {
     const snap = data ? await decodeSnapshot(data) : null;

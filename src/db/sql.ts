@@ -62,6 +62,7 @@ export class Sql {
   #depth = 0;
 }
 
-export const bool = (v: SqlValue | undefined): boolean | null => (v === null || v === undefined ? null : Number(v) !== 0);
+export const bool = (v: SqlValue | undefined): boolean | null =>
+  v === null || v === undefined ? null : Number(v) !== 0;
 export const num = (v: SqlValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 export const str = (v: SqlValue | undefined): string | null => (v === null || v === undefined ? null : String(v));

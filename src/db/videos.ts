@@ -1,4 +1,5 @@
-import type { KnownFile, StageStatus, Video } from '../lib/types';
+import type { KnownFile, StageStatus, Video, VideoQuery } from '../lib/types';
+import { foldName } from '../lib/video-files';
 import { bool, num, str, type Row, type Sql, type Params } from './sql';
 
 export const toVideo = (r: Row): Video => ({
@@ -30,18 +31,6 @@ export const toVideo = (r: Row): Video => ({
   removedAt: num(r.removed_at),
 });
 
-export interface VideoQuery {
-  libraryId?: number;
-  /** Only videos in this folder and the folders below it. */
-  folderId?: number;
-  /** Only names containing this text (case-insensitive). */
-  nameContains?: string;
-  /** Include files no longer found on disk (default true: they stay browsable, flagged). */
-  includeMissing?: boolean;
-  offset?: number;
-  limit?: number;
-}
-
 function where(q: VideoQuery): { sql: string; params: Params } {
   const clauses = ['v.removed_at IS NULL'];
   const params: (string | number)[] = [];
@@ -56,8 +45,8 @@ function where(q: VideoQuery): { sql: string; params: Params } {
     params.push(q.folderId);
   }
   if (q.nameContains) {
-    clauses.push('instr(lower(v.name), lower(?)) > 0');
-    params.push(q.nameContains);
+    clauses.push('instr(fold(v.name), ?) > 0');
+    params.push(foldName(q.nameContains)!);
   }
   if (q.includeMissing === false) clauses.push('v.missing = 0');
   return { sql: clauses.join(' AND '), params };

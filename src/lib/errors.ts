@@ -9,16 +9,24 @@ export class ReadOnlyError extends Error {
 export class StorageFullError extends Error {
   override name = 'StorageFullError';
   constructor() {
-    super('The browser storage for Framefinder is full. Free some space or remove a library; your last changes are kept in memory until then.');
+    super(
+      'The browser storage for Framefinder is full. Free some space or remove a library; your last changes are kept in memory until then.',
+    );
   }
 }
 
 export class PermissionLostError extends Error {
   override name = 'PermissionLostError';
   constructor(libraryName: string) {
-    super(`Framefinder can no longer read the folder “${libraryName}”. Click “Reconnect folder” to allow access again.`);
+    super(
+      `Framefinder can no longer read the folder “${libraryName}”. Click “Reconnect folder” to allow access again.`,
+    );
   }
 }
 
 export const isQuotaError = (err: unknown) =>
   err instanceof Error && (err.name === 'QuotaExceededError' || /quota/i.test(err.message));
+
+/** The browser refused to read a file or folder: permission withdrawn, or never granted after a reload. */
+export const isPermissionError = (err: unknown) =>
+  err instanceof Error && (err.name === 'NotAllowedError' || err.name === 'SecurityError');

@@ -7,7 +7,10 @@ export const quickHashSpan = 64 * 1024;
  */
 export async function quickHash(file: Blob): Promise<string> {
   const head = await file.slice(0, quickHashSpan).arrayBuffer();
-  const tail = file.size > quickHashSpan ? await file.slice(Math.max(quickHashSpan, file.size - quickHashSpan)).arrayBuffer() : new ArrayBuffer(0);
+  const tail =
+    file.size > quickHashSpan
+      ? await file.slice(Math.max(quickHashSpan, file.size - quickHashSpan)).arrayBuffer()
+      : new ArrayBuffer(0);
   const sizeBytes = new TextEncoder().encode(`${file.size}:`);
   const all = new Uint8Array(sizeBytes.byteLength + head.byteLength + tail.byteLength);
   all.set(sizeBytes, 0);

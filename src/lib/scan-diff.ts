@@ -82,6 +82,8 @@ export function scanOps(diff: ScanDiff, moves: readonly { id: number; file: Foun
     ...diff.changed.map((c): ScanOp => ({ kind: 'change', ...c })),
     ...moves.map((m): ScanOp => ({ kind: 'move', ...m })),
     ...diff.added.filter((f) => !movedPaths.has(f.path)).map((file): ScanOp => ({ kind: 'add', file })),
-    ...diff.vanished.filter((k) => !k.missing && !movedIds.has(k.id)).map((k): ScanOp => ({ kind: 'missing', id: k.id })),
+    ...diff.vanished
+      .filter((k) => !k.missing && !movedIds.has(k.id))
+      .map((k): ScanOp => ({ kind: 'missing', id: k.id })),
   ];
 }

@@ -122,3 +122,16 @@ export interface StorageInfo {
   persisted: boolean;
   backend: 'opfs' | 'indexeddb' | 'memory';
 }
+
+/** Which videos a view shows. */
+export interface VideoQuery {
+  libraryId?: number;
+  /** Only videos in this folder and the folders below it. */
+  folderId?: number;
+  /** Only names containing this text (case-insensitive). */
+  nameContains?: string;
+  /** Include files no longer found on disk (default true: they stay browsable, flagged). */
+  includeMissing?: boolean;
+  offset?: number;
+  limit?: number;
+}

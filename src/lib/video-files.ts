@@ -1,7 +1,21 @@
 /** Extensions Framefinder catalogs, lower case, without the dot. */
 export const videoExtensions: ReadonlySet<string> = new Set([
-  'mp4', 'm4v', 'mov', 'qt', 'webm', 'mkv', 'avi', 'ogv', 'wmv', 'flv',
-  'ts', 'mts', 'm2ts', '3gp', 'mpg', 'mpeg',
+  'mp4',
+  'm4v',
+  'mov',
+  'qt',
+  'webm',
+  'mkv',
+  'avi',
+  'ogv',
+  'wmv',
+  'flv',
+  'ts',
+  'mts',
+  'm2ts',
+  '3gp',
+  'mpg',
+  'mpeg',
 ]);
 
 /** The extension of a file name, lower case, '' when there is none. */
@@ -27,4 +41,9 @@ export function baseName(path: string): string {
 /** Files the OS litters into folders; never catalogued even when they carry a video extension. */
 export function isHiddenPath(path: string): boolean {
   return path.split('/').some((part) => part.startsWith('.') || part === '__MACOSX');
+}
+
+/** A name as the name filter compares it: Unicode-normalized (macOS gives decomposed names) and lower case. */
+export function foldName(name: unknown): string | null {
+  return name === null || name === undefined ? null : String(name).normalize('NFC').toLowerCase();
 }

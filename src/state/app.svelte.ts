@@ -8,9 +8,16 @@ import { handleError } from './toasts.svelte';
 export async function startApp(): Promise<void> {
   try {
     await catalog.start();
-    await imports.restore(await catalog.db.listLibraries());
+    await imports.restore(await catalog.db.listLibraries(), true);
     imports.onWorkAdded = () => jobs.poke();
-    catalog.whenWriter(() => void jobs.start().catch((err) => handleError(err, 'Could not start processing')));
+    catalog.whenWriter(() => {
+      // A tab that takes over from a closed writer may know libraries it has never checked access to.
+      const begin = async () => {
+        await imports.restore(await catalog.db.listLibraries(), true);
+        await jobs.start();
+      };
+      begin().catch((err) => handleError(err, 'Could not start processing'));
+    });
     library.refresh();
     jobs.refresh();
   } catch (err) {
@@ -18,5 +25,8 @@ export async function startApp(): Promise<void> {
     throw err;
   }
   // For diagnostics, benchmarks and tests: the catalog worker's API, as the app itself uses it.
-  (globalThis as unknown as { framefinder: object }).framefinder = { catalog: catalog.db, state: { catalog, library, imports, jobs } };
+  (globalThis as unknown as { framefinder: object }).framefinder = {
+    catalog: catalog.db,
+    state: { catalog, library, imports, jobs },
+  };
 }

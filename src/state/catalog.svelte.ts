@@ -1,6 +1,7 @@
 import { proxy } from 'comlink';
 import type { StorageInfo } from '../lib/types';
 import { catalogWorker } from '../workers/bridge';
+import { ReadOnlyError } from '../lib/errors';
 import { handleError } from './toasts.svelte';
 
 const writerLock = 'framefinder-writer';
@@ -29,6 +30,18 @@ class CatalogState {
   touch(): void {
     this.revision += 1;
   }
+
+  /**
+   * Resolves once this tab may write; rejects with the read-only reason if another tab is the writer.
+   * Used by actions that can start before the catalog has opened (a drop, a file input).
+   */
+  async untilWritable(): Promise<void> {
+    await this.#settled;
+    if (this.role !== 'writer') throw new ReadOnlyError();
+  }
+
+  #settle!: () => void;
+  #settled = new Promise<void>((resolve) => (this.#settle = resolve));
 
   /** Runs `fn` once this tab is the writer (now, or when the writing tab closes). */
   whenWriter(fn: () => void): void {
@@ -69,6 +82,7 @@ class CatalogState {
       return;
     }
     this.role = 'reader';
+    this.#settle();
     // Wait in line: when the writing tab closes, its lock passes to this tab.
     void navigator.locks.request(writerLock, () => {
       this.#becomeWriter().catch((err: unknown) => handleError(err, 'Could not open the catalog for writing'));
@@ -79,6 +93,7 @@ class CatalogState {
   async #becomeWriter(): Promise<void> {
     await this.db.becomeWriter();
     this.role = 'writer';
+    this.#settle();
     this.touch();
     for (const fn of this.#writerListeners.splice(0)) fn();
   }

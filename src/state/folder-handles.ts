@@ -46,7 +46,9 @@ export interface DroppedItems {
 export async function droppedItems(dt: DataTransfer): Promise<DroppedItems> {
   const items = [...dt.items].filter((i) => i.kind === 'file');
   // Every item must be asked for synchronously, during the drop event: the list is emptied afterwards.
-  const asHandles = items.map((i) => (i as DataTransferItem & { getAsFileSystemHandle?(): Promise<FileSystemHandle | null> }).getAsFileSystemHandle?.());
+  const asHandles = items.map((i) =>
+    (i as DataTransferItem & { getAsFileSystemHandle?(): Promise<FileSystemHandle | null> }).getAsFileSystemHandle?.(),
+  );
   const asEntries = items.map((i) => i.webkitGetAsEntry?.() ?? null);
   const asFiles = items.map((i) => i.getAsFile());
   const out: DroppedItems = { handles: [], folders: [], loose: [] };
@@ -76,7 +78,11 @@ async function walkEntry(dir: FileSystemDirectoryEntry, prefix: string): Promise
     for (const entry of batch) {
       const path = prefix ? `${prefix}/${entry.name}` : entry.name;
       if (entry.isDirectory) out.push(...(await walkEntry(entry as FileSystemDirectoryEntry, path)));
-      else out.push({ path, file: await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)) });
+      else
+        out.push({
+          path,
+          file: await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)),
+        });
     }
   }
 }

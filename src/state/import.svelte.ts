@@ -1,5 +1,6 @@
 import { proxy } from 'comlink';
 import type { ScanOp } from '../lib/scan-diff';
+import { isPermissionError } from '../lib/errors';
 import type { Library, ScanProgress } from '../lib/types';
 import { newScanWorker } from '../workers/bridge';
 import type { FolderSource } from '../workers/folder-files';
@@ -33,12 +34,20 @@ class ImportState {
     return [...this.#sources.keys()];
   }
 
-  /** On start: which libraries can be read without asking (handles still granted). */
-  async restore(libraries: Library[]): Promise<void> {
+  /**
+   * Which libraries can be read without asking (handles still granted). Looks only at libraries it has not
+   * seen before, unless `all`: at start, when this tab becomes the writer, and when another tab adds one.
+   */
+  async restore(libraries: Library[], all = false): Promise<void> {
     const access: Record<number, Access> = {};
     for (const lib of libraries) {
+      const known = this.access[lib.id];
       if (this.#sources.has(lib.id)) {
         access[lib.id] = 'granted';
+        continue;
+      }
+      if (known && !all) {
+        access[lib.id] = known;
         continue;
       }
       const handle = lib.source === 'handle' ? await loadHandle(lib.id).catch(() => undefined) : undefined;
@@ -57,7 +66,9 @@ class ImportState {
   async openFolder(): Promise<void> {
     let handle: FileSystemDirectoryHandle;
     try {
-      handle = await (window as unknown as { showDirectoryPicker(o: object): Promise<FileSystemDirectoryHandle> }).showDirectoryPicker({ id: 'framefinder', mode: 'read' });
+      handle = await (
+        window as unknown as { showDirectoryPicker(o: object): Promise<FileSystemDirectoryHandle> }
+      ).showDirectoryPicker({ id: 'framefinder', mode: 'read' });
     } catch (err) {
       if ((err as Error).name === 'AbortError') return; // the user closed the picker
       throw err;
@@ -66,6 +77,7 @@ class ImportState {
   }
 
   async addHandle(handle: FileSystemDirectoryHandle): Promise<void> {
+    await catalog.untilWritable();
     const libraries = await catalog.db.listLibraries();
     for (const lib of libraries.filter((l) => l.source === 'handle')) {
       const known = await loadHandle(lib.id).catch(() => undefined);
@@ -76,6 +88,7 @@ class ImportState {
     }
     const lib = await catalog.db.addLibrary(handle.name, 'handle');
     await saveHandle(lib.id, handle);
+    void askToKeepData();
     this.#attach(lib.id, { kind: 'handle', root: handle });
     catalog.touch();
     return this.rescan(lib.id);
@@ -83,9 +96,11 @@ class ImportState {
 
   /** "Choose folder" (webkitdirectory) or dropped files: readable this visit; choosing again reconnects. */
   async addFiles(name: string, files: { path: string; file: File }[]): Promise<void> {
+    await catalog.untilWritable();
     const libraries = await catalog.db.listLibraries();
     const existing = libraries.find((l) => l.source === 'files' && l.name === name);
     const lib = existing ?? (await catalog.db.addLibrary(name, 'files'));
+    void askToKeepData();
     this.#attach(lib.id, { kind: 'files', files });
     catalog.touch();
     return this.rescan(lib.id);
@@ -96,7 +111,10 @@ class ImportState {
     const all = [...list];
     if (all.length === 0) return;
     const root = all[0].webkitRelativePath.split('/')[0] || 'Chosen files';
-    const files = all.map((file) => ({ path: file.webkitRelativePath.split('/').slice(1).join('/') || file.name, file }));
+    const files = all.map((file) => ({
+      path: file.webkitRelativePath.split('/').slice(1).join('/') || file.name,
+      file,
+    }));
     return this.addFiles(root, files);
   }
 
@@ -105,7 +123,8 @@ class ImportState {
     for (const handle of items.handles) await this.addHandle(handle);
     for (const folder of items.folders) await this.addFiles(folder.name, folder.files);
     if (items.loose.length > 0) await this.addFiles('Dropped files', items.loose);
-    if (items.handles.length + items.folders.length + items.loose.length === 0) toasts.show('Nothing to import in what was dropped.');
+    if (items.handles.length + items.folders.length + items.loose.length === 0)
+      toasts.show('Nothing to import in what was dropped.');
   }
 
   /** "Reconnect folder": asks for permission again (needs the user's click). */
@@ -125,9 +144,17 @@ class ImportState {
   async removeLibrary(libraryId: number): Promise<void> {
     if (this.scan?.libraryId === libraryId) this.cancelScan();
     await catalog.db.removeLibrary(libraryId);
+    await catalog.db.flush();
     await deleteHandle(libraryId).catch(() => undefined);
     this.#sources.delete(libraryId);
     catalog.touch();
+  }
+
+  /** Reading the folder was refused: its jobs wait and the sidebar offers "Reconnect folder". */
+  lostAccess(libraryId: number): void {
+    if (!this.#sources.delete(libraryId)) return;
+    this.access = { ...this.access, [libraryId]: 'prompt' };
+    toasts.show('Framefinder lost access to a folder. Click “Reconnect folder” to continue.', 'error');
   }
 
   #attach(libraryId: number, source: FolderSource): void {
@@ -156,7 +183,17 @@ class ImportState {
         reject(new Cancelled());
       };
     });
-    this.scan = { libraryId, phase: 'walking', filesSeen: 0, videosFound: 0, added: 0, changed: 0, unchanged: 0, missing: 0, moved: 0 };
+    this.scan = {
+      libraryId,
+      phase: 'walking',
+      filesSeen: 0,
+      videosFound: 0,
+      added: 0,
+      changed: 0,
+      unchanged: 0,
+      missing: 0,
+      moved: 0,
+    };
     const hooks = proxy({
       progress: (p: ScanProgress) => {
         this.scan = p;
@@ -170,21 +207,40 @@ class ImportState {
     try {
       const result = await Promise.race([worker.api.scan(libraryId, source, known, hooks), cancelled]);
       await catalog.db.finishScan(libraryId);
+      // On disk before the user is told it is done: a reload right after "Scan finished" keeps it all.
+      await catalog.db.flush();
       this.scan = result;
       catalog.touch();
       this.onWorkAdded();
     } catch (err) {
-      this.scan = this.scan && { ...this.scan, phase: (err as Error).name === 'AbortError' ? 'cancelled' : 'failed', error: (err as Error).message };
-      if ((err as Error).name === 'NotAllowedError' || (err as Error).name === 'SecurityError') {
-        this.#sources.delete(libraryId);
-        this.access = { ...this.access, [libraryId]: 'prompt' };
-        throw new Error('Access to the folder was withdrawn. Click “Reconnect folder” to allow it again.');
+      this.scan = this.scan && {
+        ...this.scan,
+        phase: (err as Error).name === 'AbortError' ? 'cancelled' : 'failed',
+        error: (err as Error).message,
+      };
+      if (isPermissionError(err)) {
+        this.lostAccess(libraryId);
+        throw new Error('Access to the folder was withdrawn. Click “Reconnect folder” to allow it again.', {
+          cause: err,
+        });
       }
       throw err;
     } finally {
       this.#cancel = null;
       worker.terminate();
     }
+  }
+}
+
+/**
+ * Once there is a library worth keeping, ask the browser not to evict it under storage pressure.
+ * Chromium decides by site engagement without a prompt; Firefox may ask the user.
+ */
+async function askToKeepData(): Promise<void> {
+  try {
+    if (!(await navigator.storage?.persisted?.())) await navigator.storage?.persist?.();
+  } catch {
+    // Not supported here: Settings shows the state and offers the button.
   }
 }
 

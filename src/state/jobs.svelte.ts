@@ -1,7 +1,10 @@
+import { AbortError } from '../lib/jobs';
+import { isPermissionError } from '../lib/errors';
 import { JobRunner, type JobStore, type StageHandler } from '../lib/job-runner';
 import { coalesce, raceAbort } from '../lib/timing';
 import type { Job, JobCounts, JobStatus } from '../lib/types';
 import { newScanWorker } from '../workers/bridge';
+import { openFile } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { handleError } from './toasts.svelte';
@@ -17,6 +20,7 @@ class JobsState {
   /** The user paused processing; kept in the catalog so it survives a reload. */
   paused = $state(false);
   #runner: JobRunner | undefined;
+  #toggled = false;
   /** File reads and hashing for jobs happen off the main thread, in a long-lived worker of their own. */
   #files = newScanWorker();
 
@@ -39,13 +43,21 @@ class JobsState {
     const video = await catalog.db.getVideo(job.videoId);
     const source = video && imports.sourceOf(video.libraryId);
     if (!video || !source) throw new Error('The folder of this video is not connected.');
-    const hash = await raceAbort(this.#files.api.checksum(source, video.path), ctx.signal);
-    await catalog.db.setQuickHash(video.id, hash);
+    try {
+      const target = source.kind === 'handle' ? source.root : await openFile(source, video.path);
+      const hash = await raceAbort(this.#files.api.checksum(target, video.path), ctx.signal);
+      await catalog.db.setQuickHash(video.id, hash);
+    } catch (err) {
+      if (!isPermissionError(err)) throw err;
+      // The folder's permission was withdrawn: the job waits for "Reconnect folder" instead of failing.
+      imports.lostAccess(video.libraryId);
+      await catalog.db.requeueJobs([job.id]);
+      throw new AbortError('Folder access was withdrawn');
+    }
   };
 
   /** Starts running jobs (unless the user paused them); only the writer tab does. */
   async start(): Promise<void> {
-    this.paused = Boolean(await catalog.db.getSetting('jobsPaused', false));
     const db = catalog.db;
     const store: JobStore = {
       // Only jobs of libraries whose files can be read now; the others wait for "Reconnect folder".
@@ -56,21 +68,30 @@ class JobsState {
       failJob: (id, message) => db.failJob(id, message),
     };
     const concurrency = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
-    this.#runner = new JobRunner(store, { checksum: this.#checksum }, {
-      concurrency,
-      onChange: () => {
-        this.refresh();
-        this.#touchLibrary();
+    this.#runner = new JobRunner(
+      store,
+      { checksum: this.#checksum },
+      {
+        concurrency,
+        onChange: () => {
+          this.refresh();
+          this.#touchLibrary();
+        },
       },
-    });
+    );
+    const stored = Boolean(await db.getSetting('jobsPaused', false));
+    // A click on Pause/Resume while the setting was being read wins over the stored value.
+    if (!this.#toggled) this.paused = stored;
     if (!this.paused) this.#runner.start();
     this.refresh();
   }
 
   /** Pauses processing: running jobs stop and go back to the queue; nothing is lost. */
   async pause(): Promise<void> {
+    this.#toggled = true;
     this.paused = true;
     await catalog.db.setSetting('jobsPaused', true);
+    await catalog.db.flush();
     const running = this.#runner?.runningIds ?? [];
     this.#runner?.stop();
     await catalog.db.requeueJobs(running);
@@ -78,8 +99,10 @@ class JobsState {
   }
 
   async resume(): Promise<void> {
+    this.#toggled = true;
     this.paused = false;
     await catalog.db.setSetting('jobsPaused', false);
+    await catalog.db.flush();
     this.#runner?.start();
     this.refresh();
   }

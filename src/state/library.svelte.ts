@@ -1,7 +1,7 @@
-import type { VideoQuery } from '../db/videos';
 import { coalesce } from '../lib/timing';
-import type { Folder, Library, Video } from '../lib/types';
+import type { Folder, Library, Video, VideoQuery } from '../lib/types';
 import { catalog } from './catalog.svelte';
+import { imports } from './import.svelte';
 import { handleError } from './toasts.svelte';
 
 export const pageSize = 200;
@@ -17,6 +17,7 @@ class LibraryState {
   total = $state(0);
   loaded = $state(false);
   /** Pages of the current view's videos by page number; a page is fetched when the list nears it. */
+  // Replaced whole on every change ($state.raw), never mutated, so a plain Map is the right tool here.
   pages = $state.raw<Map<number, Video[]>>(new Map());
   #generation = 0;
   #pending = new Set<number>();
@@ -35,6 +36,8 @@ class LibraryState {
       if (this.libraryId !== undefined && !libraries.some((l) => l.id === this.libraryId)) this.select(undefined);
       this.libraries = libraries;
       this.folders = folders;
+      // A library another tab added: find out whether its folder can be read here.
+      if (libraries.some((l) => !(l.id in imports.access))) await imports.restore(libraries);
       await this.#reloadView();
       this.loaded = true;
     } catch (err) {
@@ -56,7 +59,10 @@ class LibraryState {
   async #reloadView(): Promise<void> {
     const generation = ++this.#generation;
     const query = this.query;
-    const [total, first] = await Promise.all([catalog.db.countVideos(query), catalog.db.listVideos({ ...query, limit: pageSize })]);
+    const [total, first] = await Promise.all([
+      catalog.db.countVideos(query),
+      catalog.db.listVideos({ ...query, limit: pageSize }),
+    ]);
     if (generation !== this.#generation) return; // a newer view replaced this one
     // Keep pages the list already shows when they are still valid positions; refetch them lazily.
     const visible = [...this.pages.keys()].filter((p) => p > 0 && p * pageSize < total);
@@ -74,6 +80,7 @@ class LibraryState {
     try {
       const rows = await catalog.db.listVideos({ ...this.query, offset: n * pageSize, limit: pageSize });
       if (generation !== this.#generation) return;
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole, see `pages`
       this.pages = new Map(this.pages).set(n, rows);
     } finally {
       this.#pending.delete(n);

@@ -17,7 +17,11 @@ class SettingsState {
   async keepData(): Promise<void> {
     const granted = (await navigator.storage?.persist?.()) ?? false;
     await this.refreshStorage();
-    if (!granted) handleError(new Error('The browser declined; it may allow it once the app is installed or used more.'), 'Storage is not yet persistent');
+    if (!granted)
+      handleError(
+        new Error('The browser declined; it may allow it once the app is installed or used more.'),
+        'Storage is not yet persistent',
+      );
   }
 }
 

@@ -31,4 +31,6 @@ export const catalogWorker = new WorkerBridge<CatalogApi>(
 );
 
 export const newScanWorker = () =>
-  new WorkerBridge<ScanApi>(() => new Worker(new URL('./scan.worker.ts', import.meta.url), { type: 'module', name: 'scan' }));
+  new WorkerBridge<ScanApi>(
+    () => new Worker(new URL('./scan.worker.ts', import.meta.url), { type: 'module', name: 'scan' }),
+  );

@@ -10,11 +10,32 @@ import { SaveScheduler } from './save-scheduler';
 
 /** Catalog methods the page may call, forwarded to the current Catalog. */
 const forwarded = [
-  'listLibraries', 'listFolders', 'addLibrary', 'removeLibrary',
-  'listVideos', 'countVideos', 'getVideo', 'knownFiles', 'setQuickHash',
-  'applyScanOps', 'finishScan', 'getSetting', 'setSetting',
-  'claimJobs', 'setJobProgress', 'completeJob', 'failJob', 'cancelJob', 'cancelAllJobs',
-  'retryJob', 'retryAllJobs', 'requeueJobs', 'getJob', 'jobCounts', 'listJobs', 'nextDueAt',
+  'listLibraries',
+  'listFolders',
+  'addLibrary',
+  'removeLibrary',
+  'listVideos',
+  'countVideos',
+  'getVideo',
+  'knownFiles',
+  'setQuickHash',
+  'applyScanOps',
+  'finishScan',
+  'getSetting',
+  'setSetting',
+  'claimJobs',
+  'setJobProgress',
+  'completeJob',
+  'failJob',
+  'cancelJob',
+  'cancelAllJobs',
+  'retryJob',
+  'retryAllJobs',
+  'requeueJobs',
+  'getJob',
+  'jobCounts',
+  'listJobs',
+  'nextDueAt',
 ] as const satisfies readonly (keyof Catalog)[];
 type Forwarded = { [K in (typeof forwarded)[number]]: Catalog[K] };
 
@@ -26,6 +47,11 @@ export interface CatalogEvents {
 }
 
 let SQL: SqlJsStatic | undefined;
+let openedCallbacks!: { resolve: () => void; reject: (err: unknown) => void };
+/** Settles once the first load is done: calls made earlier wait for it instead of failing. */
+let opened: Promise<void> = new Promise((resolve, reject) => {
+  openedCallbacks = { resolve, reject };
+});
 let store: CatalogStore;
 let catalog: Catalog;
 let writer = false;
@@ -65,13 +91,28 @@ channel.onmessage = (e: MessageEvent<{ type: string }>) => {
 };
 
 const api = {
-  ...(Object.fromEntries(forwarded.map((name) => [name, (...args: unknown[]) => (catalog[name] as (...a: unknown[]) => unknown)(...args)])) as Forwarded),
+  ...(Object.fromEntries(
+    forwarded.map((name) => [
+      name,
+      async (...args: unknown[]) => {
+        await opened;
+        return (catalog[name] as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as unknown as Forwarded),
 
   /** Loads the saved catalog (read-only until `becomeWriter`). */
   async open(listener?: CatalogEvents): Promise<{ backend: CatalogStore['backend'] }> {
     events = listener;
-    store = await openCatalogStore();
-    await load();
+    try {
+      store = await openCatalogStore();
+      await load();
+      openedCallbacks.resolve();
+    } catch (err) {
+      openedCallbacks.reject(err);
+      opened = Promise.reject(err);
+      throw err;
+    }
     return { backend: store.backend };
   },
 

@@ -3,8 +3,7 @@ import { isHiddenPath, isVideoFile } from '../lib/video-files';
 
 /** A library's files as the scan and the jobs see them: a directory handle, or Files picked this visit. */
 export type FolderSource =
-  | { kind: 'handle'; root: FileSystemDirectoryHandle }
-  | { kind: 'files'; files: { path: string; file: File }[] };
+  { kind: 'handle'; root: FileSystemDirectoryHandle } | { kind: 'files'; files: { path: string; file: File }[] };
 
 export class FileGoneError extends Error {
   override name = 'FileGoneError';
@@ -17,11 +16,15 @@ export class FileGoneError extends Error {
  * Walks a folder and yields every video file (by extension, case-insensitive; hidden files skipped) with
  * its size and mtime. `onFile` is told about every file seen, video or not, for progress.
  */
-export async function* walkVideos(source: FolderSource, onFile: () => void): AsyncGenerator<FoundFile & { file?: File }> {
+export async function* walkVideos(
+  source: FolderSource,
+  onFile: () => void,
+): AsyncGenerator<FoundFile & { file?: File }> {
   if (source.kind === 'files') {
     for (const { path, file } of source.files) {
       onFile();
-      if (isVideoFile(path) && !isHiddenPath(path)) yield { path, size: file.size, modifiedAt: file.lastModified, file };
+      if (isVideoFile(path) && !isHiddenPath(path))
+        yield { path, size: file.size, modifiedAt: file.lastModified, file };
     }
     return;
   }
@@ -43,12 +46,16 @@ export async function* walkVideos(source: FolderSource, onFile: () => void): Asy
   }
 }
 
+const fileIndex = new WeakMap<object, Map<string, File>>();
+
 /** Opens one file of a library by its relative path. */
 export async function openFile(source: FolderSource, path: string): Promise<File> {
   if (source.kind === 'files') {
-    const hit = source.files.find((f) => f.path === path);
+    let index = fileIndex.get(source.files);
+    if (!index) fileIndex.set(source.files, (index = new Map(source.files.map((f) => [f.path, f.file]))));
+    const hit = index.get(path);
     if (!hit) throw new FileGoneError(path);
-    return hit.file;
+    return hit;
   }
   const parts = path.split('/');
   let dir = source.root;
@@ -56,7 +63,8 @@ export async function openFile(source: FolderSource, path: string): Promise<File
     for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part);
     return await (await dir.getFileHandle(parts[parts.length - 1])).getFile();
   } catch (err) {
-    if ((err as Error).name === 'NotFoundError' || (err as Error).name === 'TypeMismatchError') throw new FileGoneError(path);
+    if ((err as Error).name === 'NotFoundError' || (err as Error).name === 'TypeMismatchError')
+      throw new FileGoneError(path);
     throw err;
   }
 }

@@ -10,8 +10,10 @@ export class SaveScheduler {
 
   constructor(
     private save: () => Promise<void>,
-    private delayMs = 400,
-    private maxDelayMs = 3000,
+    // Short windows: the page cannot save on its way out (a worker's async write does not outlive the tab),
+    // so what is at risk on a sudden close is at most this much work.
+    private delayMs = 150,
+    private maxDelayMs = 1000,
     private retryMs = 10_000,
   ) {}
 

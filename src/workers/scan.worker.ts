@@ -22,8 +22,15 @@ const api = {
    */
   async scan(libraryId: number, source: FolderSource, known: KnownFile[], hooks: ScanHooks): Promise<ScanProgress> {
     const p: ScanProgress = {
-      libraryId, phase: 'walking', filesSeen: 0, videosFound: 0,
-      added: 0, changed: 0, unchanged: 0, missing: 0, moved: 0,
+      libraryId,
+      phase: 'walking',
+      filesSeen: 0,
+      videosFound: 0,
+      added: 0,
+      changed: 0,
+      unchanged: 0,
+      missing: 0,
+      moved: 0,
     };
     let lastReport = 0;
     const report = (force = false) => {
@@ -70,9 +77,12 @@ const api = {
     return p;
   },
 
-  /** The quick hash of one library file: the "checksum" job stage. */
-  async checksum(source: FolderSource, path: string): Promise<string> {
-    return quickHash(await openFile(source, path));
+  /**
+   * The quick hash of one library file: the "checksum" job stage. Takes the File itself for libraries
+   * picked as files (cloning the whole list per job would cost more than the hash), else the folder handle.
+   */
+  async checksum(target: File | FileSystemDirectoryHandle, path: string): Promise<string> {
+    return quickHash(target instanceof File ? target : await openFile({ kind: 'handle', root: target }, path));
   },
 };
 
