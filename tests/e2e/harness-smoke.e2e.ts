@@ -109,7 +109,9 @@ describe('e2e harness', () => {
     // Seeding again replaces the folder's contents.
     await seedOpfsFolder(page, 'library', fixtureFiles());
     expect(await page.evaluate(readPickedFolder)).toEqual(expected);
-    expect(await page.evaluate(() => (window as unknown as { __directoryPickerCalls: number }).__directoryPickerCalls)).toBe(3);
+    expect(
+      await page.evaluate(() => (window as unknown as { __directoryPickerCalls: number }).__directoryPickerCalls),
+    ).toBe(3);
 
     expect(requests.urls).toContain(server.url); // the log is live, so an empty foreign list means something
     expect(requests.foreign(server.url)).toEqual([]);

@@ -169,7 +169,12 @@ async function assertOriginPage(page: Page): Promise<void> {
 }
 
 /** Writes one file at `dirName/path` in the page origin's OPFS, creating folders; replaces any old file. */
-export async function writeOpfsFile(page: Page, dirName: string, path: string, bytes: Uint8Array | Buffer): Promise<void> {
+export async function writeOpfsFile(
+  page: Page,
+  dirName: string,
+  path: string,
+  bytes: Uint8Array | Buffer,
+): Promise<void> {
   await assertOriginPage(page);
   await page.evaluate(
     async ({ dirName, path, base64 }) => {

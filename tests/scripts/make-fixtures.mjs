@@ -21,8 +21,18 @@ const VIDEO_EXTENSIONS = new Set(['mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi', 'ts
 // Flags shared by every output: no encoder/version strings, no creation time, no inherited metadata.
 const BITEXACT = ['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1'];
 const X264 = [
-  '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '30', '-pix_fmt', 'yuv420p',
-  '-threads', '1', '-x264-params', 'threads=1:lookahead-threads=1:sliced-threads=0',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-crf',
+  '30',
+  '-pix_fmt',
+  'yuv420p',
+  '-threads',
+  '1',
+  '-x264-params',
+  'threads=1:lookahead-threads=1:sliced-threads=0',
 ];
 const AAC = ['-c:a', 'aac', '-b:a', '48k', '-ac', '1', '-ar', '44100'];
 
@@ -35,10 +45,25 @@ const fixtures = [
     // Moving test card with a burnt-in timer and a 440 Hz tone; keyframe every second (4 keyframes).
     path: 'sunrise.mp4',
     args: [
-      '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25:duration=4',
-      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100:duration=4',
-      ...X264, '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', ...AAC,
-      '-shortest', '-movflags', '+faststart',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x180:rate=25:duration=4',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:sample_rate=44100:duration=4',
+      ...X264,
+      '-g',
+      '25',
+      '-keyint_min',
+      '25',
+      '-sc_threshold',
+      '0',
+      ...AAC,
+      '-shortest',
+      '-movflags',
+      '+faststart',
     ],
   },
   {
@@ -46,32 +71,85 @@ const fixtures = [
     // Every gradients colour is given: the filter's default colours are random whatever `seed` says.
     path: 'clouds.webm',
     args: [
-      '-f', 'lavfi', '-i',
+      '-f',
+      'lavfi',
+      '-i',
       'gradients=size=320x180:rate=24:duration=3:speed=0.08:seed=7:nb_colors=4:' +
         'c0=0x1E3A8A:c1=0xF8FAFC:c2=0x60A5FA:c3=0xF59E0B:x0=40:y0=20:x1=280:y1=160',
-      '-vf', 'noise=all_seed=1234:alls=12:allf=t',
-      '-t', '3', '-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', '40', '-deadline', 'good', '-cpu-used', '5',
-      '-row-mt', '0', '-threads', '1', '-tile-columns', '0', '-frame-parallel', '0', '-g', '48',
-      '-pix_fmt', 'yuv420p', '-an',
+      '-vf',
+      'noise=all_seed=1234:alls=12:allf=t',
+      '-t',
+      '3',
+      '-c:v',
+      'libvpx-vp9',
+      '-b:v',
+      '0',
+      '-crf',
+      '40',
+      '-deadline',
+      'good',
+      '-cpu-used',
+      '5',
+      '-row-mt',
+      '0',
+      '-threads',
+      '1',
+      '-tile-columns',
+      '0',
+      '-frame-parallel',
+      '0',
+      '-g',
+      '48',
+      '-pix_fmt',
+      'yuv420p',
+      '-an',
     ],
   },
   {
     // Two shots with a hard cut at 1.5 s (colour bars, then a test pattern): a scene-detection fixture.
     path: 'trips/2024/beach day.mp4',
     args: [
-      '-f', 'lavfi', '-i', 'smptebars=size=256x144:rate=25:duration=1.5',
-      '-f', 'lavfi', '-i', 'testsrc=size=256x144:rate=25:duration=1.5',
-      '-f', 'lavfi', '-i', 'sine=frequency=660:sample_rate=44100:duration=3',
-      '-filter_complex', '[0:v][1:v]concat=n=2:v=1:a=0[v]', '-map', '[v]', '-map', '2:a',
-      ...X264, '-g', '50', ...AAC, '-shortest',
+      '-f',
+      'lavfi',
+      '-i',
+      'smptebars=size=256x144:rate=25:duration=1.5',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=256x144:rate=25:duration=1.5',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=660:sample_rate=44100:duration=3',
+      '-filter_complex',
+      '[0:v][1:v]concat=n=2:v=1:a=0[v]',
+      '-map',
+      '[v]',
+      '-map',
+      '2:a',
+      ...X264,
+      '-g',
+      '50',
+      ...AAC,
+      '-shortest',
     ],
   },
   {
     // QuickTime container, a non-ASCII file name, portrait-ish odd size, no audio.
     path: 'trips/2024/Café Ünïcode.mov',
     args: [
-      '-f', 'lavfi', '-i', 'rgbtestsrc=size=144x176:rate=30:duration=2',
-      '-vf', 'hue=H=2*PI*t:s=1', ...X264, '-g', '30', '-an', '-f', 'mov',
+      '-f',
+      'lavfi',
+      '-i',
+      'rgbtestsrc=size=144x176:rate=30:duration=2',
+      '-vf',
+      'hue=H=2*PI*t:s=1',
+      ...X264,
+      '-g',
+      '30',
+      '-an',
+      '-f',
+      'mov',
     ],
   },
   {
@@ -79,8 +157,18 @@ const fixtures = [
     // so "search by clip" has a true match.
     path: 'trips/CLIP.MP4',
     args: [
-      '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25:duration=4',
-      '-vf', 'trim=start=1:end=2,setpts=PTS-STARTPTS', ...X264, '-g', '25', '-an', '-f', 'mp4',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x180:rate=25:duration=4',
+      '-vf',
+      'trim=start=1:end=2,setpts=PTS-STARTPTS',
+      ...X264,
+      '-g',
+      '25',
+      '-an',
+      '-f',
+      'mp4',
     ],
   },
   { path: 'notes.txt', bytes: 'Not a video. The scanner must skip this file.\n' },
@@ -92,9 +180,9 @@ function run(cmd, args) {
     return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     if (err.code === 'ENOENT') {
-      throw new Error(`${cmd} not found. Install it with: sudo apt-get install -y ffmpeg`);
+      throw new Error(`${cmd} not found. Install it with: sudo apt-get install -y ffmpeg`, { cause: err });
     }
-    throw new Error(`${cmd} ${args.join(' ')} failed:\n${err.stderr ?? err.message}`);
+    throw new Error(`${cmd} ${args.join(' ')} failed:\n${err.stderr ?? err.message}`, { cause: err });
   }
 }
 
@@ -117,9 +205,7 @@ function fps(rate) {
 }
 
 function probe(file) {
-  const out = run('ffprobe', [
-    '-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file,
-  ]);
+  const out = run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
   const info = JSON.parse(out);
   const video = info.streams.find((s) => s.codec_type === 'video');
   const audio = info.streams.find((s) => s.codec_type === 'audio');
@@ -169,7 +255,15 @@ function main() {
     .map((path) => {
       const full = join(libraryDir, ...path.split('/'));
       const size = statSync(full).size;
-      const empty = { duration: null, width: null, height: null, codec: null, fps: null, audioCodec: null, container: null };
+      const empty = {
+        duration: null,
+        width: null,
+        height: null,
+        codec: null,
+        fps: null,
+        audioCodec: null,
+        container: null,
+      };
       return { path, size, ...(size === 0 ? empty : probe(full)) };
     });
 
@@ -177,7 +271,9 @@ function main() {
   writeFileSync(catalogFile, JSON.stringify(videos, null, 2) + '\n');
 
   const total = videos.reduce((sum, v) => sum + v.size, 0);
-  process.stdout.write(`wrote ${videos.length} videos (${(total / 1024).toFixed(0)} KiB) and ${relative(process.cwd(), catalogFile)}\n`);
+  process.stdout.write(
+    `wrote ${videos.length} videos (${(total / 1024).toFixed(0)} KiB) and ${relative(process.cwd(), catalogFile)}\n`,
+  );
 }
 
 main();

@@ -11,7 +11,9 @@ describe('migrations', () => {
     expect(userVersion(old)).toBe(1);
     old.run(`INSERT INTO libraries (id, name, source, added_at) VALUES (1, 'Home videos', 'handle', 5)`);
     old.run(`INSERT INTO folders (id, library_id, path, name) VALUES (1, 1, '', '')`);
-    old.run(`INSERT INTO videos (library_id, folder_id, path, name, extension, size, modified_at) VALUES (1, 1, 'a.mp4', 'a.mp4', 'mp4', 42, 7)`);
+    old.run(
+      `INSERT INTO videos (library_id, folder_id, path, name, extension, size, modified_at) VALUES (1, 1, 'a.mp4', 'a.mp4', 'mp4', 42, 7)`,
+    );
     const bytes = old.export();
 
     const catalog = Catalog.open(SQL, bytes);
@@ -89,5 +91,27 @@ describe('libraries, folders and videos', () => {
     expect(writes).toBe(0);
     catalog.addLibrary('A', 'handle');
     expect(writes).toBe(1);
+  });
+});
+
+describe('name filter', () => {
+  it('ignores case beyond ASCII and the Unicode form a file system used', async () => {
+    const { catalog } = await freshCatalog();
+    const lib = catalog.addLibrary('L', 'files');
+    const decomposed = 'Cafe\u0301 U\u0308ni\u0308code.mov'; // as macOS file systems spell it
+    catalog.applyScanOps(lib.id, [
+      { kind: 'add', file: file(decomposed) },
+      { kind: 'add', file: file('other.mp4') },
+    ]);
+    for (const typed of ['ünïcode', 'ÜNÏCODE', 'café', 'CAFÉ Ü']) {
+      expect(
+        catalog.listVideos({ nameContains: typed }).map((v) => v.name),
+        typed,
+      ).toEqual([decomposed]);
+    }
+    expect(catalog.countVideos({ nameContains: 'zzz' })).toBe(0);
+    // Survives the export that every save does.
+    catalog.export();
+    expect(catalog.countVideos({ nameContains: 'ünï' })).toBe(1);
   });
 });

@@ -18,8 +18,10 @@ describe('formatting', () => {
 
 describe('which files are videos', () => {
   it('matches the video extensions case-insensitively and nothing else', () => {
-    for (const name of ['a.mp4', 'B.MOV', 'c.MkV', 'd.m2ts', 'e.3gp', 'x.tar.ts', 'f.mpeg']) expect(isVideoFile(name), name).toBe(true);
-    for (const name of ['notes.txt', 'mp4', 'photo.jpg', 'a.mp4.part', '.mp4']) expect(isVideoFile(name), name).toBe(false);
+    for (const name of ['a.mp4', 'B.MOV', 'c.MkV', 'd.m2ts', 'e.3gp', 'x.tar.ts', 'f.mpeg'])
+      expect(isVideoFile(name), name).toBe(true);
+    for (const name of ['notes.txt', 'mp4', 'photo.jpg', 'a.mp4.part', '.mp4'])
+      expect(isVideoFile(name), name).toBe(false);
     expect(extensionOf('Café Ünïcode.MOV')).toBe('mov');
   });
   it('skips hidden and OS-littered paths', () => {

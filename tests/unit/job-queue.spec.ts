@@ -7,7 +7,10 @@ import { freshCatalog, file, sqlJs } from './helpers';
 async function catalogWithVideos(n: number) {
   const { catalog, clock } = await freshCatalog();
   const lib = catalog.addLibrary('L', 'handle');
-  catalog.applyScanOps(lib.id, Array.from({ length: n }, (_, i) => ({ kind: 'add' as const, file: file(`v${i}.mp4`) })));
+  catalog.applyScanOps(
+    lib.id,
+    Array.from({ length: n }, (_, i) => ({ kind: 'add' as const, file: file(`v${i}.mp4`) })),
+  );
   return { catalog, clock, lib };
 }
 
@@ -57,7 +60,11 @@ describe('job queue', () => {
     expect(calls).toBe(maxAttempts);
     const [failed] = catalog.listJobs('failed');
     expect(failed).toMatchObject({ attempts: 3, error: 'File could not be read', videoName: 'v0.mp4' });
-    expect(catalog.listVideos()[0]).toMatchObject({ status: 'failed', failureCount: 1, lastError: 'File could not be read' });
+    expect(catalog.listVideos()[0]).toMatchObject({
+      status: 'failed',
+      failureCount: 1,
+      lastError: 'File could not be read',
+    });
 
     catalog.retryJob(failed.id);
     expect(catalog.listJobs('queued')[0]).toMatchObject({ attempts: 0, error: null });
@@ -97,11 +104,20 @@ describe('job queue', () => {
     expect(reopened.resumeInterruptedJobs()).toBe(1);
     expect(reopened.getJob(running.id)).toMatchObject({ status: 'queued', attempts: 0 });
     const done: number[] = [];
-    const runner = new JobRunner(reopened, { checksum: async (job) => void done.push(job.videoId) }, { concurrency: 2 });
+    const runner = new JobRunner(
+      reopened,
+      { checksum: async (job) => void done.push(job.videoId) },
+      { concurrency: 2 },
+    );
     runner.start();
     await runner.whenIdle();
     runner.stop();
-    expect(done.sort()).toEqual(reopened.listVideos().map((v) => v.id).sort());
+    expect(done.sort()).toEqual(
+      reopened
+        .listVideos()
+        .map((v) => v.id)
+        .sort(),
+    );
     expect(reopened.jobCounts()).toMatchObject({ done: 2, queued: 0 });
   });
 
@@ -119,7 +135,12 @@ describe('jobs of libraries that cannot be read right now', () => {
     const { catalog, lib } = await catalogWithVideos(2);
     const other = catalog.addLibrary('Offline folder', 'files');
     catalog.applyScanOps(other.id, [{ kind: 'add', file: file('far.mp4') }]);
-    expect(catalog.claimJobs(10, [lib.id]).map((j) => j.videoName).sort()).toEqual(['v0.mp4', 'v1.mp4']);
+    expect(
+      catalog
+        .claimJobs(10, [lib.id])
+        .map((j) => j.videoName)
+        .sort(),
+    ).toEqual(['v0.mp4', 'v1.mp4']);
     expect(catalog.claimJobs(10, [])).toEqual([]);
     expect(catalog.nextDueAt([lib.id])).toBeNull();
     expect(catalog.nextDueAt([other.id])).toBe(0);

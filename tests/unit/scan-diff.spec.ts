@@ -4,8 +4,20 @@ import { quickHash } from '../../src/lib/quick-hash';
 import type { FoundFile, KnownFile } from '../../src/lib/types';
 import { freshCatalog, file } from './helpers';
 
-const known = (id: number, path: string, size = 1000, modifiedAt = 1000, quickHash: string | null = null, missing = false): KnownFile => ({
-  id, path, size, modifiedAt, quickHash, missing,
+const known = (
+  id: number,
+  path: string,
+  size = 1000,
+  modifiedAt = 1000,
+  quickHash: string | null = null,
+  missing = false,
+): KnownFile => ({
+  id,
+  path,
+  size,
+  modifiedAt,
+  quickHash,
+  missing,
 });
 
 describe('scan diff', () => {
@@ -39,7 +51,9 @@ describe('scan diff', () => {
     const none = async () => null;
     expect(await matchMoves([known(1, 'a.mp4', 10, 77)], [file('b/a.mp4', 10, 77)], none)).toHaveLength(1);
     expect(await matchMoves([known(1, 'a.mp4', 10, 77)], [file('x.mp4', 10, 77)], none)).toHaveLength(0);
-    expect(await matchMoves([known(1, 'a.mp4', 10, 77)], [file('x/a.mp4', 10, 77), file('y/a.mp4', 10, 77)], none)).toHaveLength(0);
+    expect(
+      await matchMoves([known(1, 'a.mp4', 10, 77)], [file('x/a.mp4', 10, 77), file('y/a.mp4', 10, 77)], none),
+    ).toHaveLength(0);
     expect(await matchMoves([known(1, 'a.mp4', 10, 77)], [file('b/a.mp4', 10, 78)], none)).toHaveLength(0);
   });
 
@@ -60,9 +74,16 @@ describe('scan diff', () => {
     catalog.setQuickHash(moving.id, 'hash-move');
     for (const job of catalog.claimJobs(10)) catalog.completeJob(job.id);
 
-    const onDisk = [file('keep.mp4'), file('edit.mp4', 1200, 2000), file('moved/renamed.mp4', 4242, 9), file('fresh.mkv')];
+    const onDisk = [
+      file('keep.mp4'),
+      file('edit.mp4', 1200, 2000),
+      file('moved/renamed.mp4', 4242, 9),
+      file('fresh.mkv'),
+    ];
     const diff = diffScan(catalog.knownFiles(lib.id), onDisk);
-    const moves = await matchMoves(diff.vanished, diff.added, async (f) => (f.path === 'moved/renamed.mp4' ? 'hash-move' : 'other'));
+    const moves = await matchMoves(diff.vanished, diff.added, async (f) =>
+      f.path === 'moved/renamed.mp4' ? 'hash-move' : 'other',
+    );
     const tally = catalog.applyScanOps(lib.id, scanOps(diff, moves));
     catalog.finishScan(lib.id);
 
@@ -74,7 +95,12 @@ describe('scan diff', () => {
     expect(rows['edit.mp4']).toMatchObject({ size: 1200, status: 'pending' });
     expect(rows['keep.mp4'].status).toBe('done');
     // Only the changed and the new file have work queued again.
-    expect(catalog.listJobs('queued').map((j) => j.videoName).sort()).toEqual(['edit.mp4', 'fresh.mkv']);
+    expect(
+      catalog
+        .listJobs('queued')
+        .map((j) => j.videoName)
+        .sort(),
+    ).toEqual(['edit.mp4', 'fresh.mkv']);
 
     // The file comes back: it is no longer flagged missing.
     const back = diffScan(catalog.knownFiles(lib.id), [...onDisk, file('delete.mp4')]);

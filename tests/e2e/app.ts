@@ -1,0 +1,156 @@
+// Helpers for specs that drive the app's UI: open it, import a folder, read the video list and the
+// Jobs panel the way a user sees them, and ask the catalog worker (window.framefinder) for exact state.
+import { expect } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import type { Job, JobCounts, JobStatus, Video } from '../../src/lib/types';
+
+interface FramefinderGlobal {
+  framefinder?: {
+    catalog: {
+      listVideos(query: object): Promise<Video[]>;
+      jobCounts(): Promise<JobCounts>;
+      listJobs(status: JobStatus, limit?: number): Promise<Job[]>;
+      flush(): Promise<void>;
+    };
+    state: { catalog: { role: string } };
+  };
+}
+
+/** `expect.poll` with room for the app's workers (its default gives up after 1 s). */
+export function eventually<T>(fn: () => Promise<T> | T, timeout = 10_000) {
+  return expect.poll(fn, { timeout, interval: 100 });
+}
+
+/** Saves the catalog now, as the app does on its own a moment after each change. */
+export async function flushCatalog(page: Page): Promise<void> {
+  await page.evaluate(() => (window as FramefinderGlobal).framefinder!.catalog.flush());
+}
+
+/** Loads the app and waits until this tab holds the catalog for writing (buttons are enabled then). */
+export async function openApp(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await waitForWriter(page);
+}
+
+export async function waitForWriter(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => (window as FramefinderGlobal).framefinder?.state.catalog.role === 'writer',
+    undefined,
+    {
+      timeout: 20_000,
+    },
+  );
+}
+
+/** Every video in the catalog, as `framefinder.catalog.listVideos({})` returns it. */
+export function catalogVideos(page: Page): Promise<Video[]> {
+  return page.evaluate(() => (window as FramefinderGlobal).framefinder!.catalog.listVideos({}));
+}
+
+export function jobCounts(page: Page): Promise<JobCounts> {
+  return page.evaluate(() => (window as FramefinderGlobal).framefinder!.catalog.jobCounts());
+}
+
+export function catalogJobs(page: Page, status: JobStatus): Promise<Job[]> {
+  return page.evaluate((s) => (window as FramefinderGlobal).framefinder!.catalog.listJobs(s), status);
+}
+
+/** Waits until no job is queued or running. */
+export async function waitForJobsIdle(page: Page, timeout = 30_000): Promise<void> {
+  await eventually(async () => {
+    const c = await jobCounts(page);
+    return c.queued + c.running;
+  }, timeout).toBe(0);
+}
+
+/** The footer's status line ("Scan finished: …", "Processing: …"). */
+export function statusBar(page: Page): Locator {
+  return page.getByRole('contentinfo').getByRole('status');
+}
+
+export async function waitForScan(page: Page, timeout = 20_000): Promise<string> {
+  await eventually(() => statusBar(page).innerText(), timeout).toMatch(/Scan finished:/);
+  return statusBar(page).innerText();
+}
+
+/** "Choose folder": picks tests/fixtures/library through the webkitdirectory input, then waits for the scan. */
+export async function importViaInput(page: Page, dir: string): Promise<void> {
+  await page.getByLabel('Choose a folder of videos').first().setInputFiles(dir);
+  await waitForScan(page);
+}
+
+/** "Open folder" in the header (showDirectoryPicker must be stubbed), then waits for the scan. */
+export async function importViaPicker(page: Page): Promise<void> {
+  await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
+  await waitForScan(page);
+}
+
+export interface ListedVideo {
+  name: string;
+  folder: string;
+  /** "Missing" / "Failed" badges shown after the name. */
+  badges: string[];
+}
+
+/** The rows of the Videos table as shown, in display order (the fixture lists fit on one screen). */
+export async function listedVideos(page: Page): Promise<ListedVideo[]> {
+  const rows = page.getByRole('table', { name: 'Videos' }).getByRole('row');
+  const shown = await rows.evaluateAll((elements) =>
+    elements
+      .filter((row) => row.querySelector('[role=cell]'))
+      .map((row) => {
+        const [nameCell, folderCell] = [...row.querySelectorAll('[role=cell]')];
+        const name = [...nameCell.childNodes]
+          .filter((n) => n.nodeType === Node.TEXT_NODE)
+          .map((n) => n.textContent ?? '')
+          .join('')
+          .trim();
+        return {
+          index: Number(row.getAttribute('aria-rowindex')),
+          name,
+          folder: folderCell?.textContent?.trim() ?? '',
+          badges: [...nameCell.querySelectorAll('span')].map((s) => s.textContent?.trim() ?? ''),
+        };
+      }),
+  );
+  return shown.sort((a, b) => a.index - b.index).map(({ name, folder, badges }) => ({ name, folder, badges }));
+}
+
+/** The names in the Videos table, sorted, once no row is still "Loading…". */
+export async function videoNames(page: Page): Promise<string[]> {
+  return (await listedVideos(page)).map((v) => v.name).sort();
+}
+
+/** Opens the Jobs panel from the header and returns its dialog. */
+export async function openJobs(page: Page): Promise<Locator> {
+  await page.getByRole('banner').getByRole('button', { name: /^Jobs/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Jobs' });
+  await dialog.waitFor();
+  return dialog;
+}
+
+export type JobSection = 'Running' | 'Queued' | 'Failed' | 'Finished' | 'Cancelled';
+
+export function jobSection(dialog: Locator, section: JobSection): Locator {
+  return dialog.getByRole('region', { name: section });
+}
+
+/** Video names of the jobs listed in one section of the Jobs panel, sorted. */
+export async function jobNames(dialog: Locator, section: JobSection): Promise<string[]> {
+  const names = await jobSection(dialog, section)
+    .getByRole('listitem')
+    .evaluateAll((items) => items.map((li) => li.querySelector('span')?.textContent?.trim() ?? ''));
+  return names.sort();
+}
+
+/** The count shown in a section's heading ("Finished 6" → 6). */
+export async function jobSectionCount(dialog: Locator, section: JobSection): Promise<number> {
+  const heading = await jobSection(dialog, section).getByRole('heading').innerText();
+  const match = /(\d[\d,]*)\s*$/.exec(heading);
+  return match ? Number(match[1].replace(/,/g, '')) : NaN;
+}
+
+/** Sorted base names of the fixture videos (library.json paths). */
+export function baseNames(paths: string[]): string[] {
+  return paths.map((p) => p.split('/').pop()!).sort();
+}
