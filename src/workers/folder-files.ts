@@ -12,6 +12,9 @@ export class FileGoneError extends Error {
   }
 }
 
+/** How many files' size and mtime are read at once during a walk. */
+const statConcurrency = 32;
+
 /**
  * Walks a folder and yields every video file (by extension, case-insensitive; hidden files skipped) with
  * its size and mtime. `onFile` is told about every file seen, video or not, for progress.
@@ -31,6 +34,7 @@ export async function* walkVideos(
   const pending: [FileSystemDirectoryHandle, string][] = [[source.root, '']];
   while (pending.length > 0) {
     const [dir, prefix] = pending.pop()!;
+    const videos: [string, FileSystemFileHandle][] = [];
     for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
       const path = prefix ? `${prefix}/${name}` : name;
       if (isHiddenPath(name)) continue;
@@ -39,9 +43,15 @@ export async function* walkVideos(
         continue;
       }
       onFile();
-      if (!isVideoFile(name)) continue;
-      const file = await (handle as FileSystemFileHandle).getFile();
-      yield { path, size: file.size, modifiedAt: file.lastModified, file };
+      if (isVideoFile(name)) videos.push([path, handle as FileSystemFileHandle]);
+    }
+    // getFile() is a round trip to the browser process each: overlap a few at a time.
+    for (let i = 0; i < videos.length; i += statConcurrency) {
+      const chunk = videos.slice(i, i + statConcurrency);
+      const files = await Promise.all(chunk.map(([, handle]) => handle.getFile()));
+      for (const [j, file] of files.entries()) {
+        yield { path: chunk[j][0], size: file.size, modifiedAt: file.lastModified, file };
+      }
     }
   }
 }
