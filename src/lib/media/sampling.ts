@@ -1,0 +1,92 @@
+/** The indexing settings, with the names the Settings panel uses. */
+export interface SamplingSettings {
+  /** Seconds between frames sampled at a fixed interval (pass 2). */
+  keyframeInterval: number;
+  /** At most this many frames per video are sampled for search. */
+  maxKeyframes: number;
+  /** Only the first this-many seconds of a video are sampled. */
+  maxDuration: number;
+  /** Frames decoded and handed on together. */
+  frameBatchSize: number;
+}
+
+export const defaultSampling: SamplingSettings = {
+  keyframeInterval: 1,
+  maxKeyframes: 2000,
+  maxDuration: 4 * 3600,
+  frameBatchSize: 32,
+};
+
+/** Where the poster is looked for: 10 % first, then further candidates, never the very first frames. */
+export function posterCandidates(duration: number): number[] {
+  if (!(duration > 0)) return [0];
+  return [0.1, 0.2, 0.3, 0.05, 0.4, 0.5, 0.6, 0.75].map((f) => round3(f * duration));
+}
+
+/** Evenly spread times for the hover scrub strip: the middle of `count` equal slices. */
+export function stripTimes(duration: number, count = 10): number[] {
+  if (!(duration > 0)) return [0];
+  return Array.from({ length: count }, (_, i) => round3(((i + 0.5) * duration) / count));
+}
+
+export interface PlannedFrame {
+  time: number;
+  keyframe: boolean;
+}
+
+/**
+ * Frames to sample for search: key frames, scene cuts and a fixed interval, merged (times closer than
+ * a quarter of the interval collapse, key frames win), limited to `maxDuration`, and thinned evenly to at
+ * most `maxKeyframes` while keeping the key frames at scene cuts.
+ */
+export function samplingPlan(
+  duration: number,
+  keyframes: readonly number[],
+  sceneCuts: readonly number[],
+  s: SamplingSettings,
+): PlannedFrame[] {
+  const end = Math.min(duration, s.maxDuration);
+  const interval = Math.max(0.05, s.keyframeInterval);
+  const candidates: (PlannedFrame & { rank: number })[] = [];
+  for (const t of keyframes) if (t <= end) candidates.push({ time: t, keyframe: true, rank: 1 });
+  for (const t of sceneCuts) if (t <= end) candidates.push({ time: t, keyframe: false, rank: 0 });
+  for (let t = interval / 2; t < end; t += interval) candidates.push({ time: round3(t), keyframe: false, rank: 2 });
+  candidates.sort((a, b) => a.time - b.time || a.rank - b.rank);
+  const merged: (PlannedFrame & { rank: number })[] = [];
+  const gap = interval / 4;
+  for (const c of candidates) {
+    const last = merged[merged.length - 1];
+    if (last && c.time - last.time < gap) {
+      if (c.rank < last.rank) merged[merged.length - 1] = { ...c, keyframe: c.keyframe || last.keyframe };
+      else last.keyframe ||= c.keyframe;
+      continue;
+    }
+    merged.push(c);
+  }
+  const plan = merged.length <= s.maxKeyframes ? merged : thin(merged, s.maxKeyframes);
+  return plan.map(({ time, keyframe }) => ({ time, keyframe }));
+}
+
+/** Keeps scene cuts, then spreads the rest of the budget evenly over the other frames. */
+function thin<T extends { rank: number; time: number }>(frames: T[], budget: number): T[] {
+  const cuts = frames.filter((f) => f.rank === 0).slice(0, budget);
+  const rest = frames.filter((f) => f.rank !== 0);
+  const room = budget - cuts.length;
+  const picked =
+    room <= 0
+      ? []
+      : Array.from(
+          { length: Math.min(room, rest.length) },
+          (_, i) => rest[Math.floor((i * rest.length) / Math.min(room, rest.length))],
+        );
+  return [...cuts, ...picked].sort((a, b) => a.time - b.time);
+}
+
+const round3 = (t: number) => Math.round(t * 1000) / 1000;
+
+/** At most `max` of `times`, spread evenly over the whole list (first and last kept), order kept. */
+export function spreadEvenly<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  if (max <= 1) return items.slice(0, Math.max(0, max));
+  return Array.from({ length: max }, (_, i) => items[Math.round((i * (items.length - 1)) / (max - 1))]);
+}

@@ -1,0 +1,63 @@
+// The contract between the decode tiers and the indexing stages. Plain data only: it crosses workers.
+
+/** Which decoder handled a file: native WebCodecs (via mediabunny) or ffmpeg.wasm. */
+export type Tier = 'webcodecs' | 'ffmpeg';
+
+export interface ProbeResult {
+  /** Seconds. */
+  duration: number;
+  /** Display size: rotation already applied (a portrait phone video reports width < height). */
+  width: number;
+  height: number;
+  fps: number | null;
+  /** Short lower-case codec names as ffprobe spells them: h264, hevc, vp9, av1, mpeg4, prores, theora … */
+  videoCodec: string | null;
+  audioCodec: string | null;
+  /** Container short name: mp4, mov, webm, matroska, avi, ogg, mpegts … */
+  container: string | null;
+  /** Bits per second of the whole file. */
+  bitrate: number | null;
+  /** Clockwise rotation in degrees the player applies: 0, 90, 180, 270. */
+  rotation: number;
+  hasAudio: boolean;
+  /** From container tags (creation_time), ms since the epoch; null when the file has none. */
+  createdAt: number | null;
+}
+
+/** One decoded frame, small, as RGBA bytes (the buffer is transferred across workers, never copied). */
+export interface RgbaFrame {
+  /** Presentation time in seconds of the frame actually decoded (may differ slightly from the asked time). */
+  time: number;
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+  keyframe: boolean;
+}
+
+/**
+ * One opened video file on one decode tier. The indexing stages are written once over this interface.
+ * Implementations: `webcodecs-source.ts` (tier 1) and `ffmpeg-source.ts` (tier 2), both under src/workers/media/.
+ */
+export interface FrameSource {
+  readonly tier: Tier;
+  probe(): Promise<ProbeResult>;
+  /** Presentation times (s) of key frames up to `until` seconds, ascending, at most `maxCount`; no full decode. */
+  keyframeTimes(maxCount: number, until: number): Promise<number[]>;
+  /**
+   * The frames shown at each of `times` (ascending seconds), scaled to fit a `maxSide` × `maxSide` box with the
+   * aspect ratio and rotation of the display, RGBA. One frame per requested time, in order.
+   */
+  framesAt(times: readonly number[], maxSide: number): AsyncGenerator<RgbaFrame>;
+  /** Releases the file and decoder; the source is not used afterwards. */
+  close(): Promise<void>;
+}
+
+/** This tier cannot handle this file (container or codec): the other tier should try. */
+export class UnsupportedMediaError extends Error {
+  override name = 'UnsupportedMediaError';
+}
+
+/** The file itself is not a playable video (empty, truncated, not a video, no video track): no tier will help. */
+export class BadMediaError extends Error {
+  override name = 'BadMediaError';
+}
