@@ -1,8 +1,11 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { ScanOp } from '../lib/scan-diff';
 import type { JobStatus, LibrarySource, VideoQuery } from '../lib/types';
+import type { ProbeResult, Tier } from '../lib/media/types';
+import type { Scene } from '../lib/media/scenes';
 import * as jobs from './jobs';
 import * as libraries from './libraries';
+import * as media from './media';
 import { migrate } from './schema';
 import * as scan from './scan';
 import * as settings from './settings';
@@ -76,6 +79,17 @@ export class Catalog {
     this.#write((s, now) => scan.applyScanOps(s, libraryId, ops, now));
   finishScan = (libraryId: number) => this.#write((s, now) => scan.finishScan(s, libraryId, now));
 
+  // Media pipeline results
+  saveProbe = (videoId: number, probe: ProbeResult, tier: Tier) =>
+    this.#write((s) => media.saveProbe(s, videoId, probe, tier));
+  saveThumbnail = (t: Omit<media.Thumbnail, 'blobKey'>) => this.#write((s) => media.saveThumbnail(s, t));
+  getThumbnail = (videoId: number, kind: media.ThumbnailKind) => media.getThumbnail(this.sql, videoId, kind);
+  saveScenes = (videoId: number, scenes: readonly Scene[]) => this.#write((s) => media.saveScenes(s, videoId, scenes));
+  listScenes = (videoId: number) => media.listScenes(this.sql, videoId);
+  saveFrames = (videoId: number, frames: readonly { time: number; keyframe: boolean }[]) =>
+    this.#write((s) => media.saveFrames(s, videoId, frames));
+  listFrames = (videoId: number) => media.listFrames(this.sql, videoId);
+
   // Settings
   getSetting = <T>(key: string, fallback: T) => settings.getSetting(this.sql, key, fallback);
   setSetting = (key: string, value: unknown) => this.#write((s) => settings.setSetting(s, key, value));
@@ -85,7 +99,9 @@ export class Catalog {
     this.#write((s, now) => jobs.claimJobs(s, limit, now, libraryIds));
   setJobProgress = (id: number, progress: number) => jobs.setJobProgress(this.sql, id, progress);
   completeJob = (id: number) => this.#write((s, now) => jobs.completeJob(s, id, now));
-  failJob = (id: number, message: string) => this.#write((s, now) => jobs.failJob(s, id, message, now));
+  failJob = (id: number, message: string, permanent?: boolean) =>
+    this.#write((s, now) => jobs.failJob(s, id, message, now, permanent));
+  enqueueMissingStages = () => this.#write((s, now) => jobs.enqueueMissingStages(s, now));
   cancelJob = (id: number) => this.#write((s, now) => jobs.cancelJob(s, id, now));
   cancelAllJobs = () => this.#write((s, now) => jobs.cancelAllJobs(s, now));
   retryJob = (id: number) => this.#write((s) => jobs.retryJob(s, id));

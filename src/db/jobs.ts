@@ -1,4 +1,4 @@
-import { backoffMs, maxAttempts, stagePriorities, stages } from '../lib/jobs';
+import { backoffMs, dependentsOf, maxAttempts, stagePrerequisites, stagePriorities, stages } from '../lib/jobs';
 import type { Job, JobCounts, JobStage, JobStatus } from '../lib/types';
 import { num, str, type Row, type Sql } from './sql';
 
@@ -32,6 +32,14 @@ export function enqueueStages(sql: Sql, videoId: number, now: number, only: read
   }
 }
 
+/** SQL true when every prerequisite stage of job `j` is done (built from the stage table, no user input). */
+const prerequisitesDone = `NOT EXISTS (SELECT 1 FROM jobs p WHERE p.video_id = j.video_id AND p.status <> 'done' AND (${
+  Object.entries(stagePrerequisites)
+    .filter(([, pre]) => pre.length > 0)
+    .map(([stage, pre]) => `(j.stage = '${stage}' AND p.stage IN (${pre.map((p) => `'${p}'`).join(', ')}))`)
+    .join(' OR ') || '0'
+}))`;
+
 /** SQL limiting jobs to videos of the given libraries (those whose files can be read right now). */
 function inLibraries(libraryIds: readonly number[] | undefined): string {
   if (!libraryIds) return '';
@@ -47,6 +55,7 @@ export function claimJobs(sql: Sql, limit: number, now: number, libraryIds?: rea
     const ids = sql.all(
       `SELECT j.id FROM jobs j JOIN videos v ON v.id = j.video_id
        WHERE j.status = 'queued' AND j.not_before <= ? AND v.missing = 0 AND v.removed_at IS NULL${inLibraries(libraryIds)}
+         AND ${prerequisitesDone}
        ORDER BY j.priority DESC, j.id LIMIT ?`,
       [now, limit],
       (r) => Number(r.id),
@@ -101,18 +110,26 @@ export function completeJob(sql: Sql, id: number, now: number): void {
 
 /**
  * Records a failed attempt. Before the last attempt the job goes back to the queue with a growing
- * backoff; after it, the job and its video are marked failed with the reason.
+ * backoff; after it (or at once when no retry can help: `permanent`), the job and its video are marked
+ * failed with the reason, and the stages that needed this one are skipped.
  */
-export function failJob(sql: Sql, id: number, message: string, now: number): Job | undefined {
+export function failJob(sql: Sql, id: number, message: string, now: number, permanent = false): Job | undefined {
   return sql.transaction(() => {
     const job = getJob(sql, id);
     if (!job || job.status !== 'running') return job;
-    if (job.attempts >= maxAttempts) {
+    if (permanent || job.attempts >= maxAttempts) {
       sql.run(`UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?`, [message, now, id]);
       sql.run(`UPDATE videos SET failure_count = failure_count + 1, last_error = ? WHERE id = ?`, [
         message,
         job.videoId,
       ]);
+      for (const stage of dependentsOf(job.stage)) {
+        sql.run(
+          `UPDATE jobs SET status = 'cancelled', error = ?, finished_at = ?
+           WHERE video_id = ? AND stage = ? AND status = 'queued'`,
+          [`${skippedPrefix}${job.stage} failed`, now, job.videoId, stage],
+        );
+      }
       settleVideo(sql, job.videoId);
     } else {
       sql.run(`UPDATE jobs SET status = 'queued', error = ?, not_before = ? WHERE id = ?`, [
@@ -137,14 +154,24 @@ export function cancelAllJobs(sql: Sql, now: number): number {
   return sql.changes();
 }
 
-/** Puts a failed or cancelled job back in the queue with a fresh set of attempts. */
+const skippedPrefix = 'Skipped: ';
+
+/** Puts a failed or cancelled job back in the queue with a fresh set of attempts, with the stages it had skipped. */
 export function retryJob(sql: Sql, id: number): void {
   sql.transaction(() => {
-    sql.run(
-      `UPDATE jobs SET status = 'queued', attempts = 0, progress = 0, error = NULL, not_before = 0, started_at = NULL, finished_at = NULL
-       WHERE id = ? AND status IN ('failed', 'cancelled')`,
-      [id],
-    );
+    const job = getJob(sql, id);
+    if (!job) return;
+    const requeue = `UPDATE jobs SET status = 'queued', attempts = 0, progress = 0, error = NULL, not_before = 0,
+       started_at = NULL, finished_at = NULL`;
+    sql.run(`${requeue} WHERE id = ? AND status IN ('failed', 'cancelled')`, [id]);
+    for (const stage of dependentsOf(job.stage)) {
+      sql.run(`${requeue} WHERE video_id = ? AND stage = ? AND status = 'cancelled' AND substr(error, 1, ?) = ?`, [
+        job.videoId,
+        stage,
+        skippedPrefix.length,
+        skippedPrefix,
+      ]);
+    }
     sql.run(
       `UPDATE videos SET status = 'pending', last_error = NULL WHERE id = (SELECT video_id FROM jobs WHERE id = ?)`,
       [id],
@@ -154,6 +181,24 @@ export function retryJob(sql: Sql, id: number): void {
 
 export function retryAllJobs(sql: Sql, status: 'failed' | 'cancelled'): void {
   for (const id of sql.all(`SELECT id FROM jobs WHERE status = ?`, [status], (r) => Number(r.id))) retryJob(sql, id);
+}
+
+/** Queues any stage a video has never had a job for (stages added by a newer version of the app). */
+export function enqueueMissingStages(sql: Sql, now: number): number {
+  let added = 0;
+  for (const stage of stages) {
+    sql.run(
+      `INSERT INTO jobs (video_id, stage, priority, created_at)
+       SELECT v.id, ?, ?, ? FROM videos v WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = v.id AND j.stage = ?)`,
+      [stage, stagePriorities[stage], now, stage],
+    );
+    added += sql.changes();
+  }
+  if (added > 0)
+    sql.run(
+      `UPDATE videos SET status = 'pending' WHERE status = 'done' AND EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = videos.id AND j.status = 'queued')`,
+    );
+  return added;
 }
 
 /** After a reload, jobs that were running when the page went away run again; the lost attempt is not counted. */
@@ -197,7 +242,8 @@ export function nextDueAt(sql: Sql, libraryIds?: readonly number[]): number | nu
   return num(
     sql.value(
       `SELECT min(j.not_before) FROM jobs j JOIN videos v ON v.id = j.video_id
-       WHERE j.status = 'queued' AND v.missing = 0 AND v.removed_at IS NULL${inLibraries(libraryIds)}`,
+       WHERE j.status = 'queued' AND v.missing = 0 AND v.removed_at IS NULL${inLibraries(libraryIds)}
+         AND ${prerequisitesDone}`,
     ),
   );
 }

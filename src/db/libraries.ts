@@ -39,13 +39,22 @@ export function addLibrary(sql: Sql, name: string, source: LibrarySource, now: n
   return getLibrary(sql, id)!;
 }
 
-/** Forgets a library and everything catalogued under it. Files on disk are never touched. */
-export function removeLibrary(sql: Sql, id: number): void {
-  sql.transaction(() => {
+/**
+ * Forgets a library and everything catalogued under it, and returns the blob-store keys of its images so
+ * the caller can delete them too. Files on disk are never touched.
+ */
+export function removeLibrary(sql: Sql, id: number): string[] {
+  return sql.transaction(() => {
+    const keys = sql.all(
+      'SELECT t.blob_key FROM thumbnails t JOIN videos v ON v.id = t.video_id WHERE v.library_id = ?',
+      [id],
+      (r) => String(r.blob_key),
+    );
     // Videos reference folders without a cascade, so drop them before the folders go with the library.
     sql.run('DELETE FROM videos WHERE library_id = ?', [id]);
     sql.run('DELETE FROM folders WHERE library_id = ?', [id]);
     sql.run('DELETE FROM libraries WHERE id = ?', [id]);
+    return keys;
   });
 }
 

@@ -101,6 +101,25 @@ export const migrations: readonly string[] = [
   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE INDEX videos_live ON videos(library_id, missing, removed_at);
   `,
+  // 3: images move out of the database into the OPFS blob store: sql.js exports the whole image on every
+  // save, and 10,000 posters inside it would make each save copy a hundred megabytes. No version before this
+  // one wrote thumbnails, so the table is recreated empty.
+  `
+  DROP TABLE thumbnails;
+  CREATE TABLE thumbnails (
+    video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    frame_count INTEGER NOT NULL DEFAULT 1,
+    time REAL,
+    blob_key TEXT NOT NULL,
+    PRIMARY KEY (video_id, kind)
+  );
+  ALTER TABLE videos ADD COLUMN tier TEXT;
+  CREATE INDEX frames_video ON frames(video_id, timestamp);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -29,6 +29,7 @@ export const toVideo = (r: Row): Video => ({
   lastError: str(r.last_error),
   missing: Number(r.missing) !== 0,
   removedAt: num(r.removed_at),
+  tier: str(r.tier),
 });
 
 function where(q: VideoQuery): { sql: string; params: Params } {

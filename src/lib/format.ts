@@ -15,6 +15,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** "Nov 21, 2026": the list shows the day; the details show the time too. */
+export function formatDay(ms: number): string {
+  return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
 export function formatDate(ms: number): string {
   return new Date(ms).toLocaleString(undefined, {
     year: 'numeric',
@@ -28,4 +33,56 @@ export function formatDate(ms: number): string {
 /** "1 video", "2 videos". */
 export function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** 75.4 → "1:15", 3725 → "1:02:05". */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '';
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/** The resolution label people use, from the short side (so portrait videos label like landscape ones). */
+export function resolutionLabel(width: number | null, height: number | null): string {
+  if (!width || !height) return '';
+  const short = Math.min(width, height);
+  if (short >= 2160) return '4K';
+  if (short >= 1440) return '1440p';
+  if (short >= 1080) return '1080p';
+  if (short >= 720) return '720p';
+  return 'SD';
+}
+
+/** "MP4 · H.264": container and video codec as people know them. */
+export function formatLabel(container: string | null, codec: string | null): string {
+  const codecs: Record<string, string> = {
+    h264: 'H.264',
+    hevc: 'HEVC',
+    vp8: 'VP8',
+    vp9: 'VP9',
+    av1: 'AV1',
+    mpeg4: 'MPEG-4',
+    prores: 'ProRes',
+    theora: 'Theora',
+    mpeg2video: 'MPEG-2',
+    wmv3: 'WMV',
+    flv1: 'FLV',
+  };
+  const containers: Record<string, string> = {
+    mov: 'MOV',
+    mp4: 'MP4',
+    matroska: 'MKV',
+    webm: 'WebM',
+    avi: 'AVI',
+    ogg: 'Ogg',
+    mpegts: 'TS',
+  };
+  const parts = [
+    container ? (containers[container] ?? container.toUpperCase()) : null,
+    codec ? (codecs[codec] ?? codec.toUpperCase()) : null,
+  ];
+  return parts.filter(Boolean).join(' · ');
 }

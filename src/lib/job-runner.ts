@@ -1,4 +1,4 @@
-import { isAbortError } from './jobs';
+import { isAbortError, permanentErrors } from './jobs';
 import type { Job, JobStage } from './types';
 
 /** What the runner needs of the catalog; the catalog worker's API satisfies it. */
@@ -6,7 +6,7 @@ export interface JobStore {
   claimJobs(limit: number): Promise<Job[]> | Job[];
   setJobProgress(id: number, progress: number): Promise<void> | void;
   completeJob(id: number): Promise<void> | void;
-  failJob(id: number, message: string): Promise<Job | undefined> | Job | undefined;
+  failJob(id: number, message: string, permanent?: boolean): Promise<Job | undefined> | Job | undefined;
   nextDueAt(): Promise<number | null> | number | null;
 }
 
@@ -139,7 +139,8 @@ export class JobRunner {
         async (err: unknown) => {
           // A cancelled or stopped job was already settled by whoever aborted it.
           if (controller.signal.aborted || isAbortError(err)) return;
-          await this.#store.failJob(job.id, err instanceof Error ? err.message : String(err));
+          const message = err instanceof Error ? err.message : String(err);
+          await this.#store.failJob(job.id, message, err instanceof Error && permanentErrors.has(err.name));
         },
       )
       .catch((err: unknown) => console.error('Job bookkeeping failed', err))

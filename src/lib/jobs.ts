@@ -8,10 +8,47 @@ export function backoffMs(attempts: number): number {
   return 2000 * 4 ** Math.max(0, attempts - 1);
 }
 
-/** The stages every new or changed video goes through, with their priorities (higher runs first). */
+/**
+ * The stages every new or changed video goes through, with their priorities (higher runs first).
+ * Pass 1 (probe … scenes, which also samples the key frames) makes a video browsable and searchable early;
+ * pass 2 (frames) samples densely.
+ */
 export const stagePriorities: Readonly<Record<JobStage, number>> = {
-  checksum: 10,
+  probe: 100,
+  checksum: 95,
+  poster: 90,
+  strip: 80,
+  scenes: 70,
+  frames: 10,
 };
+
+/** A stage runs only once these stages of the same video are done. */
+export const stagePrerequisites: Readonly<Record<JobStage, readonly JobStage[]>> = {
+  checksum: [],
+  probe: [],
+  poster: ['probe'],
+  strip: ['probe'],
+  scenes: ['probe'],
+  frames: ['scenes'],
+};
+
+/** Stages that depend on `stage`, directly or through others. */
+export function dependentsOf(stage: JobStage): JobStage[] {
+  const out = new Set<JobStage>();
+  const visit = (s: JobStage) => {
+    for (const [other, prereqs] of Object.entries(stagePrerequisites) as [JobStage, readonly JobStage[]][]) {
+      if (prereqs.includes(s) && !out.has(other)) {
+        out.add(other);
+        visit(other);
+      }
+    }
+  };
+  visit(stage);
+  return [...out];
+}
+
+/** Errors no retry can fix (a file that is not a video): the job fails at once. Matched by name across workers. */
+export const permanentErrors: ReadonlySet<string> = new Set(['BadMediaError', 'UnsupportedMediaError']);
 
 export const stages = Object.keys(stagePriorities) as JobStage[];
 

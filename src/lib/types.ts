@@ -57,6 +57,8 @@ export interface Video {
   lastError: string | null;
   missing: boolean;
   removedAt: number | null;
+  /** The decode tier that indexed it: 'webcodecs' or 'ffmpeg'. */
+  tier: string | null;
 }
 
 /** A file as a scan finds it on disk. */
@@ -75,8 +77,8 @@ export interface KnownFile extends FoundFile {
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
-/** Processing stages; later work adds probe, poster, strip, scenes, frames, fingerprint, embed. */
-export type JobStage = 'checksum';
+/** Processing stages; the search work adds fingerprint and embed. */
+export type JobStage = 'checksum' | 'probe' | 'poster' | 'strip' | 'scenes' | 'frames';
 
 export interface Job {
   id: number;

@@ -7,6 +7,8 @@ import { newScanWorker } from '../workers/bridge';
 import { openFile } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
+import { mediaStageHandlers } from './indexing';
+import { MediaPool } from './media-pool';
 import { handleError } from './toasts.svelte';
 
 const emptyCounts: JobCounts = { queued: 0, running: 0, failed: 0, done: 0, cancelled: 0 };
@@ -65,20 +67,18 @@ class JobsState {
       nextDueAt: () => db.nextDueAt(imports.readableLibraryIds()),
       setJobProgress: (id, p) => db.setJobProgress(id, p),
       completeJob: (id) => db.completeJob(id),
-      failJob: (id, message) => db.failJob(id, message),
+      failJob: (id, message, permanent) => db.failJob(id, message, permanent),
     };
-    const concurrency = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
-    this.#runner = new JobRunner(
-      store,
-      { checksum: this.#checksum },
-      {
-        concurrency,
-        onChange: () => {
-          this.refresh();
-          this.#touchLibrary();
-        },
+    // Decoding runs in workers and the main thread stays idle, so one job per core, at most four.
+    const concurrency = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
+    const handlers = { checksum: this.#checksum, ...mediaStageHandlers(new MediaPool(concurrency)) };
+    this.#runner = new JobRunner(store, handlers, {
+      concurrency,
+      onChange: () => {
+        this.refresh();
+        this.#touchLibrary();
       },
-    );
+    });
     const stored = Boolean(await db.getSetting('jobsPaused', false));
     // A click on Pause/Resume while the setting was being read wins over the stored value.
     if (!this.#toggled) this.paused = stored;

@@ -1,9 +1,34 @@
+import { defaultSampling, type SamplingSettings } from '../lib/media/sampling';
 import type { StorageInfo } from '../lib/types';
 import { catalog } from './catalog.svelte';
 import { handleError } from './toasts.svelte';
 
 class SettingsState {
   storage = $state<StorageInfo | null>(null);
+  sampling = $state<SamplingSettings>({ ...defaultSampling });
+
+  async loadSampling(): Promise<void> {
+    const stored = (await catalog.db.getSetting('sampling', defaultSampling)) as Partial<SamplingSettings>;
+    this.sampling = { ...defaultSampling, ...stored };
+  }
+
+  /** Saves one indexing setting; it applies to videos indexed from now on. */
+  async setSampling<K extends keyof SamplingSettings>(key: K, value: number): Promise<void> {
+    const limits: Record<keyof SamplingSettings, [number, number]> = {
+      keyframeInterval: [0.1, 60],
+      maxKeyframes: [1, 100_000],
+      maxDuration: [1, 48 * 3600],
+      frameBatchSize: [1, 256],
+    };
+    const [min, max] = limits[key];
+    if (!Number.isFinite(value)) return;
+    this.sampling = { ...this.sampling, [key]: Math.min(max, Math.max(min, value)) };
+    try {
+      await catalog.db.setSetting('sampling', $state.snapshot(this.sampling));
+    } catch (err) {
+      handleError(err, 'Could not save the setting');
+    }
+  }
 
   async refreshStorage(): Promise<void> {
     try {

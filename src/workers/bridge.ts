@@ -1,5 +1,6 @@
 import { wrap, type Remote } from 'comlink';
 import type { CatalogApi } from './catalog.worker';
+import type { MediaApi } from './media.worker';
 import type { ScanApi } from './scan.worker';
 
 /**
@@ -33,4 +34,9 @@ export const catalogWorker = new WorkerBridge<CatalogApi>(
 export const newScanWorker = () =>
   new WorkerBridge<ScanApi>(
     () => new Worker(new URL('./scan.worker.ts', import.meta.url), { type: 'module', name: 'scan' }),
+  );
+
+export const newMediaWorker = () =>
+  new WorkerBridge<MediaApi>(
+    () => new Worker(new URL('./media.worker.ts', import.meta.url), { type: 'module', name: 'media' }),
   );

@@ -13,7 +13,6 @@ const forwarded = [
   'listLibraries',
   'listFolders',
   'addLibrary',
-  'removeLibrary',
   'listVideos',
   'countVideos',
   'getVideo',
@@ -32,6 +31,14 @@ const forwarded = [
   'retryJob',
   'retryAllJobs',
   'requeueJobs',
+  'enqueueMissingStages',
+  'saveProbe',
+  'saveThumbnail',
+  'getThumbnail',
+  'saveScenes',
+  'listScenes',
+  'saveFrames',
+  'listFrames',
   'getJob',
   'jobCounts',
   'listJobs',
@@ -101,6 +108,14 @@ const api = {
     ]),
   ) as unknown as Forwarded),
 
+  /** Forgets a library and deletes its images from the blob store; files on disk are never touched. */
+  async removeLibrary(id: number): Promise<void> {
+    await opened;
+    const keys = catalog.removeLibrary(id);
+    const store = await (blobs ??= BlobStore.open());
+    for (const key of keys) await store.delete(key);
+  },
+
   /** Loads the saved catalog (read-only until `becomeWriter`). */
   async open(listener?: CatalogEvents): Promise<{ backend: CatalogStore['backend'] }> {
     events = listener;
@@ -118,12 +133,13 @@ const api = {
 
   /**
    * This tab now holds the writer lock: reload whatever the previous writer saved last, then accept writes.
-   * Jobs that were running when their tab went away are queued again.
+   * Jobs that were running when their tab went away are queued again, and stages this version of the app
+   * added are queued for videos catalogued before it.
    */
-  async becomeWriter(): Promise<{ resumed: number }> {
+  async becomeWriter(): Promise<{ resumed: number; added: number }> {
     await load();
     writer = true;
-    return { resumed: catalog.resumeInterruptedJobs() };
+    return { resumed: catalog.resumeInterruptedJobs(), added: catalog.enqueueMissingStages() };
   },
 
   isWriter: () => writer,
@@ -138,6 +154,9 @@ const api = {
 
   async blobAppend(key: string, bytes: Uint8Array) {
     return (await (blobs ??= BlobStore.open())).append(key, bytes);
+  },
+  async blobPut(key: string, bytes: Uint8Array) {
+    return (await (blobs ??= BlobStore.open())).put(key, bytes);
   },
   async blobRead(key: string, start?: number, end?: number) {
     return (await (blobs ??= BlobStore.open())).read(key, start, end);

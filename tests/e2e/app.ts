@@ -99,7 +99,13 @@ export async function listedVideos(page: Page): Promise<ListedVideo[]> {
     elements
       .filter((row) => row.querySelector('[role=cell]'))
       .map((row) => {
-        const [nameCell, folderCell] = [...row.querySelectorAll('[role=cell]')];
+        // Cells by column header, so the table can gain columns (poster, duration …) without breaking this.
+        const headers = [...(row.closest('[role=table]')?.querySelectorAll('[role=columnheader]') ?? [])].map(
+          (h) => h.textContent?.trim() ?? '',
+        );
+        const cells = [...row.querySelectorAll('[role=cell]')];
+        const nameCell = cells[headers.indexOf('Name')];
+        const folderCell = cells[headers.indexOf('Folder')];
         const name = [...nameCell.childNodes]
           .filter((n) => n.nodeType === Node.TEXT_NODE)
           .map((n) => n.textContent ?? '')
@@ -153,4 +159,78 @@ export async function jobSectionCount(dialog: Locator, section: JobSection): Pro
 /** Sorted base names of the fixture videos (library.json paths). */
 export function baseNames(paths: string[]): string[] {
   return paths.map((p) => p.split('/').pop()!).sort();
+}
+
+/** Stage names as the Jobs panel shows them, by stage id. */
+export const stageLabels = {
+  checksum: 'Checksum',
+  probe: 'Metadata',
+  poster: 'Poster',
+  strip: 'Scrub strip',
+  scenes: 'Scenes',
+  frames: 'Frames for search',
+} as const;
+
+export interface ListedJob {
+  /** "sunrise.mp4 · Metadata": the video and the stage, as the row shows them. */
+  label: string;
+  /** The row's error line ('' when none), e.g. "Skipped: probe failed". */
+  error: string;
+}
+
+/** The rows of one section of the Jobs panel, sorted by label. */
+export async function jobRows(dialog: Locator, section: JobSection): Promise<ListedJob[]> {
+  const rows = await jobSection(dialog, section)
+    .getByRole('listitem')
+    .evaluateAll((items) =>
+      items.map((li) => {
+        const [name, stage] = [...li.querySelectorAll('span')].map((s) => s.textContent?.trim() ?? '');
+        return { label: `${name} · ${stage}`, error: li.querySelector('p')?.textContent?.trim() ?? '' };
+      }),
+    );
+  return rows.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+}
+
+/** Just the labels of `jobRows`, sorted. */
+export async function jobLabels(dialog: Locator, section: JobSection): Promise<string[]> {
+  return (await jobRows(dialog, section)).map((r) => r.label);
+}
+
+/** "name · Stage" labels for every stage of each of `names`, sorted like `jobLabels`. */
+export function stageLabelsOf(
+  names: string[],
+  stages: (keyof typeof stageLabels)[] = Object.keys(stageLabels) as (keyof typeof stageLabels)[],
+): string[] {
+  return names.flatMap((n) => stages.map((s) => `${n} · ${stageLabels[s]}`)).sort();
+}
+
+/**
+ * Every shown row of the Videos table as header → cell text (the poster column is "Poster"); "Name" holds the
+ * name alone, "Badges" the badges joined by ",", "Reason" the failure reason shown under the name.
+ */
+export async function videoRows(page: Page): Promise<Record<string, string>[]> {
+  const rows = page.getByRole('table', { name: 'Videos' }).getByRole('row');
+  const shown = await rows.evaluateAll((elements) =>
+    elements
+      .filter((row) => row.querySelector('[role=cell]'))
+      .map((row) => {
+        const headers = [...(row.closest('[role=table]')?.querySelectorAll('[role=columnheader]') ?? [])].map(
+          (h) => h.textContent?.trim() ?? '',
+        );
+        const cells = [...row.querySelectorAll('[role=cell]')];
+        const out: Record<string, string> = { index: row.getAttribute('aria-rowindex') ?? '' };
+        headers.forEach((h, i) => (out[h] = cells[i]?.textContent?.trim() ?? ''));
+        const nameCell = cells[headers.indexOf('Name')];
+        out.Name = [...(nameCell?.childNodes ?? [])]
+          .filter((n) => n.nodeType === Node.TEXT_NODE)
+          .map((n) => n.textContent ?? '')
+          .join('')
+          .trim();
+        out.Badges = [...(nameCell?.querySelectorAll('span') ?? [])].map((s) => s.textContent?.trim()).join(',');
+        out.Reason = nameCell?.querySelector('small')?.textContent?.trim() ?? '';
+        out.Poster = cells[0]?.querySelector('img') ? 'image' : 'placeholder';
+        return out;
+      }),
+  );
+  return shown.sort((a, b) => Number(a.index) - Number(b.index));
 }

@@ -169,14 +169,17 @@ describe('importing a folder', () => {
       'Scan finished: 6 videos (1 new, 1 changed, 3 unchanged, 1 moved, 1 missing)',
     );
 
+    // The new and changed files are processed; empty.mp4 (0 bytes) and the cut CLIP.MP4 (its first 9000 bytes,
+    // without the index at the end of the file) are not videos that can be read, and say so.
+    await waitForJobsIdle(page);
     await eventually(() => listedVideos(page)).toEqual([
       { name: 'beach day.mp4', folder: 'archive', badges: [] },
       { name: 'clouds.webm', folder: '—', badges: ['Missing'] },
-      { name: 'empty.mp4', folder: '—', badges: [] },
+      { name: 'empty.mp4', folder: '—', badges: ['Failed'] },
       { name: 'sunrise copy.mp4', folder: '—', badges: [] },
       { name: 'sunrise.mp4', folder: '—', badges: [] },
       { name: 'Café Ünïcode.mov', folder: 'trips/2024', badges: [] },
-      { name: 'CLIP.MP4', folder: 'trips', badges: [] },
+      { name: 'CLIP.MP4', folder: 'trips', badges: ['Failed'] },
     ]);
     expect(await lib.getByRole('button', { name: 'archive, 1 videos' }).count()).toBe(1);
     expect(await lib.getByRole('button', { name: 'trips, 2 videos' }).count()).toBe(1);

@@ -1,6 +1,7 @@
-// The job queue as a user meets it in the Jobs panel: every imported video gets a checksum job that
-// finishes; pausing holds jobs in the queue (also across a reload); a file that vanished fails after its
-// retries with a clear message, and "Retry" runs it again.
+// The job queue as a user meets it in the Jobs panel: every imported video goes through the checksum and media
+// stages (Metadata, Poster, Scrub strip, Scenes, Frames for search); a file that is not a video fails at its
+// Metadata stage at once and its later stages are skipped; pausing holds every job in the queue (also across a
+// reload); a file that vanished fails after its retries with a clear message, and "Retry" runs it again.
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -12,13 +13,15 @@ import {
   importViaInput,
   importViaPicker,
   jobCounts,
-  jobNames,
+  jobLabels,
+  jobRows,
   jobSection,
   jobSectionCount,
-  listedVideos,
   openApp,
   openJobs,
+  stageLabelsOf,
   statusBar,
+  videoRows,
   waitForWriter,
 } from './app';
 import {
@@ -35,7 +38,14 @@ import {
 import type { TestServer } from './harness';
 
 const expectedNames = baseNames(expectedLibrary().map((v) => v.path));
-/** Long enough for any checksum job on the fixtures to have run if processing were not paused. */
+/** The fixture videos that are real videos (empty.mp4 has 0 bytes). */
+const realNames = expectedNames.filter((n) => n !== 'empty.mp4');
+const emptyMessage = 'The file is empty (0 bytes).';
+/** What a fully processed fixture library shows under Finished: every stage of the real videos, empty.mp4's checksum. */
+const allFinished = [...stageLabelsOf(realNames), 'empty.mp4 · Checksum'].sort();
+/** empty.mp4's stages after its Metadata stage: skipped when that failed. */
+const emptySkipped = stageLabelsOf(['empty.mp4'], ['poster', 'strip', 'scenes', 'frames']);
+/** Long enough for the first jobs on the fixtures to have run if processing were not paused. */
 const settleMs = 1500;
 
 describe('jobs', () => {
@@ -78,40 +88,62 @@ describe('jobs', () => {
   }
 
   async function expectAllQueued(page: Page, jobs: Locator): Promise<void> {
-    await eventually(() => jobNames(jobs, 'Queued')).toEqual(expectedNames);
-    await eventually(() => jobSectionCount(jobs, 'Queued')).toBe(6);
+    await eventually(() => jobLabels(jobs, 'Queued')).toEqual(stageLabelsOf(expectedNames));
+    await eventually(() => jobSectionCount(jobs, 'Queued')).toBe(36);
     await eventually(() => jobSectionCount(jobs, 'Finished')).toBe(0);
     await eventually(() => jobSection(jobs, 'Running').getByText('None').count()).toBe(1);
     await eventually(() => jobs.getByText('Processing is paused.').count()).toBe(1);
-    expect(await jobCounts(page)).toMatchObject({ queued: 6, running: 0, done: 0, failed: 0 });
-    expect(await statusBar(page).innerText()).toContain('Processing paused: 6 waiting');
+    expect(await jobCounts(page)).toEqual({ queued: 36, running: 0, done: 0, failed: 0, cancelled: 0 });
+    expect(await statusBar(page).innerText()).toContain('Processing paused: 36 waiting');
   }
 
-  test('after an import every video gets a checksum job that finishes, and a quick hash', async () => {
+  /** The Failed and Cancelled rows empty.mp4 leaves: its Metadata stage failed, the stages after it skipped. */
+  function emptyRows(): { failed: { label: string; error: string }; skipped: { label: string; error: string }[] } {
+    return {
+      failed: { label: 'empty.mp4 · Metadata', error: emptyMessage },
+      skipped: emptySkipped.map((label) => ({ label, error: 'Skipped: probe failed' })),
+    };
+  }
+
+  test('after an import every video goes through every stage; an empty file fails at once, its later stages skipped', async () => {
     context = await browser.newContext();
     const page = await context.newPage();
     await openApp(page, server.url);
     await importViaInput(page, fixtureLibraryDir);
 
     const jobs = await openJobs(page);
-    await eventually(() => jobNames(jobs, 'Finished'), 20_000).toEqual(expectedNames);
-    await eventually(() => jobSectionCount(jobs, 'Finished')).toBe(6);
-    for (const section of ['Running', 'Queued', 'Failed', 'Cancelled'] as const) {
+    await eventually(() => jobLabels(jobs, 'Finished'), 60_000).toEqual(allFinished);
+    await eventually(() => jobSectionCount(jobs, 'Finished')).toBe(31);
+    for (const section of ['Running', 'Queued'] as const) {
       expect(await jobSection(jobs, section).getByText('None').count(), section).toBe(1);
     }
-    expect(await jobSection(jobs, 'Finished').getByText('Checksum').count()).toBe(6);
+    expect(await jobRows(jobs, 'Failed')).toEqual([emptyRows().failed]);
+    expect(await jobRows(jobs, 'Cancelled')).toEqual(emptyRows().skipped);
+    expect(await jobSectionCount(jobs, 'Failed')).toBe(1);
+    expect(await jobSectionCount(jobs, 'Cancelled')).toBe(4);
+    // A file that is not a video cannot get better by retrying: one attempt, no backoff.
+    expect(await catalogJobs(page, 'failed')).toMatchObject([
+      { videoName: 'empty.mp4', stage: 'probe', attempts: 1, error: emptyMessage },
+    ]);
     await jobs.getByRole('button', { name: 'Close' }).click();
     await eventually(() => page.getByRole('banner').getByRole('button', { name: 'Jobs', exact: true }).count()).toBe(1);
     expect(await statusBar(page).innerText()).not.toContain('Processing');
+    expect(await statusBar(page).innerText()).toContain('1 job failed');
 
     const videos = await catalogVideos(page);
     expect(videos).toHaveLength(6);
     for (const video of videos) {
       expect(video.quickHash, video.path).toMatch(/\S/);
-      expect(video.status, video.path).toBe('done');
+      if (video.name === 'empty.mp4') expect(video).toMatchObject({ status: 'failed', lastError: emptyMessage });
+      else expect(video, video.path).toMatchObject({ status: 'done', lastError: null });
     }
     expect(new Set(videos.map((v) => v.quickHash)).size).toBe(6); // six different files, six hashes
-    expect(await jobCounts(page)).toMatchObject({ done: 6, queued: 0, running: 0, failed: 0 });
+    expect(await jobCounts(page)).toEqual({ done: 31, queued: 0, running: 0, failed: 1, cancelled: 4 });
+    // The list says which file failed and why, under its name.
+    const rows = await videoRows(page);
+    expect(rows.filter((r) => r.Badges === 'Failed').map((r) => [r.Name, r.Reason])).toEqual([
+      ['empty.mp4', emptyMessage],
+    ]);
   });
 
   test('paused jobs wait; a vanished file fails after its retries, and "Retry" runs it again', async () => {
@@ -121,40 +153,67 @@ describe('jobs', () => {
     await page.waitForTimeout(settleMs);
     let jobs = await openJobs(page);
     await expectAllQueued(page, jobs);
-    expect(
-      await jobSection(jobs, 'Queued').getByRole('button', { name: 'Cancel checksum of sunrise.mp4' }).count(),
-    ).toBe(1);
+    const queued = jobSection(jobs, 'Queued');
+    expect(await queued.getByRole('button', { name: 'Cancel checksum of sunrise.mp4' }).count()).toBe(1);
+    expect(await queued.getByRole('button', { name: 'Cancel probe of sunrise.mp4' }).count()).toBe(1);
 
     await removeOpfsFile(page, 'library', 'sunrise.mp4');
     await jobs.getByRole('button', { name: 'Resume processing' }).click();
     await jobs.getByRole('button', { name: 'Pause processing' }).waitFor();
 
-    // Between attempts the job waits in the queue and says why.
-    await eventually(() => jobSection(jobs, 'Queued').innerText(), 20_000).toContain('Attempt 2 failed, retrying');
-    await eventually(() => jobNames(jobs, 'Failed'), 40_000).toEqual(['sunrise.mp4']);
+    // Between attempts a job waits in the queue and says why.
+    await eventually(() => queued.innerText(), 20_000).toContain('Attempt 2 failed, retrying');
+    const sunriseFailed = ['sunrise.mp4 · Checksum', 'sunrise.mp4 · Metadata'];
+    await eventually(() => jobLabels(jobs, 'Failed'), 60_000).toEqual(['empty.mp4 · Metadata', ...sunriseFailed]);
+    await eventually(() => jobLabels(jobs, 'Finished'), 30_000).toEqual(
+      allFinished.filter((l) => !l.startsWith('sunrise.mp4 ')),
+    );
     const failed = jobSection(jobs, 'Failed');
-    expect(await failed.innerText()).toContain('“sunrise.mp4” is no longer in the folder');
-    await eventually(() => jobNames(jobs, 'Finished')).toEqual(expectedNames.filter((n) => n !== 'sunrise.mp4'));
-    expect(await jobSectionCount(jobs, 'Failed')).toBe(1);
-    const [job] = await catalogJobs(page, 'failed');
-    expect(job).toMatchObject({ videoName: 'sunrise.mp4', attempts: 3 });
-    expect(await statusBar(page).innerText()).toContain('1 job failed');
+    for (const row of (await jobRows(jobs, 'Failed')).filter((r) => r.label.startsWith('sunrise.mp4'))) {
+      expect(row.error, row.label).toContain('“sunrise.mp4” is no longer in the folder');
+    }
+    expect(await jobRows(jobs, 'Cancelled')).toEqual(
+      [
+        ...emptyRows().skipped,
+        ...stageLabelsOf(['sunrise.mp4'], ['poster', 'strip', 'scenes', 'frames']).map((label) => ({
+          label,
+          error: 'Skipped: probe failed',
+        })),
+      ].sort((a, b) => (a.label < b.label ? -1 : 1)),
+    );
+    expect(await jobSectionCount(jobs, 'Failed')).toBe(3);
+    const sunriseJobs = (await catalogJobs(page, 'failed')).filter((j) => j.videoName === 'sunrise.mp4');
+    expect(sunriseJobs.map((j) => [j.stage, j.attempts]).sort()).toEqual([
+      ['checksum', 3],
+      ['probe', 3],
+    ]);
+    await eventually(() => statusBar(page).innerText()).toContain('3 jobs failed');
 
     await jobs.getByRole('button', { name: 'Close' }).click();
-    const sunrise = async () => (await listedVideos(page)).find((v) => v.name === 'sunrise.mp4');
-    await eventually(sunrise).toMatchObject({ badges: ['Failed'] });
+    const sunrise = async () => (await videoRows(page)).find((v) => v.Name === 'sunrise.mp4');
+    await eventually(sunrise).toMatchObject({
+      Badges: 'Failed',
+      Reason: expect.stringContaining('no longer in the folder'),
+    });
 
-    // The file comes back; retrying the job now succeeds.
+    // The file comes back; retrying its failed jobs now succeeds, and the stages they had skipped run too.
     const original = fixtureFiles().find((f) => f.path === 'sunrise.mp4')!;
     await writeOpfsFile(page, 'library', 'sunrise.mp4', original.bytes);
     jobs = await openJobs(page);
     await failed.getByRole('button', { name: 'Retry checksum of sunrise.mp4' }).click();
-    await eventually(() => jobNames(jobs, 'Finished')).toEqual(expectedNames);
-    expect(await jobSection(jobs, 'Failed').getByText('None').count()).toBe(1);
-    expect(await jobCounts(page)).toMatchObject({ done: 6, failed: 0, queued: 0, running: 0 });
+    await failed.getByRole('button', { name: 'Retry probe of sunrise.mp4' }).click();
+    await eventually(() => jobLabels(jobs, 'Finished'), 30_000).toEqual(allFinished);
+    expect(await jobRows(jobs, 'Failed')).toEqual([emptyRows().failed]);
+    expect(await jobRows(jobs, 'Cancelled')).toEqual(emptyRows().skipped);
+    expect(await jobCounts(page)).toEqual({ done: 31, failed: 1, cancelled: 4, queued: 0, running: 0 });
     await jobs.getByRole('button', { name: 'Close' }).click();
-    await eventually(sunrise).toMatchObject({ badges: [] });
-    expect((await catalogVideos(page)).find((v) => v.path === 'sunrise.mp4')?.quickHash).toMatch(/\S/);
+    await eventually(sunrise).toMatchObject({ Badges: '', Reason: '', Duration: '0:04', Poster: 'image' });
+    expect((await catalogVideos(page)).find((v) => v.path === 'sunrise.mp4')).toMatchObject({
+      quickHash: expect.stringMatching(/\S/),
+      status: 'done',
+      lastError: null,
+      duration: 4,
+    });
   });
 
   test('a pause survives a reload: jobs stay queued until "Resume processing"', async () => {
@@ -173,7 +232,8 @@ describe('jobs', () => {
     await expectAllQueued(page, jobs);
 
     await jobs.getByRole('button', { name: 'Resume processing' }).click();
-    await eventually(() => jobNames(jobs, 'Finished'), 20_000).toEqual(expectedNames);
+    await eventually(() => jobLabels(jobs, 'Finished'), 60_000).toEqual(allFinished);
+    expect(await jobRows(jobs, 'Failed')).toEqual([emptyRows().failed]);
     expect(await jobs.getByText('Processing is paused.').count()).toBe(0);
   });
 });

@@ -16,6 +16,7 @@ import {
   stubDirectoryPicker,
 } from './harness';
 import type { TestServer } from './harness';
+import { videoNames } from './app';
 
 type FramefinderWindow = { framefinder: { catalog: Remote<CatalogApi> } };
 
@@ -33,10 +34,8 @@ async function statusText(page: Page): Promise<string> {
 }
 
 async function shownNames(page: Page): Promise<string[]> {
-  const cells = page
-    .getByRole('table', { name: 'Videos' })
-    .locator('[role=rowgroup] [role=row] [role=cell]:first-child');
-  return (await cells.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim()).sort();
+  // The Name column by its header (the table has a poster column first), without badges or reasons.
+  return videoNames(page);
 }
 
 /** Waits until the service worker is active and controls the page: from then on the shell is cached. */

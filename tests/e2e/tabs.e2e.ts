@@ -15,6 +15,7 @@ import {
   writeOpfsFile,
 } from './harness';
 import type { TestServer } from './harness';
+import { videoNames } from './app';
 
 type FramefinderWindow = {
   framefinder: { catalog: Remote<CatalogApi>; state: { catalog: { role: 'starting' | 'writer' | 'reader' } } };
@@ -37,10 +38,8 @@ async function statusText(page: Page): Promise<string> {
 }
 
 async function shownNames(page: Page): Promise<string[]> {
-  const cells = page
-    .getByRole('table', { name: 'Videos' })
-    .locator('[role=rowgroup] [role=row] [role=cell]:first-child');
-  return (await cells.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim()).sort();
+  // The Name column by its header (the table has a poster column first), without badges or reasons.
+  return videoNames(page);
 }
 
 function role(page: Page): Promise<string> {

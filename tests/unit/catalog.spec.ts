@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/db/catalog';
 import { migrate, schemaVersion, userVersion } from '../../src/db/schema';
+import { stages } from '../../src/lib/jobs';
 import { freshCatalog, file, sqlJs } from './helpers';
 
 describe('migrations', () => {
@@ -81,7 +82,7 @@ describe('libraries, folders and videos', () => {
     catalog.removeLibrary(a.id);
     expect(catalog.listLibraries().map((l) => l.name)).toEqual(['B']);
     expect(catalog.listVideos().map((v) => v.path)).toEqual(['b.mp4']);
-    expect(catalog.jobCounts().queued).toBe(1);
+    expect(catalog.jobCounts().queued).toBe(stages.length);
   });
 
   it('tells the owner about every write so a save gets scheduled', async () => {
@@ -113,5 +114,29 @@ describe('name filter', () => {
     // Survives the export that every save does.
     catalog.export();
     expect(catalog.countVideos({ nameContains: 'ünï' })).toBe(1);
+  });
+});
+
+describe('images of a removed library', () => {
+  it('are named for deletion so the blob store does not keep orphans', async () => {
+    const { catalog } = await freshCatalog();
+    const a = catalog.addLibrary('A', 'handle');
+    const b = catalog.addLibrary('B', 'handle');
+    catalog.applyScanOps(a.id, [{ kind: 'add', file: file('a.mp4') }]);
+    catalog.applyScanOps(b.id, [{ kind: 'add', file: file('b.mp4') }]);
+    const [va, vb] = [catalog.listVideos({ libraryId: a.id })[0], catalog.listVideos({ libraryId: b.id })[0]];
+    for (const v of [va, vb]) {
+      catalog.saveThumbnail({
+        videoId: v.id,
+        kind: 'poster',
+        mime: 'image/webp',
+        width: 320,
+        height: 180,
+        frameCount: 1,
+        time: 1,
+      });
+    }
+    expect(catalog.removeLibrary(a.id)).toEqual([`poster-${va.id}`]);
+    expect(catalog.getThumbnail(vb.id, 'poster')?.blobKey).toBe(`poster-${vb.id}`);
   });
 });

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { JobRunner, type StageHandler } from '../../src/lib/job-runner';
-import { AbortError, backoffMs, maxAttempts } from '../../src/lib/jobs';
+import { AbortError, backoffMs, maxAttempts, stages } from '../../src/lib/jobs';
+import type { JobStage } from '../../src/lib/types';
 import { Catalog } from '../../src/db/catalog';
 import { freshCatalog, file, sqlJs } from './helpers';
+
+/** The same handler for every stage. */
+const every = (handler: StageHandler) =>
+  Object.fromEntries(stages.map((s) => [s, handler])) as Record<JobStage, StageHandler>;
+const perVideo = stages.length;
 
 async function catalogWithVideos(n: number) {
   const { catalog, clock } = await freshCatalog();
@@ -26,12 +32,12 @@ describe('job queue', () => {
       await new Promise((r) => setTimeout(r, 5));
       inFlight -= 1;
     };
-    const runner = new JobRunner(catalog, { checksum }, { concurrency: 2 });
+    const runner = new JobRunner(catalog, every(checksum), { concurrency: 2 });
     runner.start();
     await runner.whenIdle();
     runner.stop();
     expect(peak).toBe(2);
-    expect(catalog.jobCounts()).toMatchObject({ done: 5, queued: 0, running: 0 });
+    expect(catalog.jobCounts()).toMatchObject({ done: 5 * perVideo, queued: 0, running: 0 });
     expect(catalog.listVideos().every((v) => v.status === 'done')).toBe(true);
   });
 
@@ -42,12 +48,15 @@ describe('job queue', () => {
       calls += 1;
       throw new Error('File could not be read');
     };
-    const r = new JobRunner(catalog, { checksum: failing }, { concurrency: 1, now: () => clock.now });
+    const ok: StageHandler = async () => {};
+    const r = new JobRunner(catalog, { ...every(ok), probe: failing }, { concurrency: 1, now: () => clock.now });
     r.start();
     await r.whenIdle();
     expect(calls).toBe(1);
-    const [job] = catalog.listJobs('queued');
+    const [job] = catalog.listJobs('queued').filter((j) => j.stage === 'probe');
     expect(job).toMatchObject({ attempts: 1, error: 'File could not be read' });
+    // The checksum needs no probe and ran; the stages that need the probe wait.
+    expect(catalog.listJobs('done').map((j) => j.stage)).toEqual(['checksum']);
     expect(job.notBefore).toBe(clock.now + backoffMs(1));
     // Not due yet: claiming finds nothing.
     expect(catalog.claimJobs(1)).toEqual([]);
@@ -80,7 +89,7 @@ describe('job queue', () => {
         ctx.signal.addEventListener('abort', () => reject(new AbortError()));
         setTimeout(resolve, 10_000);
       });
-    const runner = new JobRunner(catalog, { checksum: slow }, { concurrency: 1 });
+    const runner = new JobRunner(catalog, every(slow), { concurrency: 1 });
     runner.start();
     await new Promise((r) => setTimeout(r, 20));
     expect(started).toHaveLength(1);
@@ -88,11 +97,11 @@ describe('job queue', () => {
     runner.abort(started[0]);
     await new Promise((r) => setTimeout(r, 20));
     expect(started).toHaveLength(2); // the next job started
-    expect(catalog.cancelAllJobs()).toBe(2);
+    expect(catalog.cancelAllJobs()).toBe(3 * perVideo - 1);
     runner.abortAll();
     await runner.whenIdle();
     runner.stop();
-    expect(catalog.jobCounts()).toMatchObject({ cancelled: 3, done: 0, failed: 0 });
+    expect(catalog.jobCounts()).toMatchObject({ cancelled: 3 * perVideo, done: 0, failed: 0 });
   });
 
   it('resumes after a reload: a job that was running is queued again without losing an attempt', async () => {
@@ -106,27 +115,44 @@ describe('job queue', () => {
     const done: number[] = [];
     const runner = new JobRunner(
       reopened,
-      { checksum: async (job) => void done.push(job.videoId) },
+      every(async (job) => void done.push(job.videoId)),
       { concurrency: 2 },
     );
     runner.start();
     await runner.whenIdle();
     runner.stop();
-    expect(done.sort()).toEqual(
-      reopened
-        .listVideos()
-        .map((v) => v.id)
-        .sort(),
-    );
-    expect(reopened.jobCounts()).toMatchObject({ done: 2, queued: 0 });
+    expect(done).toHaveLength(2 * perVideo); // the interrupted job ran once more, nothing twice
+    expect(reopened.jobCounts()).toMatchObject({ done: 2 * perVideo, queued: 0 });
   });
 
-  it('skips jobs of files that went missing and runs higher priority first', async () => {
+  it('skips jobs of files that went missing, runs higher priority first and waits for prerequisites', async () => {
     const { catalog, lib } = await catalogWithVideos(2);
     const [a] = catalog.listVideos();
     catalog.applyScanOps(lib.id, [{ kind: 'missing', id: a.id }]);
-    const claimed = catalog.claimJobs(5);
-    expect(claimed.map((j) => j.videoName)).toEqual(['v1.mp4']);
+    const claimed = catalog.claimJobs(10);
+    expect(claimed.map((j) => [j.videoName, j.stage])).toEqual([
+      ['v1.mp4', 'probe'],
+      ['v1.mp4', 'checksum'],
+    ]);
+    for (const job of claimed) catalog.completeJob(job.id);
+    expect(catalog.claimJobs(10).map((j) => j.stage)).toEqual(['poster', 'strip', 'scenes']);
+  });
+
+  it('fails at once on an error no retry can fix, such as a file that is not a video', async () => {
+    const { catalog } = await catalogWithVideos(1);
+    const notAVideo = Object.assign(new Error('“v0.mp4” is not a video file.'), { name: 'BadMediaError' });
+    const runner = new JobRunner(
+      catalog,
+      { ...every(async () => {}), probe: async () => Promise.reject(notAVideo) },
+      { concurrency: 1 },
+    );
+    runner.start();
+    await runner.whenIdle();
+    runner.stop();
+    expect(catalog.listJobs('failed')).toMatchObject([
+      { stage: 'probe', attempts: 1, error: '“v0.mp4” is not a video file.' },
+    ]);
+    expect(catalog.jobCounts().queued).toBe(0);
   });
 });
 
@@ -140,11 +166,11 @@ describe('jobs of libraries that cannot be read right now', () => {
         .claimJobs(10, [lib.id])
         .map((j) => j.videoName)
         .sort(),
-    ).toEqual(['v0.mp4', 'v1.mp4']);
+    ).toEqual(['v0.mp4', 'v0.mp4', 'v1.mp4', 'v1.mp4']); // probe and checksum: the rest wait for the probe
     expect(catalog.claimJobs(10, [])).toEqual([]);
     expect(catalog.nextDueAt([lib.id])).toBeNull();
     expect(catalog.nextDueAt([other.id])).toBe(0);
-    expect(catalog.claimJobs(10, [other.id]).map((j) => j.videoName)).toEqual(['far.mp4']);
+    expect(catalog.claimJobs(10, [other.id]).map((j) => j.videoName)).toEqual(['far.mp4', 'far.mp4']);
   });
 });
 
@@ -153,7 +179,7 @@ describe('pausing', () => {
     const { catalog } = await catalogWithVideos(2);
     const claimed = catalog.claimJobs(2);
     catalog.requeueJobs(claimed.map((j) => j.id));
-    expect(catalog.jobCounts()).toMatchObject({ queued: 2, running: 0 });
+    expect(catalog.jobCounts()).toMatchObject({ queued: 2 * perVideo, running: 0 });
     expect(catalog.listJobs('queued').every((j) => j.attempts === 0)).toBe(true);
   });
 });

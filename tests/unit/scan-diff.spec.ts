@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diffScan, matchMoves, scanOps } from '../../src/lib/scan-diff';
 import { quickHash } from '../../src/lib/quick-hash';
 import type { FoundFile, KnownFile } from '../../src/lib/types';
-import { freshCatalog, file } from './helpers';
+import { drainJobs, freshCatalog, file } from './helpers';
 
 const known = (
   id: number,
@@ -72,7 +72,7 @@ describe('scan diff', () => {
     ]);
     const moving = catalog.listVideos().find((v) => v.path === 'move.mp4')!;
     catalog.setQuickHash(moving.id, 'hash-move');
-    for (const job of catalog.claimJobs(10)) catalog.completeJob(job.id);
+    drainJobs(catalog);
 
     const onDisk = [
       file('keep.mp4'),
@@ -95,12 +95,7 @@ describe('scan diff', () => {
     expect(rows['edit.mp4']).toMatchObject({ size: 1200, status: 'pending' });
     expect(rows['keep.mp4'].status).toBe('done');
     // Only the changed and the new file have work queued again.
-    expect(
-      catalog
-        .listJobs('queued')
-        .map((j) => j.videoName)
-        .sort(),
-    ).toEqual(['edit.mp4', 'fresh.mkv']);
+    expect([...new Set(catalog.listJobs('queued').map((j) => j.videoName))].sort()).toEqual(['edit.mp4', 'fresh.mkv']);
 
     // The file comes back: it is no longer flagged missing.
     const back = diffScan(catalog.knownFiles(lib.id), [...onDisk, file('delete.mp4')]);

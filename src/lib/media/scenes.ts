@@ -1,0 +1,84 @@
+import { signatureDistance } from './frame-stats';
+
+export interface Scene {
+  index: number;
+  start: number;
+  end: number;
+  /** The sampled frame that stands for the scene (its poster). */
+  keyframeTime: number;
+}
+
+/** Distance between consecutive sampled frames above which a cut is called, on top of the local level. */
+export const cutThreshold = 0.3;
+
+/**
+ * Where cuts may be: consecutive samples whose signatures differ by at least `threshold`. Sparse samples
+ * (key frames seconds apart) also flag fast motion; `refineCut` tells the two apart frame by frame.
+ */
+export function candidateCuts(
+  samples: readonly { time: number; signature: Float32Array }[],
+  threshold = cutThreshold,
+): { before: number; after: number; distance: number }[] {
+  const out: { before: number; after: number; distance: number }[] = [];
+  for (let i = 1; i < samples.length; i++) {
+    const distance = signatureDistance(samples[i - 1].signature, samples[i].signature);
+    if (distance >= threshold) out.push({ before: samples[i - 1].time, after: samples[i].time, distance });
+  }
+  return out;
+}
+
+/** Cut times from samples alone (pass 1, key frames): the later sample of each candidate pair. */
+export function detectCuts(
+  samples: readonly { time: number; signature: Float32Array }[],
+  threshold = cutThreshold,
+): number[] {
+  return candidateCuts(samples, threshold).map((c) => c.after);
+}
+
+/**
+ * Narrows a candidate cut between `before` and `after` to adjacent frames by bisection, using `signatureAt`
+ * to decode a frame. Returns the time of the first frame of the new shot, or null when no single-frame jump
+ * of at least `confirm` exists (gradual change: motion, a fade).
+ */
+export async function refineCut(
+  before: { time: number; signature: Float32Array },
+  after: { time: number; signature: Float32Array },
+  frameDuration: number,
+  signatureAt: (time: number) => Promise<{ time: number; signature: Float32Array }>,
+  confirm = cutThreshold * 0.8,
+): Promise<number | null> {
+  let [a, b] = [before, after];
+  for (let step = 0; step < 12 && b.time - a.time > 1.5 * frameDuration; step++) {
+    const mid = await signatureAt((a.time + b.time) / 2);
+    if (mid.time <= a.time || mid.time >= b.time) break; // no frame between: they are adjacent already
+    if (signatureDistance(a.signature, mid.signature) >= signatureDistance(mid.signature, b.signature)) b = mid;
+    else a = mid;
+  }
+  return signatureDistance(a.signature, b.signature) >= confirm ? b.time : null;
+}
+
+/**
+ * Scenes from cut times: [0, cut1), [cut1, cut2) … [cutN, duration]. Each scene's representative frame
+ * is the sample nearest its middle (skipping flat ones where `usable` says so).
+ */
+export function scenesFromCuts(
+  duration: number,
+  cuts: readonly number[],
+  sampleTimes: readonly number[],
+  usable: (time: number) => boolean = () => true,
+): Scene[] {
+  const bounds = [0, ...cuts.filter((c) => c > 0 && c < duration), duration];
+  const scenes: Scene[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const [start, end] = [bounds[i], bounds[i + 1]];
+    const inside = sampleTimes.filter((t) => t >= start && t < end);
+    const good = inside.filter(usable);
+    const pool = good.length ? good : inside;
+    const middle = (start + end) / 2;
+    const keyframeTime = pool.length
+      ? pool.reduce((best, t) => (Math.abs(t - middle) < Math.abs(best - middle) ? t : best))
+      : start;
+    scenes.push({ index: i, start, end, keyframeTime });
+  }
+  return scenes;
+}

@@ -1,0 +1,145 @@
+import { proxy } from 'comlink';
+import { isPermissionError } from '../lib/errors';
+import { AbortError } from '../lib/jobs';
+import type { StageHandler } from '../lib/job-runner';
+import { defaultSampling, samplingPlan, type SamplingSettings } from '../lib/media/sampling';
+import type { RgbaFrame, Tier } from '../lib/media/types';
+import type { Job, JobStage, Video } from '../lib/types';
+import { openFile } from '../workers/folder-files';
+import { catalog } from './catalog.svelte';
+import { handOn } from './frame-hooks';
+import { imports } from './import.svelte';
+import type { MediaPool } from './media-pool';
+
+/** A stage may take this long per second of video, and never less than the floor. */
+const timeoutFor = (duration: number | null, perSecondMs: number, floorMs = 60_000) =>
+  Math.max(floorMs, (duration ?? 0) * perSecondMs);
+
+async function samplingSettings(): Promise<SamplingSettings> {
+  return {
+    ...defaultSampling,
+    ...((await catalog.db.getSetting('sampling', defaultSampling)) as Partial<SamplingSettings>),
+  };
+}
+
+/** The video of a job and its file, or why the job must wait (folder not connected, permission withdrawn). */
+async function openVideo(job: Job): Promise<{ video: Video; file: File }> {
+  const video = await catalog.db.getVideo(job.videoId);
+  if (!video) throw new Error('This video is no longer in the catalog.');
+  const source = imports.sourceOf(video.libraryId);
+  if (!source) throw new Error('The folder of this video is not connected.');
+  try {
+    return { video, file: await openFile(source, video.path) };
+  } catch (err) {
+    if (!isPermissionError(err)) throw err;
+    // The folder's permission was withdrawn: the job waits for "Reconnect folder" instead of failing.
+    imports.lostAccess(video.libraryId);
+    await catalog.db.requeueJobs([job.id]);
+    throw new AbortError('Folder access was withdrawn');
+  }
+}
+
+function needDuration(video: Video): number {
+  if (video.duration === null) throw new Error('The video has not been probed yet.');
+  return video.duration;
+}
+
+/** Puts an image in the blob store and records it on the video (poster, scrub strip, scene sheet). */
+async function storeImage(
+  videoId: number,
+  kind: 'poster' | 'strip' | 'scenes',
+  image: { bytes: Uint8Array; mime: string; width: number; height: number; frameCount: number },
+  time: number | null = null,
+): Promise<void> {
+  await catalog.db.blobPut(`${kind}-${videoId}`, image.bytes);
+  const { mime, width, height, frameCount } = image;
+  await catalog.db.saveThumbnail({ videoId, kind, mime, width, height, frameCount, time });
+}
+
+const tierOf = (video: Video) => (video.tier ?? undefined) as Tier | undefined;
+
+/** The media stages as job handlers, running on a pool of media workers. */
+export function mediaStageHandlers(pool: MediaPool): Partial<Record<JobStage, StageHandler>> {
+  return {
+    probe: async (job, ctx) => {
+      const { video, file } = await openVideo(job);
+      const r = await pool.run(ctx.signal, 60_000, 'Reading the video', (m) => m.probe(file));
+      await catalog.db.saveProbe(video.id, r.probe, r.tier);
+    },
+
+    poster: async (job, ctx) => {
+      const { video, file } = await openVideo(job);
+      const duration = needDuration(video);
+      const r = await pool.run(ctx.signal, timeoutFor(duration, 50), 'Making the poster', (m) =>
+        m.poster(file, duration, tierOf(video)),
+      );
+      await storeImage(video.id, 'poster', r, r.time);
+    },
+
+    strip: async (job, ctx) => {
+      const { video, file } = await openVideo(job);
+      const duration = needDuration(video);
+      const r = await pool.run(ctx.signal, timeoutFor(duration, 100), 'Making the scrub strip', (m) =>
+        m.strip(file, duration, tierOf(video)),
+      );
+      await storeImage(video.id, 'strip', r);
+    },
+
+    scenes: async (job, ctx) => {
+      const { video, file } = await openVideo(job);
+      const duration = needDuration(video);
+      const s = await samplingSettings();
+      const r = await pool.run(ctx.signal, timeoutFor(duration, 200), 'Finding scenes', (m) =>
+        m.scenes(
+          file,
+          duration,
+          { maxKeyframes: s.maxKeyframes, maxDuration: s.maxDuration, batchSize: s.frameBatchSize },
+          proxy((frames: RgbaFrame[]) => handOn(video, frames, 'keyframes')),
+          tierOf(video),
+        ),
+      );
+      await catalog.db.saveScenes(video.id, r.scenes);
+      await catalog.db.saveFrames(
+        video.id,
+        r.keyframes.map((time) => ({ time, keyframe: true })),
+      );
+      if (r.sheet) await storeImage(video.id, 'scenes', r.sheet);
+    },
+
+    frames: async (job, ctx) => {
+      const { video, file } = await openVideo(job);
+      const duration = needDuration(video);
+      const s = await samplingSettings();
+      const [known, scenes] = await Promise.all([catalog.db.listFrames(video.id), catalog.db.listScenes(video.id)]);
+      const plan = samplingPlan(
+        duration,
+        known.filter((f) => f.keyframe).map((f) => f.time),
+        scenes.slice(1).map((sc) => sc.start),
+        s,
+      );
+      const decoded: { time: number; keyframe: boolean }[] = [];
+      const samples: { time: number; signature: Float32Array; flat: boolean }[] = [];
+      for (let i = 0; i < plan.length; i += s.frameBatchSize) {
+        const batch = plan.slice(i, i + s.frameBatchSize);
+        const r = await pool.run(ctx.signal, timeoutFor(batch.length, 5_000), 'Sampling frames', (m) =>
+          m.frames(
+            file,
+            batch.map((f) => f.time),
+            duration,
+            tierOf(video),
+          ),
+        );
+        r.frames.forEach((f, j) => decoded.push({ time: f.time, keyframe: batch[j]?.keyframe ?? f.keyframe }));
+        samples.push(...r.samples);
+        await handOn(video, r.frames, 'interval');
+        ctx.progress(((i + batch.length) / plan.length) * 90);
+      }
+      const refined = await pool.run(ctx.signal, timeoutFor(duration, 100), 'Refining scenes', (m) =>
+        m.refineScenes(file, duration, video.fps, samples, tierOf(video)),
+      );
+      await catalog.db.saveScenes(video.id, refined.scenes);
+      if (refined.sheet) await storeImage(video.id, 'scenes', refined.sheet);
+      await catalog.db.saveFrames(video.id, decoded);
+    },
+  };
+}

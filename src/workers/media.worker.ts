@@ -1,0 +1,114 @@
+/// <reference lib="webworker" />
+import { expose, transfer } from 'comlink';
+import { BadMediaError, type FrameSource, type RgbaFrame, type Tier } from '../lib/media/types';
+import { openFfmpegSource } from './media/ffmpeg-source';
+import { frameStats, isFlat, sceneSignature } from '../lib/media/frame-stats';
+import { checkReached, findScenes, makePoster, makeStrip, refineScenes, searchFrameSide } from './media/stage-ops';
+import { openWebCodecsSource } from './media/webcodecs-source';
+
+/**
+ * Opens `file` on the fastest tier that can read it: WebCodecs first (native decoders), ffmpeg.wasm when
+ * the container or codec is beyond it. `prefer` skips straight to the tier that worked before.
+ */
+async function open(file: File, prefer?: Tier): Promise<FrameSource> {
+  if (file.size === 0) throw new BadMediaError('The file is empty (0 bytes).');
+  if (prefer !== 'ffmpeg') {
+    try {
+      return await openWebCodecsSource(file);
+    } catch (err) {
+      if ((err as Error).name !== 'UnsupportedMediaError') throw err;
+    }
+  }
+  return openFfmpegSource(file);
+}
+
+/**
+ * Runs `op` on the best tier, and once more on ffmpeg.wasm when the native tier fails on this file for a
+ * reason other than a bad file (a decoder error halfway, a stream it misreads).
+ */
+async function withSource<T>(
+  file: File,
+  prefer: Tier | undefined,
+  op: (s: FrameSource) => Promise<T>,
+): Promise<T & { tier: Tier }> {
+  const first = await open(file, prefer);
+  try {
+    return { ...(await op(first)), tier: first.tier };
+  } catch (err) {
+    if (first.tier !== 'webcodecs' || (err as Error).name === 'BadMediaError') throw err;
+    console.warn(`Native decoding failed on ${file.name}, trying ffmpeg.wasm:`, err);
+  } finally {
+    await first.close().catch(() => undefined);
+  }
+  const second = await openFfmpegSource(file);
+  try {
+    return { ...(await op(second)), tier: second.tier };
+  } finally {
+    await second.close().catch(() => undefined);
+  }
+}
+
+const buffers = (frames: RgbaFrame[]) => frames.map((f) => f.data.buffer as ArrayBuffer);
+
+const api = {
+  async probe(file: File, prefer?: Tier) {
+    return withSource(file, prefer, async (s) => ({ probe: await s.probe() }));
+  },
+
+  async poster(file: File, duration: number, prefer?: Tier) {
+    const r = await withSource(file, prefer, (s) => makePoster(s, duration));
+    return transfer(r, [r.bytes.buffer as ArrayBuffer]);
+  },
+
+  async strip(file: File, duration: number, prefer?: Tier) {
+    const r = await withSource(file, prefer, (s) => makeStrip(s, duration));
+    return transfer(r, [r.bytes.buffer as ArrayBuffer]);
+  },
+
+  /** Scenes from key frames; the decoded key frames go to `onFrames` in batches (transferred). */
+  async scenes(
+    file: File,
+    duration: number,
+    opts: { maxKeyframes: number; maxDuration: number; batchSize: number },
+    onFrames: (frames: RgbaFrame[]) => Promise<void>,
+    prefer?: Tier,
+  ) {
+    const r = await withSource(file, prefer, (s) =>
+      findScenes(s, duration, opts, (frames) => onFrames(transfer(frames, buffers(frames))), opts.batchSize),
+    );
+    return r.sheet ? transfer(r, [r.sheet.bytes.buffer as ArrayBuffer]) : r;
+  },
+
+  /**
+   * Decodes the frames at `times` for search, small, RGBA (the pixel buffers are transferred), with the
+   * scene signature of each for the cut refinement that ends pass 2.
+   */
+  async frames(file: File, times: number[], duration: number, prefer?: Tier) {
+    const r = await withSource(file, prefer, async (s) => {
+      const frames: RgbaFrame[] = [];
+      const samples: { time: number; signature: Float32Array; flat: boolean }[] = [];
+      for await (const f of s.framesAt(times, searchFrameSide)) {
+        checkReached(f, times[frames.length], duration);
+        frames.push(f);
+        samples.push({ time: f.time, signature: sceneSignature(f), flat: isFlat(frameStats(f)) });
+      }
+      return { frames, samples };
+    });
+    return transfer(r, buffers(r.frames));
+  },
+
+  /** Ends pass 2: scene cuts narrowed to the frame from the samples `frames` returned. */
+  async refineScenes(
+    file: File,
+    duration: number,
+    fps: number | null,
+    samples: { time: number; signature: Float32Array; flat: boolean }[],
+    prefer?: Tier,
+  ) {
+    const r = await withSource(file, prefer, (s) => refineScenes(s, duration, fps, samples));
+    return r.sheet ? transfer(r, [r.sheet.bytes.buffer as ArrayBuffer]) : r;
+  },
+};
+
+export type MediaApi = typeof api;
+expose(api);

@@ -1,0 +1,151 @@
+import { frameStats, isFlat, sceneSignature } from '../../lib/media/frame-stats';
+import { posterCandidates, stripTimes } from '../../lib/media/sampling';
+import { candidateCuts, detectCuts, refineCut, scenesFromCuts, type Scene } from '../../lib/media/scenes';
+import { BadMediaError, type FrameSource, type RgbaFrame } from '../../lib/media/types';
+import { encodeSheet, type EncodedImage } from './images';
+
+/** Long side of posters and scene frames, in pixels. */
+export const posterSide = 320;
+/** Long side of scrub strip frames. */
+export const stripSide = 160;
+/** Long side of the frames handed to search (fingerprints, embeddings). */
+export const searchFrameSide = 160;
+
+/** Long side of the frames compared while narrowing a scene cut. */
+const cutProbeSide = 64;
+
+/**
+ * Decoders hand back the last frame they could decode when asked past the data they have: a frame far
+ * before the time asked, well inside the video, means the file ends early.
+ */
+export function checkReached(frame: RgbaFrame, wanted: number, duration: number): void {
+  if (wanted < duration - 1 && wanted - frame.time > 1) {
+    throw new BadMediaError(
+      `The file seems truncated: nothing after ${frame.time.toFixed(1)} s of its ${duration.toFixed(1)} s can be decoded.`,
+    );
+  }
+}
+
+export interface PosterResult extends EncodedImage {
+  time: number;
+}
+
+/**
+ * A frame near 10 % of the duration that is not black or flat; later candidates when it is. Candidates are
+ * asked one at a time (they are not in time order, and the first one usually does).
+ */
+export async function makePoster(source: FrameSource, duration: number): Promise<PosterResult> {
+  let fallback: RgbaFrame | undefined;
+  for (const time of posterCandidates(duration)) {
+    for await (const frame of source.framesAt([time], posterSide)) {
+      if (!isFlat(frameStats(frame))) return { ...(await encodeSheet([frame])), time: frame.time };
+      fallback ??= frame;
+    }
+  }
+  // Every candidate is flat (a video of a black screen): show the first one rather than nothing.
+  if (!fallback) throw new Error('No frame could be decoded for the poster.');
+  return { ...(await encodeSheet([fallback])), time: fallback.time };
+}
+
+export interface StripResult extends EncodedImage {
+  times: number[];
+}
+
+/** About ten small frames spread over the video, on one sheet, for hover scrubbing. */
+export async function makeStrip(source: FrameSource, duration: number, count = 10): Promise<StripResult> {
+  const frames: RgbaFrame[] = [];
+  const times = stripTimes(duration, count);
+  for await (const frame of source.framesAt(times, stripSide)) {
+    checkReached(frame, times[frames.length], duration);
+    frames.push(frame);
+  }
+  if (frames.length === 0) throw new Error('No frame could be decoded for the scrub strip.');
+  return { ...(await encodeSheet(frames)), times: frames.map((f) => f.time) };
+}
+
+export interface ScenesResult {
+  scenes: Scene[];
+  /** Key frame times (s) that were decoded, for the frames table. */
+  keyframes: number[];
+  /** One poster-quality frame per scene, ten to a row. */
+  sheet: EncodedImage | null;
+}
+
+/**
+ * Pass 1 scenes: decode the key frames only (cheap: no other frame is needed to decode them), find cuts
+ * between consecutive ones, and take one poster-quality frame per scene. Key frames also go to search.
+ */
+export async function findScenes(
+  source: FrameSource,
+  duration: number,
+  opts: { maxKeyframes: number; maxDuration: number },
+  onFrames: (frames: RgbaFrame[]) => void | Promise<void>,
+  batchSize = 32,
+): Promise<ScenesResult> {
+  let keyframes = await source.keyframeTimes(opts.maxKeyframes, Math.min(duration, opts.maxDuration));
+  if (keyframes.length === 0) keyframes = [0];
+  const samples: { time: number; signature: Float32Array; flat: boolean }[] = [];
+  let batch: RgbaFrame[] = [];
+  for await (const frame of source.framesAt(keyframes, searchFrameSide)) {
+    checkReached(frame, keyframes[samples.length], duration);
+    samples.push({ time: frame.time, signature: sceneSignature(frame), flat: isFlat(frameStats(frame)) });
+    batch.push({ ...frame, keyframe: true });
+    if (batch.length >= batchSize) {
+      await onFrames(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await onFrames(batch);
+  const cuts = detectCuts(samples);
+  const flat = new Set(samples.filter((s) => s.flat).map((s) => s.time));
+  const scenes = scenesFromCuts(
+    duration,
+    cuts,
+    samples.map((s) => s.time),
+    (t) => !flat.has(t),
+  );
+  return { scenes, keyframes: samples.map((s) => s.time), sheet: await sceneSheet(source, scenes) };
+}
+
+/** Picks one poster-quality frame per scene and lays them out ten to a row. */
+async function sceneSheet(source: FrameSource, scenes: readonly Scene[]): Promise<EncodedImage | null> {
+  const reps: RgbaFrame[] = [];
+  for await (const frame of source.framesAt(
+    scenes.map((s) => s.keyframeTime),
+    posterSide,
+  ))
+    reps.push(frame);
+  return reps.length ? encodeSheet(reps, 10) : null;
+}
+
+/**
+ * Pass 2 scenes: candidate cuts from the dense samples (key frames, cuts, one per second), each narrowed
+ * to the exact frame by bisection and kept only if the picture changes from one frame to the next.
+ */
+export async function refineScenes(
+  source: FrameSource,
+  duration: number,
+  fps: number | null,
+  samples: readonly { time: number; signature: Float32Array; flat: boolean }[],
+): Promise<{ scenes: Scene[]; sheet: EncodedImage | null }> {
+  const frameDuration = 1 / (fps && fps > 0 ? fps : 25);
+  const signatureAt = async (time: number) => {
+    for await (const frame of source.framesAt([time], cutProbeSide))
+      return { time: frame.time, signature: sceneSignature(frame) };
+    throw new Error(`No frame at ${time.toFixed(2)} s`);
+  };
+  const cuts: number[] = [];
+  for (const c of candidateCuts(samples)) {
+    // Signatures at the probe size, so the bisection compares like with like.
+    const cut = await refineCut(await signatureAt(c.before), await signatureAt(c.after), frameDuration, signatureAt);
+    if (cut !== null && !cuts.includes(cut)) cuts.push(cut);
+  }
+  const flat = new Set(samples.filter((s) => s.flat).map((s) => s.time));
+  const scenes = scenesFromCuts(
+    duration,
+    cuts.sort((a, b) => a - b),
+    samples.map((s) => s.time),
+    (t) => !flat.has(t),
+  );
+  return { scenes, sheet: await sceneSheet(source, scenes) };
+}
