@@ -117,29 +117,23 @@ export function mediaStageHandlers(pool: MediaPool): Partial<Record<JobStage, St
         scenes.slice(1).map((sc) => sc.start),
         s,
       );
-      const decoded: { time: number; keyframe: boolean }[] = [];
-      const samples: { time: number; signature: Float32Array; flat: boolean }[] = [];
-      for (let i = 0; i < plan.length; i += s.frameBatchSize) {
-        const batch = plan.slice(i, i + s.frameBatchSize);
-        const r = await pool.run(ctx.signal, timeoutFor(batch.length, 5_000), 'Sampling frames', (m) =>
-          m.frames(
-            file,
-            batch.map((f) => f.time),
-            duration,
-            tierOf(video),
-          ),
-        );
-        r.frames.forEach((f, j) => decoded.push({ time: f.time, keyframe: batch[j]?.keyframe ?? f.keyframe }));
-        samples.push(...r.samples);
-        await handOn(video, r.frames, 'interval');
-        ctx.progress(((i + batch.length) / plan.length) * 90);
-      }
-      const refined = await pool.run(ctx.signal, timeoutFor(duration, 100), 'Refining scenes', (m) =>
-        m.refineScenes(file, duration, video.fps, samples, tierOf(video)),
+      const r = await pool.run(ctx.signal, timeoutFor(duration, 300), 'Sampling frames', (m) =>
+        m.sampleFrames(
+          file,
+          plan,
+          duration,
+          video.fps,
+          s.frameBatchSize,
+          proxy(async (frames: RgbaFrame[], done: number) => {
+            await handOn(video, frames, 'interval');
+            ctx.progress((done / Math.max(1, plan.length)) * 90);
+          }),
+          tierOf(video),
+        ),
       );
-      await catalog.db.saveScenes(video.id, refined.scenes);
-      if (refined.sheet) await storeImage(video.id, 'scenes', refined.sheet);
-      await catalog.db.saveFrames(video.id, decoded);
+      await catalog.db.saveScenes(video.id, r.scenes);
+      if (r.sheet) await storeImage(video.id, 'scenes', r.sheet);
+      await catalog.db.saveFrames(video.id, r.decoded);
     },
   };
 }

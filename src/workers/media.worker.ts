@@ -2,8 +2,7 @@
 import { expose, transfer } from 'comlink';
 import { BadMediaError, type FrameSource, type RgbaFrame, type Tier } from '../lib/media/types';
 import { openFfmpegSource } from './media/ffmpeg-source';
-import { frameStats, isFlat, sceneSignature } from '../lib/media/frame-stats';
-import { checkReached, findScenes, makePoster, makeStrip, refineScenes, searchFrameSide } from './media/stage-ops';
+import { findScenes, makePoster, makeStrip, sampleFrames } from './media/stage-ops';
 import { openWebCodecsSource } from './media/webcodecs-source';
 
 /**
@@ -80,32 +79,24 @@ const api = {
   },
 
   /**
-   * Decodes the frames at `times` for search, small, RGBA (the pixel buffers are transferred), with the
-   * scene signature of each for the cut refinement that ends pass 2.
+   * Pass 2 on one open source: the planned frames go to `onFrames` in batches (buffers transferred), then the
+   * scene cuts are narrowed to the frame. If native decoding fails halfway the whole pass runs again on
+   * ffmpeg.wasm, so hooks may see a frame twice and must not mind.
    */
-  async frames(file: File, times: number[], duration: number, prefer?: Tier) {
-    const r = await withSource(file, prefer, async (s) => {
-      const frames: RgbaFrame[] = [];
-      const samples: { time: number; signature: Float32Array; flat: boolean }[] = [];
-      for await (const f of s.framesAt(times, searchFrameSide)) {
-        checkReached(f, times[frames.length], duration);
-        frames.push(f);
-        samples.push({ time: f.time, signature: sceneSignature(f), flat: isFlat(frameStats(f)) });
-      }
-      return { frames, samples };
-    });
-    return transfer(r, buffers(r.frames));
-  },
-
-  /** Ends pass 2: scene cuts narrowed to the frame from the samples `frames` returned. */
-  async refineScenes(
+  async sampleFrames(
     file: File,
+    plan: { time: number; keyframe: boolean }[],
     duration: number,
     fps: number | null,
-    samples: { time: number; signature: Float32Array; flat: boolean }[],
+    batchSize: number,
+    onFrames: (frames: RgbaFrame[], done: number) => Promise<void>,
     prefer?: Tier,
   ) {
-    const r = await withSource(file, prefer, (s) => refineScenes(s, duration, fps, samples));
+    const r = await withSource(file, prefer, (s) =>
+      sampleFrames(s, plan, duration, fps, batchSize, (frames, done) =>
+        onFrames(transfer(frames, buffers(frames)), done),
+      ),
+    );
     return r.sheet ? transfer(r, [r.sheet.bytes.buffer as ArrayBuffer]) : r;
   },
 };

@@ -4,10 +4,11 @@ import {
   defaultSampling,
   posterCandidates,
   samplingPlan,
+  snapToKeyframes,
   spreadEvenly,
   stripTimes,
 } from '../../src/lib/media/sampling';
-import { detectCuts, refineCut, scenesFromCuts } from '../../src/lib/media/scenes';
+import { detectCuts, scenesFromCuts, sharpestCut, spanTimes } from '../../src/lib/media/scenes';
 
 /** A w×h RGBA frame painted by `paint(x, y) → [r, g, b]`. */
 function frame(paint: (x: number, y: number) => [number, number, number], width = 32, height = 18) {
@@ -62,19 +63,16 @@ describe('scene detection', () => {
     expect(detectCuts(timeline(pan))).toEqual([]);
   });
 
-  /** A video of 25 fps whose picture at time t is `shot(t)`, for bisection. */
-  const video = (shot: (t: number) => ReturnType<typeof frame>) => async (t: number) => {
-    const time = Math.floor(t * 25) / 25;
-    return { time, signature: sceneSignature(shot(time)) };
-  };
-  const at = async (v: ReturnType<typeof video>, t: number) => v(t);
+  /** Every frame of a 25 fps span from `start` to `end` of a video whose picture at time t is `shot(t)`. */
+  const span = (shot: (t: number) => ReturnType<typeof frame>, start: number, end: number) =>
+    spanTimes(start, end, 25).map((time) => ({ time, signature: sceneSignature(shot(time)) }));
 
-  it('refines a cut between samples seconds apart to the exact frame', async () => {
-    const v = video((t) => (t < 8.96 ? gradient(Math.round(t * 2)) : bars));
-    expect(await refineCut(await at(v, 8.48), await at(v, 9.48), 0.04, v)).toBeCloseTo(8.96, 5);
+  it('places a cut between samples seconds apart on the exact frame', () => {
+    const shot = (t: number) => (t < 8.96 ? gradient(Math.round(t * 2)) : bars);
+    expect(sharpestCut(span(shot, 8.48, 9.48))).toBeCloseTo(8.96, 5);
   });
 
-  it('rejects a candidate that is gradual change, not a cut', async () => {
+  it('rejects a candidate that is gradual change, not a cut', () => {
     // A slow dissolve from one picture to another over two seconds: big difference end to end, small per frame.
     const mix = (t: number) => {
       const k = Math.min(1, Math.max(0, (t - 1) / 2));
@@ -85,8 +83,11 @@ describe('scene detection', () => {
         return [0, 1, 2].map((c) => Math.round(a[p + c] * (1 - k) + b[p + c] * k)) as [number, number, number];
       });
     };
-    const v = video(mix);
-    expect(await refineCut(await at(v, 0.5), await at(v, 3.5), 0.04, v)).toBeNull();
+    expect(sharpestCut(span(mix, 0.5, 3.5))).toBeNull();
+  });
+
+  it('lists every frame of a span', () => {
+    expect(spanTimes(1, 1.2, 25)).toEqual([1, 1.04, 1.08, 1.12, 1.16, 1.2]);
   });
 
   it('turns cuts into scenes with a representative frame near the middle, skipping flat ones', () => {
@@ -118,11 +119,10 @@ describe('sampling plans', () => {
 
   it('merges key frames, cuts and the fixed interval without near-duplicates', () => {
     const plan = samplingPlan(5, [0, 2.02, 4], [3.1], defaultSampling);
-    // 0.5 collapses into the key frame at 0? No: they are 0.5 s apart, more than a quarter interval.
-    expect(plan.map((f) => f.time)).toEqual([0, 0.5, 1.5, 2.02, 2.5, 3.1, 3.5, 4, 4.5]);
+    // The grid is on whole seconds; a grid time within a quarter interval of a key frame or cut gives way to it.
+    expect(plan.map((f) => f.time)).toEqual([0, 1, 2.02, 3.1, 4]);
     expect(plan.filter((f) => f.keyframe).map((f) => f.time)).toEqual([0, 2.02, 4]);
-    // An interval sample within a quarter interval of a key frame gives way to it.
-    expect(samplingPlan(2, [1.45], [], defaultSampling).map((f) => f.time)).toEqual([0.5, 1.45]);
+    expect(samplingPlan(2, [1.45], [], defaultSampling).map((f) => f.time)).toEqual([0, 1, 1.45]);
     for (let i = 1; i < plan.length; i++) expect(plan[i].time - plan[i - 1].time).toBeGreaterThanOrEqual(0.25);
   });
 
@@ -133,6 +133,17 @@ describe('sampling plans', () => {
     const capped = samplingPlan(3600, [], [], { ...defaultSampling, maxDuration: 60 });
     expect(Math.max(...capped.map((f) => f.time))).toBeLessThan(60);
     expect(capped).toHaveLength(60);
+  });
+});
+
+describe('snapping to key frames', () => {
+  it('moves each time to its nearest key frame when there are enough of them', () => {
+    expect(snapToKeyframes([0.5, 1.5, 2.5], [0, 1, 2, 3])).toEqual([0, 1, 2]);
+    // Two times nearest the same key frame: the second keeps its own time.
+    expect(snapToKeyframes([0.9, 1.1, 5], [1, 4, 8])).toEqual([1, 1.1, 4]);
+  });
+  it('leaves the times alone when key frames are too sparse', () => {
+    expect(snapToKeyframes([1, 2, 3], [0, 10])).toEqual([1, 2, 3]);
   });
 });
 

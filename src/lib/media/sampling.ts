@@ -50,7 +50,8 @@ export function samplingPlan(
   const candidates: (PlannedFrame & { rank: number })[] = [];
   for (const t of keyframes) if (t <= end) candidates.push({ time: t, keyframe: true, rank: 1 });
   for (const t of sceneCuts) if (t <= end) candidates.push({ time: t, keyframe: false, rank: 0 });
-  for (let t = interval / 2; t < end; t += interval) candidates.push({ time: round3(t), keyframe: false, rank: 2 });
+  // Whole multiples of the interval: encoders put key frames on whole seconds, so many samples land on one.
+  for (let t = 0; t < end; t += interval) candidates.push({ time: round3(t), keyframe: false, rank: 2 });
   candidates.sort((a, b) => a.time - b.time || a.rank - b.rank);
   const merged: (PlannedFrame & { rank: number })[] = [];
   const gap = interval / 4;
@@ -89,4 +90,21 @@ export function spreadEvenly<T>(items: readonly T[], max: number): T[] {
   if (items.length <= max) return [...items];
   if (max <= 1) return items.slice(0, Math.max(0, max));
   return Array.from({ length: max }, (_, i) => items[Math.round((i * (items.length - 1)) / (max - 1))]);
+}
+
+/**
+ * Moves each time to the nearest key frame when the video has at least as many key frames as times asked
+ * (a key frame decodes on its own; a frame between them needs every frame since the last one). Times that
+ * would share a key frame keep their own time.
+ */
+export function snapToKeyframes(times: readonly number[], keyframes: readonly number[]): number[] {
+  if (keyframes.length < times.length) return [...times];
+  const used = new Set<number>();
+  return times.map((t) => {
+    let best = keyframes[0];
+    for (const k of keyframes) if (Math.abs(k - t) < Math.abs(best - t)) best = k;
+    if (used.has(best)) return t;
+    used.add(best);
+    return best;
+  });
 }

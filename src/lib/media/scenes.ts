@@ -13,7 +13,7 @@ export const cutThreshold = 0.3;
 
 /**
  * Where cuts may be: consecutive samples whose signatures differ by at least `threshold`. Sparse samples
- * (key frames seconds apart) also flag fast motion; `refineCut` tells the two apart frame by frame.
+ * (key frames seconds apart) also flag fast motion; `sharpestCut` over every frame of the span tells the two apart.
  */
 export function candidateCuts(
   samples: readonly { time: number; signature: Float32Array }[],
@@ -36,25 +36,29 @@ export function detectCuts(
 }
 
 /**
- * Narrows a candidate cut between `before` and `after` to adjacent frames by bisection, using `signatureAt`
- * to decode a frame. Returns the time of the first frame of the new shot, or null when no single-frame jump
- * of at least `confirm` exists (gradual change: motion, a fade).
+ * Where a candidate cut really is, given every frame of its span in order: the adjacent pair that differs
+ * most. Returns the time of the first frame of the new shot, or null when no single-frame jump reaches
+ * `confirm` (gradual change: motion, a fade, a dissolve).
  */
-export async function refineCut(
-  before: { time: number; signature: Float32Array },
-  after: { time: number; signature: Float32Array },
-  frameDuration: number,
-  signatureAt: (time: number) => Promise<{ time: number; signature: Float32Array }>,
+export function sharpestCut(
+  frames: readonly { time: number; signature: Float32Array }[],
   confirm = cutThreshold * 0.8,
-): Promise<number | null> {
-  let [a, b] = [before, after];
-  for (let step = 0; step < 12 && b.time - a.time > 1.5 * frameDuration; step++) {
-    const mid = await signatureAt((a.time + b.time) / 2);
-    if (mid.time <= a.time || mid.time >= b.time) break; // no frame between: they are adjacent already
-    if (signatureDistance(a.signature, mid.signature) >= signatureDistance(mid.signature, b.signature)) b = mid;
-    else a = mid;
+): number | null {
+  let best = -1;
+  let at: number | null = null;
+  for (let i = 1; i < frames.length; i++) {
+    const d = signatureDistance(frames[i - 1].signature, frames[i].signature);
+    if (d > best) [best, at] = [d, frames[i].time];
   }
-  return signatureDistance(a.signature, b.signature) >= confirm ? b.time : null;
+  return best >= confirm ? at : null;
+}
+
+/** The times of every frame from `start` to `end` at `fps`, for decoding a cut's span in one pass. */
+export function spanTimes(start: number, end: number, fps: number): number[] {
+  const step = 1 / fps;
+  const out: number[] = [];
+  for (let t = start; t <= end + step / 2; t += step) out.push(Math.round(t * 1e6) / 1e6);
+  return out;
 }
 
 /**

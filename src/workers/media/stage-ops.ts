@@ -1,6 +1,6 @@
 import { frameStats, isFlat, sceneSignature } from '../../lib/media/frame-stats';
-import { posterCandidates, stripTimes } from '../../lib/media/sampling';
-import { candidateCuts, detectCuts, refineCut, scenesFromCuts, type Scene } from '../../lib/media/scenes';
+import { posterCandidates, snapToKeyframes, stripTimes } from '../../lib/media/sampling';
+import { candidateCuts, detectCuts, scenesFromCuts, sharpestCut, spanTimes, type Scene } from '../../lib/media/scenes';
 import { BadMediaError, type FrameSource, type RgbaFrame } from '../../lib/media/types';
 import { encodeSheet, type EncodedImage } from './images';
 
@@ -36,7 +36,8 @@ export interface PosterResult extends EncodedImage {
  */
 export async function makePoster(source: FrameSource, duration: number): Promise<PosterResult> {
   let fallback: RgbaFrame | undefined;
-  for (const time of posterCandidates(duration)) {
+  const keyframes = await source.keyframeTimes(100_000, duration);
+  for (const time of snapToKeyframes(posterCandidates(duration), keyframes)) {
     for await (const frame of source.framesAt([time], posterSide)) {
       if (!isFlat(frameStats(frame))) return { ...(await encodeSheet([frame])), time: frame.time };
       fallback ??= frame;
@@ -54,7 +55,9 @@ export interface StripResult extends EncodedImage {
 /** About ten small frames spread over the video, on one sheet, for hover scrubbing. */
 export async function makeStrip(source: FrameSource, duration: number, count = 10): Promise<StripResult> {
   const frames: RgbaFrame[] = [];
-  const times = stripTimes(duration, count);
+  const times = snapToKeyframes(stripTimes(duration, count), await source.keyframeTimes(100_000, duration)).sort(
+    (a, b) => a - b,
+  );
   for await (const frame of source.framesAt(times, stripSide)) {
     checkReached(frame, times[frames.length], duration);
     frames.push(frame);
@@ -119,8 +122,9 @@ async function sceneSheet(source: FrameSource, scenes: readonly Scene[]): Promis
 }
 
 /**
- * Pass 2 scenes: candidate cuts from the dense samples (key frames, cuts, one per second), each narrowed
- * to the exact frame by bisection and kept only if the picture changes from one frame to the next.
+ * Pass 2 scenes: candidate cuts from the dense samples (key frames, cuts, one per second); each candidate's
+ * span is decoded once, every frame, small, and the cut kept only where the picture jumps from one frame to
+ * the next (motion and fades are not cuts).
  */
 export async function refineScenes(
   source: FrameSource,
@@ -128,16 +132,18 @@ export async function refineScenes(
   fps: number | null,
   samples: readonly { time: number; signature: Float32Array; flat: boolean }[],
 ): Promise<{ scenes: Scene[]; sheet: EncodedImage | null }> {
-  const frameDuration = 1 / (fps && fps > 0 ? fps : 25);
-  const signatureAt = async (time: number) => {
-    for await (const frame of source.framesAt([time], cutProbeSide))
-      return { time: frame.time, signature: sceneSignature(frame) };
-    throw new Error(`No frame at ${time.toFixed(2)} s`);
-  };
+  const rate = fps && fps > 0 ? Math.min(fps, 60) : 25;
   const cuts: number[] = [];
   for (const c of candidateCuts(samples)) {
-    // Signatures at the probe size, so the bisection compares like with like.
-    const cut = await refineCut(await signatureAt(c.before), await signatureAt(c.after), frameDuration, signatureAt);
+    const times = spanTimes(c.before, c.after, rate);
+    const span: { time: number; signature: Float32Array }[] = [];
+    for await (const frame of source.framesAt(times, cutProbeSide)) {
+      // Two asked times may land on the same frame (VFR, rounding): compare distinct frames only.
+      if (span.length === 0 || frame.time > span[span.length - 1].time) {
+        span.push({ time: frame.time, signature: sceneSignature(frame) });
+      }
+    }
+    const cut = sharpestCut(span);
     if (cut !== null && !cuts.includes(cut)) cuts.push(cut);
   }
   const flat = new Set(samples.filter((s) => s.flat).map((s) => s.time));
@@ -148,4 +154,41 @@ export async function refineScenes(
     (t) => !flat.has(t),
   );
   return { scenes, sheet: await sceneSheet(source, scenes) };
+}
+
+export interface SampledFrames {
+  /** Times actually decoded, with the plan's key frame flags. */
+  decoded: { time: number; keyframe: boolean }[];
+  scenes: Scene[];
+  sheet: EncodedImage | null;
+}
+
+/**
+ * Pass 2 in one go on one open source (reopening per batch would restart decoding at every batch edge):
+ * the planned frames, handed on in batches, then the scene refinement from their signatures.
+ */
+export async function sampleFrames(
+  source: FrameSource,
+  plan: readonly { time: number; keyframe: boolean }[],
+  duration: number,
+  fps: number | null,
+  batchSize: number,
+  onFrames: (frames: RgbaFrame[], done: number) => void | Promise<void>,
+): Promise<SampledFrames> {
+  const times = plan.map((p) => p.time);
+  const decoded: { time: number; keyframe: boolean }[] = [];
+  const samples: { time: number; signature: Float32Array; flat: boolean }[] = [];
+  let batch: RgbaFrame[] = [];
+  for await (const frame of source.framesAt(times, searchFrameSide)) {
+    checkReached(frame, times[decoded.length], duration);
+    decoded.push({ time: frame.time, keyframe: plan[decoded.length].keyframe || frame.keyframe });
+    samples.push({ time: frame.time, signature: sceneSignature(frame), flat: isFlat(frameStats(frame)) });
+    batch.push(frame);
+    if (batch.length >= batchSize) {
+      await onFrames(batch, decoded.length);
+      batch = [];
+    }
+  }
+  if (batch.length) await onFrames(batch, decoded.length);
+  return { decoded, ...(await refineScenes(source, duration, fps, samples)) };
 }
