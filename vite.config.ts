@@ -23,6 +23,17 @@ export default defineConfig({
   ],
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    rolldownOptions: {
+      // bench.html (decode tier comparison, scripts/bench-index.mjs --tiers) is built only for the benchmark,
+      // so the shipped app and its precache stay free of it.
+      input: {
+        main: 'index.html',
+        ...(process.env.FRAMEFINDER_BENCH_PAGE ? { bench: 'bench.html' } : {}),
+      },
+    },
+  },
   preview: { port: 4173, strictPort: true },
 });
