@@ -184,6 +184,13 @@ async function withApp(fn) {
   });
   try {
     const page = await browser.newPage();
+    // Main-thread tasks over 50 ms (the page must never stall while a library indexes).
+    await page.addInitScript(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, ms: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
     const problems = [];
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     page.on('console', (msg) => {
@@ -338,10 +345,12 @@ async function indexFolder(folder) {
     }
     const jobs = hold ? await finishedJobs(page) : afterPass1;
     const videos = await page.evaluate(() => window.framefinder.catalog.listVideos({}));
-    return { importStart, scanned, jobs, videos, hold };
+    // Only tasks from the import on count: app start-up is bench:ui's business.
+    const longTasks = await page.evaluate((since) => window.__longTasks.filter((t) => t.start >= since), importStart);
+    return { importStart, scanned, jobs, videos, hold, longTasks };
   });
 
-  const { importStart, scanned, jobs, videos } = run;
+  const { importStart, scanned, jobs, videos, longTasks } = run;
   const pass1Stages = new Set(['probe', 'checksum', 'poster', 'strip', 'scenes']);
   const pass1 = span(jobs.filter((j) => pass1Stages.has(j.stage)));
   const pass2 = span(jobs.filter((j) => j.stage === 'frames'));
@@ -398,6 +407,8 @@ async function indexFolder(folder) {
     wall_seconds: round(wallMs / 1000),
     x_realtime: round(videoSeconds / (wallMs / 1000)),
     scan_seconds: round((scanned - importStart) / 1000),
+    longest_task_ms: Math.round(Math.max(0, ...longTasks.map((t) => t.ms))),
+    long_tasks: longTasks.length,
     stages,
     stages_total_ms: totals,
     pass1_seconds: round(pass1.ms / 1000),

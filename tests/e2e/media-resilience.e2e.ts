@@ -1,7 +1,6 @@
 // Indexing under interruption: "Cancel all" while long media jobs run (native and ffmpeg.wasm decoding) stops
 // everything and leaves the app usable; a reload in the middle of indexing resumes the work and finishes it
 // without duplicating anything.
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,11 +22,12 @@ import {
   waitForScan,
   waitForWriter,
 } from './app';
-import { launchBrowser, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
+import { launchBrowser, repoRoot, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
 import type { TestServer } from './harness';
 import { allJobs, blobKeys, mediaDir, mediaFiles, mediaTruth, videoMedia } from './media-helpers';
 
 const allStages = Object.keys(stageLabels).sort();
+const longDir = join(repoRoot, 'tests', 'fixtures', 'long');
 
 describe('indexing, interrupted', () => {
   let server: TestServer;
@@ -37,24 +37,11 @@ describe('indexing, interrupted', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    // Long enough that its scenes and frames stages are still running when "Cancel all" is clicked.
+    // Long enough that their scenes and frames stages are still running when "Cancel all" is clicked
+    // (committed by tests/scripts/make-long-fixtures.mjs, so this test needs no ffmpeg).
     bigDir = mkdtempSync(join(tmpdir(), 'ff-e2e-big-'));
-    const encode = (name: string, seconds: number, codec: string[]) =>
-      execFileSync('ffmpeg', [
-        ...['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=25`, '-t', String(seconds)],
-        ...[...codec, '-pix_fmt', 'yuv420p', '-g', '50', '-y', join(bigDir, name)],
-      ]);
-    encode('big.mp4', 20, ['-c:v', 'libx264', '-preset', 'ultrafast']);
-    encode('big-hevc.mp4', 10, [
-      '-c:v',
-      'libx265',
-      '-preset',
-      'ultrafast',
-      '-tag:v',
-      'hvc1',
-      '-x265-params',
-      'log-level=error',
-    ]);
+    copyFileSync(join(longDir, 'long-h264.mp4'), join(bigDir, 'big.mp4'));
+    copyFileSync(join(longDir, 'long-hevc.mp4'), join(bigDir, 'big-hevc.mp4'));
     for (const name of ['h264.mp4', 'vp9.webm']) copyFileSync(join(mediaDir, name), join(bigDir, name));
     server = await startServer();
     browser = await launchBrowser();
