@@ -35,6 +35,11 @@ try {
     await page.goto(server.resolvedUrls.local[0]);
     await page.getByLabel('Choose a folder of videos').setInputFiles(join(root, 'tests/fixtures/library'));
     await page.getByRole('status').filter({ hasText: 'Scan finished' }).waitFor();
+    // Posters and strips come from the job queue: wait until it has nothing left to do.
+    for (let t = Date.now(); Date.now() - t < 60_000; await page.waitForTimeout(250)) {
+      const c = await page.evaluate(() => window.framefinder.catalog.jobCounts());
+      if (c.queued + c.running === 0) break;
+    }
     await page.getByRole('button', { name: /^trips, / }).click();
     await page.getByRole('button', { name: /^2024, / }).waitFor();
     await page.waitForTimeout(300);
