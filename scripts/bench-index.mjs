@@ -42,12 +42,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { preview } from 'vite';
-import { findChromium } from './find-chromium.mjs';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { buildApp, launchChromium, root, serveBuilt } from './browser.mjs';
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
 /** The value after --name, unless it is missing or another flag. */
@@ -153,35 +148,14 @@ function smallFixture() {
 function build() {
   if (flag('no-build') && existsSync(join(outDir, 'bench.html'))) return;
   log('building into .bench/dist-index …');
-  const built = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
-    { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, FRAMEFINDER_BENCH_PAGE: '1' } },
-  );
-  if (built.status !== 0) process.exit(1);
+  buildApp(outDir, { env: { ...process.env, FRAMEFINDER_BENCH_PAGE: '1' } });
 }
 
 async function withApp(fn) {
   build();
-  const server = await preview({
-    root,
-    logLevel: 'silent',
-    build: { outDir },
-    preview: { port: 0, host: '127.0.0.1', strictPort: false },
-  });
-  const url = server.resolvedUrls.local[0];
-  const browser = await chromium.launch({
-    executablePath: await findChromium(),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  const server = await serveBuilt(outDir);
+  const url = server.url;
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     // Main-thread tasks over 50 ms (the page must never stall while a library indexes).
@@ -204,7 +178,7 @@ async function withApp(fn) {
     return result;
   } finally {
     await browser.close();
-    await new Promise((r) => server.httpServer.close(r));
+    await server.close();
   }
 }
 

@@ -6,14 +6,8 @@
 //   2. imports it through "Open folder" (showDirectoryPicker stubbed to return that OPFS folder),
 //   3. times the first scan, then a rescan of the unchanged tree,
 // while a PerformanceObserver counts main-thread tasks over 50 ms. Prints one JSON line.
-import { spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { preview } from 'vite';
-import { findChromium } from './find-chromium.mjs';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { join } from 'node:path';
+import { buildApp, launchChromium, root, serveBuilt } from './browser.mjs';
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
@@ -22,34 +16,10 @@ const files = Number(arg('files', 10_000));
 const videoShare = Number(arg('video-share', 0.8));
 const outDir = join(root, '.bench', 'dist');
 
-if (!process.argv.includes('--no-build')) {
-  const built = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
-    { cwd: root, stdio: 'inherit' },
-  );
-  if (built.status !== 0) process.exit(1);
-}
-
-const server = await preview({
-  root,
-  logLevel: 'silent',
-  build: { outDir },
-  preview: { port: 0, host: '127.0.0.1', strictPort: false },
-});
-const url = server.resolvedUrls.local[0];
-const browser = await chromium.launch({
-  executablePath: await findChromium(),
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
-  ],
-});
+if (!process.argv.includes('--no-build')) buildApp(outDir);
+const server = await serveBuilt(outDir);
+const url = server.url;
+const browser = await launchChromium();
 
 try {
   const page = await browser.newPage();
@@ -135,5 +105,5 @@ try {
   }
 } finally {
   await browser.close();
-  await new Promise((r) => server.httpServer.close(r));
+  await server.close();
 }

@@ -3,7 +3,7 @@
 // not /usr/bin/chromium). The PNGs are committed, so building the app never needs a browser.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 const sizes = [192, 512];
@@ -15,17 +15,7 @@ const svg = await readFile(`${publicDir}icon.svg`, 'utf8');
 const squared = svg.replace(/(<rect id="background"[^>]*?)\s+rx="[^"]*"/, '$1');
 if (squared === svg) throw new Error('icon.svg: no <rect id="background" rx="..."> to square off');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 try {
   for (const size of sizes) {
     const page = await browser.newPage({ viewport: { width: size, height: size }, deviceScaleFactor: 1 });

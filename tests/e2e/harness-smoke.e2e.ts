@@ -2,20 +2,19 @@
 // comes back on the same port, a seeded OPFS folder reads back byte for byte through the stubbed
 // folder picker, and the request log sees same-origin traffic and catches foreign requests.
 import { createHash } from 'node:crypto';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import {
   expectedLibrary,
   fixtureFiles,
-  launchBrowser,
   recordRequests,
   removeOpfsFile,
   seedOpfsFolder,
   startServer,
   stubDirectoryPicker,
+  useApp,
   writeOpfsFile,
 } from './harness';
-import type { TestServer } from './harness';
 
 interface PickedFile {
   path: string;
@@ -57,24 +56,8 @@ function describeOnDisk(files: { path: string; bytes: Buffer }[]): PickedFile[] 
 }
 
 describe('e2e harness', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useApp();
   let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   test('the fixture library matches library.json', () => {
     const onDisk = new Map(fixtureFiles().map((f) => [f.path, f.bytes.byteLength]));
@@ -86,11 +69,11 @@ describe('e2e harness', () => {
   });
 
   test('a seeded OPFS folder reads back through the stubbed picker, and nothing leaves the origin', async () => {
-    context = await browser.newContext();
+    context = await app.newContext();
     const requests = recordRequests(context);
     const page = await context.newPage();
     await stubDirectoryPicker(page, 'library');
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await seedOpfsFolder(page, 'library', fixtureFiles());
 
     const expected = describeOnDisk(fixtureFiles());
@@ -113,15 +96,15 @@ describe('e2e harness', () => {
       await page.evaluate(() => (window as unknown as { __directoryPickerCalls: number }).__directoryPickerCalls),
     ).toBe(3);
 
-    expect(requests.urls).toContain(server.url); // the log is live, so an empty foreign list means something
-    expect(requests.foreign(server.url)).toEqual([]);
+    expect(requests.urls).toContain(app.server.url); // the log is live, so an empty foreign list means something
+    expect(requests.foreign(app.server.url)).toEqual([]);
   });
 
   test('the request log catches foreign requests from the page and from a worker', async () => {
-    context = await browser.newContext();
+    context = await app.newContext();
     const requests = recordRequests(context);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await page.evaluate(async () => {
       // .invalid never resolves, so nothing actually leaves this machine.
       await fetch('http://page.invalid/leak').catch(() => undefined);
@@ -130,16 +113,16 @@ describe('e2e harness', () => {
       await new Promise((done) => worker.addEventListener('message', done, { once: true }));
       worker.terminate();
     });
-    expect(requests.foreign(server.url)).toEqual(['http://page.invalid/leak', 'http://worker.invalid/leak']);
+    expect(requests.foreign(app.server.url)).toEqual(['http://page.invalid/leak', 'http://worker.invalid/leak']);
   });
 
   test('the server stops and starts again on the same port', async () => {
-    const { port, url } = server;
+    const { port, url } = app.server;
     expect((await fetch(url)).status).toBe(200);
-    await server.stop();
+    await app.server.stop();
     await expect(fetch(url)).rejects.toThrow();
-    server = await startServer({ port });
-    expect(server.url).toBe(url);
+    app.server = await startServer({ port });
+    expect(app.server.url).toBe(url);
     expect((await fetch(url)).status).toBe(200);
   });
 });

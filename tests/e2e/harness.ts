@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Browser, BrowserContext, LaunchOptions, Page } from 'playwright-core';
 import { preview } from 'vite';
 
@@ -280,4 +281,35 @@ export function fixtureFiles(): { path: string; bytes: Buffer }[] {
 /** The catalog the app should build from the fixture library (tests/fixtures/library.json). */
 export function expectedLibrary(): ExpectedVideo[] {
   return JSON.parse(readFileSync(join(repoRoot, 'tests', 'fixtures', 'library.json'), 'utf8')) as ExpectedVideo[];
+}
+
+/**
+ * The usual life of an e2e file: one preview server and one browser for the file, and for each test a fresh
+ * context (its own OPFS, IndexedDB and service workers) from `app.newContext()`, closed after the test.
+ * `app.server` may be replaced (offline tests stop it and start it again on the same port).
+ */
+export function useApp() {
+  const app = {
+    server: undefined as unknown as TestServer,
+    browser: undefined as unknown as Browser,
+    context: undefined as BrowserContext | undefined,
+    async newContext(): Promise<BrowserContext> {
+      const context = await app.browser.newContext();
+      app.context = context;
+      return context;
+    },
+  };
+  beforeAll(async () => {
+    app.server = await startServer();
+    app.browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    await app.context?.close();
+    app.context = undefined;
+  });
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.server?.stop();
+  });
+  return app;
 }

@@ -1,7 +1,7 @@
 // Importing a folder, as a user does it: through the webkitdirectory input or the folder picker (an OPFS
 // folder stands in for it), then browsing, reloading, rescanning after changes on disk, and removing it.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import {
   baseNames,
   catalogVideos,
@@ -20,39 +20,21 @@ import {
   expectedLibrary,
   fixtureFiles,
   fixtureLibraryDir,
-  launchBrowser,
   removeOpfsFile,
   seedOpfsFolder,
-  startServer,
   stubDirectoryPicker,
+  useApp,
   writeOpfsFile,
 } from './harness';
-import type { TestServer } from './harness';
 
 const expectedNames = baseNames(expectedLibrary().map((v) => v.path));
 
 describe('importing a folder', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useApp();
   let context: BrowserContext | undefined;
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
   async function newPage(): Promise<Page> {
-    context = await browser.newContext();
+    context = await app.newContext();
     return context.newPage();
   }
 
@@ -60,14 +42,14 @@ describe('importing a folder', () => {
   async function pickerPage(): Promise<Page> {
     const page = await newPage();
     await stubDirectoryPicker(page, 'library');
-    await openApp(page, server.url);
+    await openApp(page, app.server.url);
     await seedOpfsFolder(page, 'library', fixtureFiles());
     return page;
   }
 
   test('"Choose folder" lists exactly the fixture videos, with folder counts, folder and name filters', async () => {
     const page = await newPage();
-    await openApp(page, server.url);
+    await openApp(page, app.server.url);
     await importViaInput(page, fixtureLibraryDir);
 
     expect(await statusBar(page).innerText()).toContain('Scan finished: 6 videos (6 new, 0 changed, 0 unchanged)');
@@ -97,7 +79,7 @@ describe('importing a folder', () => {
 
   test('the name filter ignores case in non-ASCII names too', async () => {
     const page = await newPage();
-    await openApp(page, server.url);
+    await openApp(page, app.server.url);
     await importViaInput(page, fixtureLibraryDir);
     const search = page.getByRole('searchbox', { name: 'Filter videos by name' });
     // ASCII case folding works: "CAFÉ" is typed in capitals except for the É the name also has.

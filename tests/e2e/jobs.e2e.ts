@@ -2,8 +2,8 @@
 // stages (Metadata, Poster, Scrub strip, Scenes, Frames for search); a file that is not a video fails at its
 // Metadata stage at once and its later stages are skipped; pausing holds every job in the queue (also across a
 // reload); a file that vanished fails after its retries with a clear message, and "Retry" runs it again.
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import {
   baseNames,
   catalogJobs,
@@ -28,14 +28,12 @@ import {
   expectedLibrary,
   fixtureFiles,
   fixtureLibraryDir,
-  launchBrowser,
   removeOpfsFile,
   seedOpfsFolder,
-  startServer,
   stubDirectoryPicker,
+  useApp,
   writeOpfsFile,
 } from './harness';
-import type { TestServer } from './harness';
 
 const expectedNames = baseNames(expectedLibrary().map((v) => v.path));
 /** The fixture videos that are real videos (empty.mp4 has 0 bytes). */
@@ -49,31 +47,15 @@ const emptySkipped = stageLabelsOf(['empty.mp4'], ['poster', 'strip', 'scenes', 
 const settleMs = 1500;
 
 describe('jobs', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useApp();
   let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   /** The app with its folder picker returning the OPFS folder "library", seeded with the fixtures. */
   async function pickerPage(): Promise<Page> {
-    context = await browser.newContext();
+    context = await app.newContext();
     const page = await context.newPage();
     await stubDirectoryPicker(page, 'library');
-    await openApp(page, server.url);
+    await openApp(page, app.server.url);
     await seedOpfsFolder(page, 'library', fixtureFiles());
     return page;
   }
@@ -106,9 +88,9 @@ describe('jobs', () => {
   }
 
   test('after an import every video goes through every stage; an empty file fails at once, its later stages skipped', async () => {
-    context = await browser.newContext();
+    context = await app.newContext();
     const page = await context.newPage();
-    await openApp(page, server.url);
+    await openApp(page, app.server.url);
     await importViaInput(page, fixtureLibraryDir);
 
     const jobs = await openJobs(page);

@@ -2,20 +2,20 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Remote } from 'comlink';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import type { CatalogApi } from '../../src/workers/catalog.worker';
 import {
   distDir,
   expectedLibrary,
   fixtureFiles,
-  launchBrowser,
   recordRequests,
   seedOpfsFolder,
   startServer,
   stubDirectoryPicker,
+  useApp,
 } from './harness';
-import type { TestServer } from './harness';
+
 import { videoNames } from './app';
 
 type FramefinderWindow = { framefinder: { catalog: Remote<CatalogApi> } };
@@ -82,38 +82,22 @@ function builtWasm(): { path: string; size: number } {
 }
 
 describe('offline and private', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useApp();
   let context: BrowserContext | undefined;
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
   test('after one online visit the app and its catalog load with the server stopped', async () => {
-    context = await browser.newContext();
+    context = await app.newContext();
     await stubDirectoryPicker(context, folder);
     const pageErrors: string[] = [];
     context.on('weberror', (e) => pageErrors.push(e.error().message));
     let page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await waitForApp(page);
     await waitForServiceWorker(page);
     await importFixtures(page);
 
-    const { port, url } = server;
-    await server.stop();
+    const { port, url } = app.server;
+    await app.server.stop();
     try {
       await expect(fetch(url)).rejects.toThrow(); // really down
       await page.reload();
@@ -131,19 +115,19 @@ describe('offline and private', () => {
       await expect.poll(() => shownNames(page)).toEqual(['CLIP.MP4', 'Café Ünïcode.mov', 'beach day.mp4'].sort());
       expect(pageErrors).toEqual([]);
     } finally {
-      server = await startServer({ port });
+      app.server = await startServer({ port });
     }
-    expect(server.url).toBe(url);
+    expect(app.server.url).toBe(url);
   });
 
   test('no request leaves the origin, and the sql.js wasm comes from the app and sits in the service worker cache', async () => {
-    context = await browser.newContext();
+    context = await app.newContext();
     const requests = recordRequests(context);
     const fromServiceWorker: string[] = [];
     context.on('response', (r) => void (r.fromServiceWorker() && fromServiceWorker.push(r.url())));
     await stubDirectoryPicker(context, folder);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await waitForApp(page);
     await waitForServiceWorker(page);
     await importFixtures(page);
@@ -171,9 +155,9 @@ describe('offline and private', () => {
     await waitForApp(page);
     await expectLibraryShown(page);
 
-    const origin = new URL(server.url).origin;
+    const origin = new URL(app.server.url).origin;
     expect(requests.urls.length).toBeGreaterThan(5); // the log saw the traffic
-    expect(requests.foreign(server.url)).toEqual([]);
+    expect(requests.foreign(app.server.url)).toEqual([]);
 
     const wasm = builtWasm();
     const wasmUrl = `${origin}${wasm.path}`;

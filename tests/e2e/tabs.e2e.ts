@@ -1,20 +1,19 @@
 // Two tabs of the app on one profile: one writes, the other is read-only, follows the writer's saves and
 // takes over when the writer closes, and nothing either tab did is lost.
 import type { Remote } from 'comlink';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import type { CatalogApi } from '../../src/workers/catalog.worker';
 import {
   expectedLibrary,
   fixtureFiles,
   fixtureLibraryDir,
-  launchBrowser,
   seedOpfsFolder,
-  startServer,
   stubDirectoryPicker,
+  useApp,
   writeOpfsFile,
 } from './harness';
-import type { TestServer } from './harness';
+
 import { videoNames } from './app';
 
 type FramefinderWindow = {
@@ -71,34 +70,18 @@ function flush(page: Page): Promise<void> {
 const all = (names: string[], value: boolean) => Object.fromEntries(names.map((n) => [n, value]));
 
 describe('tabs', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useApp();
   let context: BrowserContext | undefined;
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
   test('a second tab is read-only, follows the writer, takes over when it closes, and nothing is lost', async () => {
-    context = await browser.newContext();
+    context = await app.newContext();
     await stubDirectoryPicker(context, folder);
     const pageErrors: string[] = [];
     context.on('weberror', (e) => pageErrors.push(e.error().message));
 
     // Tab A imports the fixtures.
     const a = await context.newPage();
-    await openApp(a, server.url);
+    await openApp(a, app.server.url);
     expect(await role(a)).toBe('writer');
     await seedOpfsFolder(a, folder, fixtureFiles());
     await a.getByRole('button', { name: 'Open folder' }).first().click();
@@ -110,7 +93,7 @@ describe('tabs', () => {
 
     // Tab B opens: read-only, same videos, nothing that changes the catalog is enabled.
     const b = await context.newPage();
-    await openApp(b, server.url);
+    await openApp(b, app.server.url);
     await b.evaluate(() => void ((window as unknown as FramefinderWindow).tabMarker = 'B, first load'));
     expect(await role(b)).toBe('reader');
     await expect.poll(() => noticeCount(b)).toBe(1);
@@ -184,12 +167,12 @@ describe('tabs', () => {
   });
 
   test('a tab that takes over can rescan a library the writer added while it was open', async () => {
-    context = await browser.newContext();
+    context = await app.newContext();
     await stubDirectoryPicker(context, folder);
     const a = await context.newPage();
-    await openApp(a, server.url);
+    await openApp(a, app.server.url);
     const b = await context.newPage();
-    await openApp(b, server.url);
+    await openApp(b, app.server.url);
     expect(await role(b)).toBe('reader');
 
     // A imports while B is already open; B follows.
