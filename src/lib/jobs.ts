@@ -10,14 +10,14 @@ export function backoffMs(attempts: number): number {
 
 /**
  * The stages every new or changed video goes through, with their priorities (higher runs first).
- * Pass 1 (probe … scenes, which also samples the key frames) makes a video browsable and searchable early;
+ * Pass 1 (probe, poster, scenes: the scenes stage decodes the key frames once for the scenes, the scrub strip and
+ * search) makes a video browsable and searchable early;
  * pass 2 (frames) samples densely.
  */
 export const stagePriorities: Readonly<Record<JobStage, number>> = {
   probe: 100,
   checksum: 95,
   poster: 90,
-  strip: 80,
   scenes: 70,
   frames: 10,
 };
@@ -27,7 +27,6 @@ export const stagePrerequisites: Readonly<Record<JobStage, readonly JobStage[]>>
   checksum: [],
   probe: [],
   poster: ['probe'],
-  strip: ['probe'],
   scenes: ['probe'],
   frames: ['scenes'],
 };

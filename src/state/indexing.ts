@@ -76,15 +76,6 @@ export function mediaStageHandlers(pool: MediaPool): Partial<Record<JobStage, St
       await storeImage(video.id, 'poster', r, r.time);
     },
 
-    strip: async (job, ctx) => {
-      const { video, file } = await openVideo(job);
-      const duration = needDuration(video);
-      const r = await pool.run(ctx.signal, timeoutFor(duration, 100), 'Making the scrub strip', (m) =>
-        m.strip(file, duration, tierOf(video)),
-      );
-      await storeImage(video.id, 'strip', r);
-    },
-
     scenes: async (job, ctx) => {
       const { video, file } = await openVideo(job);
       const duration = needDuration(video);
@@ -103,6 +94,7 @@ export function mediaStageHandlers(pool: MediaPool): Partial<Record<JobStage, St
         video.id,
         r.keyframes.map((time) => ({ time, keyframe: true })),
       );
+      await storeImage(video.id, 'strip', r.strip);
       if (r.sheet) await storeImage(video.id, 'scenes', r.sheet);
     },
 

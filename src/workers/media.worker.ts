@@ -2,7 +2,7 @@
 import { expose, transfer } from 'comlink';
 import { BadMediaError, type FrameSource, type RgbaFrame, type Tier } from '../lib/media/types';
 import { openFfmpegSource } from './media/ffmpeg-source';
-import { findScenes, makePoster, makeStrip, sampleFrames } from './media/stage-ops';
+import { findScenes, makePoster, sampleFrames } from './media/stage-ops';
 import { openWebCodecsSource } from './media/webcodecs-source';
 
 /**
@@ -59,12 +59,7 @@ const api = {
     return transfer(r, [r.bytes.buffer as ArrayBuffer]);
   },
 
-  async strip(file: File, duration: number, prefer?: Tier) {
-    const r = await withSource(file, prefer, (s) => makeStrip(s, duration));
-    return transfer(r, [r.bytes.buffer as ArrayBuffer]);
-  },
-
-  /** Scenes from key frames; the decoded key frames go to `onFrames` in batches (transferred). */
+  /** Scenes and the scrub strip from key frames; the decoded key frames go to `onFrames` in batches (transferred). */
   async scenes(
     file: File,
     duration: number,
@@ -75,7 +70,11 @@ const api = {
     const r = await withSource(file, prefer, (s) =>
       findScenes(s, duration, opts, (frames) => onFrames(transfer(frames, buffers(frames))), opts.batchSize),
     );
-    return r.sheet ? transfer(r, [r.sheet.bytes.buffer as ArrayBuffer]) : r;
+    const images = [r.strip.bytes, ...(r.sheet ? [r.sheet.bytes] : [])];
+    return transfer(
+      r,
+      images.map((b) => b.buffer as ArrayBuffer),
+    );
   },
 
   /**

@@ -166,7 +166,6 @@ export const stageLabels = {
   checksum: 'Checksum',
   probe: 'Metadata',
   poster: 'Poster',
-  strip: 'Scrub strip',
   scenes: 'Scenes',
   frames: 'Frames for search',
 } as const;

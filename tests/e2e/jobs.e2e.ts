@@ -19,6 +19,7 @@ import {
   jobSectionCount,
   openApp,
   openJobs,
+  stageLabels,
   stageLabelsOf,
   statusBar,
   videoRows,
@@ -42,7 +43,10 @@ const emptyMessage = 'The file is empty (0 bytes).';
 /** What a fully processed fixture library shows under Finished: every stage of the real videos, empty.mp4's checksum. */
 const allFinished = [...stageLabelsOf(realNames), 'empty.mp4 · Checksum'].sort();
 /** empty.mp4's stages after its Metadata stage: skipped when that failed. */
-const emptySkipped = stageLabelsOf(['empty.mp4'], ['poster', 'strip', 'scenes', 'frames']);
+/** Stages per video; the five real fixture videos finish them all, empty.mp4 only its checksum. */
+const perVideo = Object.keys(stageLabels).length;
+const finishedAfterImport = 5 * perVideo + 1;
+const emptySkipped = stageLabelsOf(['empty.mp4'], ['poster', 'scenes', 'frames']);
 /** Long enough for the first jobs on the fixtures to have run if processing were not paused. */
 const settleMs = 1500;
 
@@ -71,12 +75,12 @@ describe('jobs', () => {
 
   async function expectAllQueued(page: Page, jobs: Locator): Promise<void> {
     await eventually(() => jobLabels(jobs, 'Queued')).toEqual(stageLabelsOf(expectedNames));
-    await eventually(() => jobSectionCount(jobs, 'Queued')).toBe(36);
+    await eventually(() => jobSectionCount(jobs, 'Queued')).toBe(6 * perVideo);
     await eventually(() => jobSectionCount(jobs, 'Finished')).toBe(0);
     await eventually(() => jobSection(jobs, 'Running').getByText('None').count()).toBe(1);
     await eventually(() => jobs.getByText('Processing is paused.').count()).toBe(1);
-    expect(await jobCounts(page)).toEqual({ queued: 36, running: 0, done: 0, failed: 0, cancelled: 0 });
-    expect(await statusBar(page).innerText()).toContain('Processing paused: 36 waiting');
+    expect(await jobCounts(page)).toEqual({ queued: 6 * perVideo, running: 0, done: 0, failed: 0, cancelled: 0 });
+    expect(await statusBar(page).innerText()).toContain(`Processing paused: ${6 * perVideo} waiting`);
   }
 
   /** The Failed and Cancelled rows empty.mp4 leaves: its Metadata stage failed, the stages after it skipped. */
@@ -95,14 +99,14 @@ describe('jobs', () => {
 
     const jobs = await openJobs(page);
     await eventually(() => jobLabels(jobs, 'Finished'), 60_000).toEqual(allFinished);
-    await eventually(() => jobSectionCount(jobs, 'Finished')).toBe(31);
+    await eventually(() => jobSectionCount(jobs, 'Finished')).toBe(finishedAfterImport);
     for (const section of ['Running', 'Queued'] as const) {
       expect(await jobSection(jobs, section).getByText('None').count(), section).toBe(1);
     }
     expect(await jobRows(jobs, 'Failed')).toEqual([emptyRows().failed]);
     expect(await jobRows(jobs, 'Cancelled')).toEqual(emptyRows().skipped);
     expect(await jobSectionCount(jobs, 'Failed')).toBe(1);
-    expect(await jobSectionCount(jobs, 'Cancelled')).toBe(4);
+    expect(await jobSectionCount(jobs, 'Cancelled')).toBe(perVideo - 2);
     // A file that is not a video cannot get better by retrying: one attempt, no backoff.
     expect(await catalogJobs(page, 'failed')).toMatchObject([
       { videoName: 'empty.mp4', stage: 'probe', attempts: 1, error: emptyMessage },
@@ -120,7 +124,13 @@ describe('jobs', () => {
       else expect(video, video.path).toMatchObject({ status: 'done', lastError: null });
     }
     expect(new Set(videos.map((v) => v.quickHash)).size).toBe(6); // six different files, six hashes
-    expect(await jobCounts(page)).toEqual({ done: 31, queued: 0, running: 0, failed: 1, cancelled: 4 });
+    expect(await jobCounts(page)).toEqual({
+      done: finishedAfterImport,
+      queued: 0,
+      running: 0,
+      failed: 1,
+      cancelled: perVideo - 2,
+    });
     // The list says which file failed and why, under its name.
     const rows = await videoRows(page);
     expect(rows.filter((r) => r.Badges === 'Failed').map((r) => [r.Name, r.Reason])).toEqual([
@@ -157,7 +167,7 @@ describe('jobs', () => {
     expect(await jobRows(jobs, 'Cancelled')).toEqual(
       [
         ...emptyRows().skipped,
-        ...stageLabelsOf(['sunrise.mp4'], ['poster', 'strip', 'scenes', 'frames']).map((label) => ({
+        ...stageLabelsOf(['sunrise.mp4'], ['poster', 'scenes', 'frames']).map((label) => ({
           label,
           error: 'Skipped: probe failed',
         })),
@@ -187,7 +197,13 @@ describe('jobs', () => {
     await eventually(() => jobLabels(jobs, 'Finished'), 30_000).toEqual(allFinished);
     expect(await jobRows(jobs, 'Failed')).toEqual([emptyRows().failed]);
     expect(await jobRows(jobs, 'Cancelled')).toEqual(emptyRows().skipped);
-    expect(await jobCounts(page)).toEqual({ done: 31, failed: 1, cancelled: 4, queued: 0, running: 0 });
+    expect(await jobCounts(page)).toEqual({
+      done: finishedAfterImport,
+      failed: 1,
+      cancelled: perVideo - 2,
+      queued: 0,
+      running: 0,
+    });
     await jobs.getByRole('button', { name: 'Close' }).click();
     await eventually(sunrise).toMatchObject({ Badges: '', Reason: '', Duration: '0:04', Poster: 'image' });
     expect((await catalogVideos(page)).find((v) => v.path === 'sunrise.mp4')).toMatchObject({

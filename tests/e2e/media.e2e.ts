@@ -83,14 +83,7 @@ describe('indexing the media fixtures', () => {
     for (const t of truth) {
       const v = video(t);
       const mine = jobs.filter((j) => j.videoId === v.id);
-      expect(mine.map((j) => j.stage).sort(), t.path).toEqual([
-        'checksum',
-        'frames',
-        'poster',
-        'probe',
-        'scenes',
-        'strip',
-      ]);
+      expect(mine.map((j) => j.stage).sort(), t.path).toEqual(['checksum', 'frames', 'poster', 'probe', 'scenes']);
       if (t.expect === 'ok') {
         expect(v.status, `${t.path}: ${v.lastError}`).toBe('done');
         expect(
@@ -268,7 +261,7 @@ describe('indexing the media fixtures', () => {
               .sort(),
             `${name} skipped stages`,
           )
-          .toEqual(['frames', 'poster', 'scenes', 'strip'].map((s) => [s, 'Skipped: probe failed']));
+          .toEqual(['frames', 'poster', 'scenes'].map((s) => [s, 'Skipped: probe failed']));
       }
     }
     expect(

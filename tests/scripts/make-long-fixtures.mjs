@@ -17,5 +17,16 @@ const encode = (name, seconds, codec) =>
   ]);
 // 20 s of H.264 (native decoding) and 10 s of HEVC (ffmpeg.wasm): long enough to still be indexing when a test acts.
 encode('long-h264.mp4', 20, ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '35', '-x264-params', 'threads=1']);
-encode('long-hevc.mp4', 10, ['-c:v', 'libx265', '-preset', 'fast', '-crf', '38', '-tag:v', 'hvc1', '-x265-params', 'log-level=error:pools=none:frame-threads=1']);
+encode('long-hevc.mp4', 10, [
+  '-c:v',
+  'libx265',
+  '-preset',
+  'fast',
+  '-crf',
+  '38',
+  '-tag:v',
+  'hvc1',
+  '-x265-params',
+  'log-level=error:pools=none:frame-threads=1',
+]);
 console.log(`wrote ${out}`);

@@ -135,7 +135,7 @@ describe('job queue', () => {
       ['v1.mp4', 'checksum'],
     ]);
     for (const job of claimed) catalog.completeJob(job.id);
-    expect(catalog.claimJobs(10).map((j) => j.stage)).toEqual(['poster', 'strip', 'scenes']);
+    expect(catalog.claimJobs(10).map((j) => j.stage)).toEqual(['poster', 'scenes']);
   });
 
   it('fails at once on an error no retry can fix, such as a file that is not a video', async () => {

@@ -68,6 +68,8 @@ export async function makeStrip(source: FrameSource, duration: number, count = 1
 
 export interface ScenesResult {
   scenes: Scene[];
+  /** The scrub strip, taken from the decoded key frames when there are enough of them. */
+  strip: StripResult;
   /** Key frame times (s) that were decoded, for the frames table. */
   keyframes: number[];
   /** One poster-quality frame per scene, ten to a row. */
@@ -76,7 +78,8 @@ export interface ScenesResult {
 
 /**
  * Pass 1 scenes: decode the key frames only (cheap: no other frame is needed to decode them), find cuts
- * between consecutive ones, and take one poster-quality frame per scene. Key frames also go to search.
+ * between consecutive ones, and take one poster-quality frame per scene. The same decoded key frames make the
+ * scrub strip (they are already strip-sized) and go to search.
  */
 export async function findScenes(
   source: FrameSource,
@@ -87,10 +90,16 @@ export async function findScenes(
 ): Promise<ScenesResult> {
   let keyframes = await source.keyframeTimes(opts.maxKeyframes, Math.min(duration, opts.maxDuration));
   if (keyframes.length === 0) keyframes = [0];
+  // Strip times snapped to key frames: when every one lands on a key frame, the strip costs no extra decode.
+  const stripAt = snapToKeyframes(stripTimes(duration), keyframes).map((t) => keyframes.indexOf(t));
+  const fromKeyframes = stripAt.every((i) => i >= 0);
+  const stripFrames: RgbaFrame[] = [];
   const samples: { time: number; signature: Float32Array; flat: boolean }[] = [];
   let batch: RgbaFrame[] = [];
   for await (const frame of source.framesAt(keyframes, searchFrameSide)) {
     checkReached(frame, keyframes[samples.length], duration);
+    // A copy: the batch's buffers are transferred to search and gone from here afterwards.
+    if (fromKeyframes && stripAt.includes(samples.length)) stripFrames.push({ ...frame, data: frame.data.slice() });
     samples.push({ time: frame.time, signature: sceneSignature(frame), flat: isFlat(frameStats(frame)) });
     batch.push({ ...frame, keyframe: true });
     if (batch.length >= batchSize) {
@@ -107,7 +116,11 @@ export async function findScenes(
     samples.map((s) => s.time),
     (t) => !flat.has(t),
   );
-  return { scenes, keyframes: samples.map((s) => s.time), sheet: await sceneSheet(source, scenes) };
+  const strip =
+    fromKeyframes && stripFrames.length > 0
+      ? { ...(await encodeSheet(stripFrames)), times: stripFrames.map((f) => f.time) }
+      : await makeStrip(source, duration);
+  return { scenes, strip, keyframes: samples.map((s) => s.time), sheet: await sceneSheet(source, scenes) };
 }
 
 /** Picks one poster-quality frame per scene and lays them out ten to a row. */
