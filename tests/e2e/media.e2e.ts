@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Job, Video } from '../../src/lib/types';
-import { catalogVideos, openApp, videoRows } from './app';
+import { catalogVideos, eventually, openApp, videoRows } from './app';
 import { launchBrowser, startServer } from './harness';
 import type { TestServer } from './harness';
 import {
@@ -171,6 +171,11 @@ describe('indexing the media fixtures', () => {
   });
 
   test('the Videos table shows poster, duration, resolution and format of each good file', async () => {
+    // Posters appear once the list refreshes after the last job (refreshes are coalesced): wait for them.
+    const goodNames = new Set(good.map((t) => baseName(t.path)));
+    await eventually(
+      async () => (await videoRows(page)).filter((r) => goodNames.has(r.Name) && r.Poster === 'image').length,
+    ).toBe(good.length);
     const rows = await videoRows(page);
     for (const t of good) {
       const row = rows.find((r) => r.Name === baseName(t.path));
