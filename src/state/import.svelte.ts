@@ -196,7 +196,8 @@ class ImportState {
     };
     const hooks = proxy({
       progress: (p: ScanProgress) => {
-        this.scan = p;
+        // "Scan finished" is announced below, once the catalog is on disk, never from the worker's last report.
+        if (p.phase !== 'done') this.scan = p;
       },
       apply: async (ops: ScanOp[]) => {
         await catalog.db.applyScanOps(libraryId, ops);
