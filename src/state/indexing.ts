@@ -5,7 +5,9 @@ import type { StageHandler } from '../lib/job-runner';
 import { defaultSampling, samplingPlan, type SamplingSettings } from '../lib/media/sampling';
 import type { RgbaFrame, Tier } from '../lib/media/types';
 import type { Job, JobStage, Video } from '../lib/types';
+import { newScanWorker } from '../workers/bridge';
 import { openFile } from '../workers/folder-files';
+import { raceAbort } from '../lib/timing';
 import { catalog } from './catalog.svelte';
 import { handOn } from './frame-hooks';
 import { imports } from './import.svelte';
@@ -58,9 +60,18 @@ async function storeImage(
 
 const tierOf = (video: Video) => (video.tier ?? undefined) as Tier | undefined;
 
-/** The media stages as job handlers, running on a pool of media workers. */
-export function mediaStageHandlers(pool: MediaPool): Partial<Record<JobStage, StageHandler>> {
+/**
+ * Every stage as a job handler: the checksum in a long-lived worker of its own (cheap reads, never
+ * terminated), the media stages on a pool of media workers.
+ */
+export function stageHandlers(pool: MediaPool): Partial<Record<JobStage, StageHandler>> {
+  const files = newScanWorker();
   return {
+    checksum: async (job, ctx) => {
+      const { video, file } = await openVideo(job);
+      await catalog.db.setQuickHash(video.id, await raceAbort(files.api.checksum(file), ctx.signal));
+    },
+
     probe: async (job, ctx) => {
       const { video, file } = await openVideo(job);
       const r = await pool.run(ctx.signal, 60_000, 'Reading the video', (m) => m.probe(file));

@@ -1,13 +1,9 @@
-import { AbortError } from '../lib/jobs';
-import { isPermissionError } from '../lib/errors';
-import { JobRunner, type JobStore, type StageHandler } from '../lib/job-runner';
-import { coalesce, raceAbort } from '../lib/timing';
+import { JobRunner, type JobStore } from '../lib/job-runner';
+import { coalesce } from '../lib/timing';
 import type { Job, JobCounts, JobStatus } from '../lib/types';
-import { newScanWorker } from '../workers/bridge';
-import { openFile } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
-import { mediaStageHandlers } from './indexing';
+import { stageHandlers } from './indexing';
 import { MediaPool } from './media-pool';
 import { handleError } from './toasts.svelte';
 
@@ -23,8 +19,6 @@ class JobsState {
   paused = $state(false);
   #runner: JobRunner | undefined;
   #toggled = false;
-  /** File reads and hashing for jobs happen off the main thread, in a long-lived worker of their own. */
-  #files = newScanWorker();
 
   readonly refresh = coalesce(async () => {
     try {
@@ -41,23 +35,6 @@ class JobsState {
 
   readonly #touchLibrary = coalesce(() => catalog.touch(), 500);
 
-  #checksum: StageHandler = async (job, ctx) => {
-    const video = await catalog.db.getVideo(job.videoId);
-    const source = video && imports.sourceOf(video.libraryId);
-    if (!video || !source) throw new Error('The folder of this video is not connected.');
-    try {
-      const target = source.kind === 'handle' ? source.root : await openFile(source, video.path);
-      const hash = await raceAbort(this.#files.api.checksum(target, video.path), ctx.signal);
-      await catalog.db.setQuickHash(video.id, hash);
-    } catch (err) {
-      if (!isPermissionError(err)) throw err;
-      // The folder's permission was withdrawn: the job waits for "Reconnect folder" instead of failing.
-      imports.lostAccess(video.libraryId);
-      await catalog.db.requeueJobs([job.id]);
-      throw new AbortError('Folder access was withdrawn');
-    }
-  };
-
   /** Starts running jobs (unless the user paused them); only the writer tab does. */
   async start(): Promise<void> {
     const db = catalog.db;
@@ -71,7 +48,7 @@ class JobsState {
     };
     // Decoding runs in workers and the main thread stays idle, so one job per core, at most four.
     const concurrency = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
-    const handlers = { checksum: this.#checksum, ...mediaStageHandlers(new MediaPool(concurrency)) };
+    const handlers = stageHandlers(new MediaPool(concurrency));
     this.#runner = new JobRunner(store, handlers, {
       concurrency,
       onChange: () => {

@@ -77,13 +77,8 @@ const api = {
     return p;
   },
 
-  /**
-   * The quick hash of one library file: the "checksum" job stage. Takes the File itself for libraries
-   * picked as files (cloning the whole list per job would cost more than the hash), else the folder handle.
-   */
-  async checksum(target: File | FileSystemDirectoryHandle, path: string): Promise<string> {
-    return quickHash(target instanceof File ? target : await openFile({ kind: 'handle', root: target }, path));
-  },
+  /** The quick hash of one library file: the "checksum" job stage (reads 128 KiB at most). */
+  checksum: (file: File): Promise<string> => quickHash(file),
 };
 
 export type ScanApi = typeof api;
