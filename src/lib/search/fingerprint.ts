@@ -27,7 +27,7 @@ const levels = 3;
  * coefficients carry everything and the rest of the bits would be decided by noise, so such frames would match
  * each other.
  */
-export const minDetail = 0.6;
+export const minDetail = 2;
 const dominant = 3;
 
 /** Indices into the band × band block of the kept frequencies: lowest k² + l² first, DC excluded. */
