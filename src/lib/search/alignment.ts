@@ -65,9 +65,12 @@ export function alignClip(frames: readonly QueryFrameMatches[], options: AlignOp
   const results: ClipAlignment[] = [];
   for (const [videoId, votes] of votesByVideo) {
     const roughOffset = bestBinOffset(votes, binSeconds);
-    // Refine: per query frame, its best vote near the rough offset; the offset is their weighted median.
+    // Refine: per query frame, its best vote near the rough offset. Reference frames are sampled every
+    // second or so, so each vote is off by up to half that interval, roughly uniformly: the midrange of
+    // the votes near their median estimates the offset much better than their mean or median.
     let aligned = bestVotePerQuery(votes, roughOffset, binSeconds * 1.5);
-    const offset = weightedMedian(aligned);
+    aligned = bestVotePerQuery(votes, weightedMedian(aligned), tolerance);
+    const offset = midrange(aligned);
     aligned = bestVotePerQuery(votes, offset, tolerance);
     if (aligned.length < minMatches) continue;
     let first = Infinity;
@@ -138,6 +141,16 @@ function bestVotePerQuery(votes: readonly Vote[], offset: number, tolerance: num
       best.set(vote.query, vote);
   }
   return [...best.values()];
+}
+
+function midrange(votes: readonly Vote[]): number {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const vote of votes) {
+    low = Math.min(low, vote.offset);
+    high = Math.max(high, vote.offset);
+  }
+  return votes.length > 0 ? (low + high) / 2 : 0;
 }
 
 function weightedMedian(votes: readonly Vote[]): number {
