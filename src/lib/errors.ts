@@ -15,15 +15,6 @@ export class StorageFullError extends Error {
   }
 }
 
-export class PermissionLostError extends Error {
-  override name = 'PermissionLostError';
-  constructor(libraryName: string) {
-    super(
-      `Framefinder can no longer read the folder “${libraryName}”. Click “Reconnect folder” to allow access again.`,
-    );
-  }
-}
-
 export const isQuotaError = (err: unknown) =>
   err instanceof Error && (err.name === 'QuotaExceededError' || /quota/i.test(err.message));
 

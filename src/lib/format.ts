@@ -15,19 +15,9 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** "Nov 21, 2026": the list shows the day; the details show the time too. */
+/** "Nov 21, 2026": the day a file was modified, as the list shows it. */
 export function formatDay(ms: number): string {
   return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-}
-
-export function formatDate(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
 }
 
 /** "1 video", "2 videos". */
