@@ -1,4 +1,4 @@
-import type { FoundFile, KnownFile } from './types';
+import type { FoundFile, KnownFile, ScanProgress } from './types';
 import { baseName } from './video-files';
 
 /** One change a scan makes to the catalog. */
@@ -86,4 +86,19 @@ export function scanOps(diff: ScanDiff, moves: readonly { id: number; file: Foun
       .filter((k) => !k.missing && !movedIds.has(k.id))
       .map((k): ScanOp => ({ kind: 'missing', id: k.id })),
   ];
+}
+
+/** Progress of a scan that has just begun walking. */
+export function scanStarting(libraryId: number): ScanProgress {
+  return {
+    libraryId,
+    phase: 'walking',
+    filesSeen: 0,
+    videosFound: 0,
+    added: 0,
+    changed: 0,
+    unchanged: 0,
+    missing: 0,
+    moved: 0,
+  };
 }

@@ -1,5 +1,5 @@
 import { proxy } from 'comlink';
-import type { ScanOp } from '../lib/scan-diff';
+import { scanStarting, type ScanOp } from '../lib/scan-diff';
 import { isPermissionError } from '../lib/errors';
 import type { Library, ScanProgress } from '../lib/types';
 import { newScanWorker } from '../workers/bridge';
@@ -183,17 +183,7 @@ class ImportState {
         reject(new Cancelled());
       };
     });
-    this.scan = {
-      libraryId,
-      phase: 'walking',
-      filesSeen: 0,
-      videosFound: 0,
-      added: 0,
-      changed: 0,
-      unchanged: 0,
-      missing: 0,
-      moved: 0,
-    };
+    this.scan = scanStarting(libraryId);
     const hooks = proxy({
       progress: (p: ScanProgress) => {
         // "Scan finished" is announced below, once the catalog is on disk, never from the worker's last report.

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { expose } from 'comlink';
 import { quickHash } from '../lib/quick-hash';
-import { diffScan, matchMoves, scanOps, type ScanOp } from '../lib/scan-diff';
+import { diffScan, matchMoves, scanOps, scanStarting, type ScanOp } from '../lib/scan-diff';
 import type { FoundFile, KnownFile, ScanProgress } from '../lib/types';
 import { openFile, walkVideos, type FolderSource } from './folder-files';
 
@@ -21,17 +21,7 @@ const api = {
    * flagged missing until a walk completes.
    */
   async scan(libraryId: number, source: FolderSource, known: KnownFile[], hooks: ScanHooks): Promise<ScanProgress> {
-    const p: ScanProgress = {
-      libraryId,
-      phase: 'walking',
-      filesSeen: 0,
-      videosFound: 0,
-      added: 0,
-      changed: 0,
-      unchanged: 0,
-      missing: 0,
-      moved: 0,
-    };
+    const p: ScanProgress = scanStarting(libraryId);
     let lastReport = 0;
     const report = (force = false) => {
       const now = performance.now();
