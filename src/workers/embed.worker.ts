@@ -1,0 +1,120 @@
+/// <reference lib="webworker" />
+import { expose, transfer } from 'comlink';
+import type { DataType } from '@huggingface/transformers';
+// ONNX Runtime's loader and binary for the build transformers.js imports (onnxruntime-web/webgpu, asyncify),
+// served from our origin: left alone, transformers.js fetches them from a CDN.
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { loadEngine, type EmbedEngine, type FramePixels, type ModelFiles } from './embed/engine';
+
+const isNotFound = (err: unknown) =>
+  err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError');
+
+/** A model folder behind a directory handle (the page passes one from OPFS; handles are structured-cloneable). */
+function directoryFiles(root: FileSystemDirectoryHandle): ModelFiles {
+  async function parentOf(path: string, create: boolean) {
+    const parts = path.split('/').filter(Boolean);
+    const name = parts.pop();
+    if (!name) throw new TypeError(`Not a file path: "${path}"`);
+    let dir = root;
+    for (const part of parts) dir = await dir.getDirectoryHandle(part, { create });
+    return { dir, name };
+  }
+  return {
+    async read(path) {
+      try {
+        const { dir, name } = await parentOf(path, false);
+        const file = await (await dir.getFileHandle(name)).getFile();
+        return new Uint8Array(await file.arrayBuffer());
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
+    },
+    async write(path, bytes) {
+      const { dir, name } = await parentOf(path, true);
+      const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+      await writable.write(bytes as Uint8Array<ArrayBuffer>);
+      await writable.close();
+    },
+  };
+}
+
+/** Word search and "more like this" need a model, and none is loaded. */
+export class NoModelError extends Error {
+  override name = 'NoModelError';
+  constructor() {
+    super('No model is loaded: add one in the Models panel to search by words.');
+  }
+}
+
+export interface LoadModelOptions {
+  dtype?: DataType;
+  /** ONNX Runtime threads; fixed by the first load in this worker. Several need a cross-origin isolated page. */
+  threads?: number;
+  /** Only when the user asked: fetch what the folder lacks from this hub repo, and keep it in the folder. */
+  download?: { repo: string };
+}
+
+let engine: Promise<EmbedEngine> | undefined;
+
+async function current(): Promise<EmbedEngine> {
+  if (!engine) throw new NoModelError();
+  return engine;
+}
+
+const api = {
+  /**
+   * Loads the model in `folder`, replacing the one loaded before, and returns its id and vector length.
+   * Cancelling a download means terminating this worker: an AbortSignal cannot cross to it.
+   */
+  async load(
+    folder: FileSystemDirectoryHandle,
+    options: LoadModelOptions = {},
+    onProgress?: (p: { file: string; loaded: number; total: number }) => void,
+  ) {
+    const previous = engine;
+    engine = undefined;
+    await previous?.then((e) => e.dispose()).catch(() => undefined); // a failed earlier load has nothing to free
+    const loading = loadEngine({
+      files: directoryFiles(folder),
+      wasmPaths: { mjs: ortMjsUrl, wasm: ortWasmUrl },
+      ...options,
+      onProgress,
+    });
+    engine = loading;
+    loading.catch(() => {
+      if (engine === loading) engine = undefined;
+    });
+    const { modelId, dim } = await loading;
+    return { modelId, dim };
+  },
+
+  /** One unit-length vector per frame, in order (buffers transferred). */
+  async embedImages(frames: FramePixels[]) {
+    const vectors = await (await current()).embedImages(frames);
+    return transfer(
+      vectors,
+      vectors.map((v) => v.buffer as ArrayBuffer),
+    );
+  },
+
+  async embedText(text: string) {
+    const vector = await (await current()).embedText(text);
+    return transfer(vector, [vector.buffer as ArrayBuffer]);
+  },
+
+  async modelId(): Promise<string | null> {
+    return engine ? ((await engine.catch(() => null))?.modelId ?? null) : null;
+  },
+
+  async unload() {
+    const previous = engine;
+    engine = undefined;
+    await previous?.then((e) => e.dispose()).catch(() => undefined); // nothing loaded, nothing to free
+  },
+};
+
+export type EmbedApi = typeof api;
+
+expose(api);
