@@ -2,6 +2,7 @@ import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { jobs } from './jobs.svelte';
 import { library } from './library.svelte';
+import { player } from './player.svelte';
 import { handleError } from './toasts.svelte';
 
 /** Starts the app: opens the catalog, restores folder access, and runs jobs once this tab is the writer. */
@@ -27,6 +28,6 @@ export async function startApp(): Promise<void> {
   // For diagnostics, benchmarks and tests: the catalog worker's API, as the app itself uses it.
   (globalThis as unknown as { framefinder: object }).framefinder = {
     catalog: catalog.db,
-    state: { catalog, library, imports, jobs },
+    state: { catalog, library, imports, jobs, player },
   };
 }

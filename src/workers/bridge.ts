@@ -1,6 +1,7 @@
 import { wrap, type Remote } from 'comlink';
 import type { CatalogApi } from './catalog.worker';
 import type { MediaApi } from './media.worker';
+import type { PreviewApi } from './preview.worker';
 import type { ScanApi } from './scan.worker';
 
 /**
@@ -39,4 +40,10 @@ export const newScanWorker = () =>
 export const newMediaWorker = () =>
   new WorkerBridge<MediaApi>(
     () => new Worker(new URL('./media.worker.ts', import.meta.url), { type: 'module', name: 'media' }),
+  );
+
+/** ffmpeg.wasm previews of videos the browser cannot play; terminated to cancel. */
+export const newPreviewWorker = () =>
+  new WorkerBridge<PreviewApi>(
+    () => new Worker(new URL('./preview.worker.ts', import.meta.url), { type: 'module', name: 'preview' }),
   );
