@@ -71,6 +71,7 @@ export class Catalog {
   listVideos = (q?: VideoQuery) => videos.listVideos(this.sql, q);
   countVideos = (q?: VideoQuery) => videos.countVideos(this.sql, q);
   getVideo = (id: number) => videos.getVideo(this.sql, id);
+  listVideoIds = () => videos.listVideoIds(this.sql);
   knownFiles = (libraryId: number) => videos.knownFiles(this.sql, libraryId);
   setQuickHash = (videoId: number, hash: string) => this.#write((s) => videos.setQuickHash(s, videoId, hash));
 

@@ -71,6 +71,11 @@ export function getVideo(sql: Sql, id: number): Video | undefined {
   return sql.one('SELECT * FROM videos WHERE id = ?', [id], toVideo);
 }
 
+/** Every video id in the catalog, whatever its state (missing and removed ones included). */
+export function listVideoIds(sql: Sql): number[] {
+  return sql.all('SELECT id FROM videos ORDER BY id', [], (r) => Number(r.id));
+}
+
 /** What a scan needs to diff a library against the disk. */
 export function knownFiles(sql: Sql, libraryId: number): KnownFile[] {
   return sql.all(

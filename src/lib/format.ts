@@ -76,3 +76,15 @@ export function formatLabel(container: string | null, codec: string | null): str
   ];
   return parts.filter(Boolean).join(' · ');
 }
+
+/** A moment in a video to a tenth of a second: 761.3 → "12:41.3", 3725.04 → "1:02:05.0". */
+export function formatTimestamp(seconds: number): string {
+  const tenths = Math.max(0, Math.round(seconds * 10));
+  const h = Math.floor(tenths / 36000);
+  const m = Math.floor((tenths % 36000) / 600);
+  const s = ((tenths % 600) / 10).toFixed(1).padStart(4, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** 0.873 → "87%". */
+export const formatPercent = (share: number) => `${Math.round(share * 100)}%`;

@@ -12,7 +12,8 @@ export function backoffMs(attempts: number): number {
  * The stages every new or changed video goes through, with their priorities (higher runs first).
  * Pass 1 (probe, poster, scenes: the scenes stage decodes the key frames once for the scenes, the scrub strip and
  * search) makes a video browsable and searchable early;
- * pass 2 (frames) samples densely.
+ * pass 2 (frames) samples densely; its fingerprints are stored right after, video by video, so each video
+ * becomes searchable by image as soon as it is sampled.
  */
 export const stagePriorities: Readonly<Record<JobStage, number>> = {
   probe: 100,
@@ -20,6 +21,7 @@ export const stagePriorities: Readonly<Record<JobStage, number>> = {
   poster: 90,
   scenes: 70,
   frames: 10,
+  fingerprints: 20,
 };
 
 /** A stage runs only once these stages of the same video are done. */
@@ -29,6 +31,7 @@ export const stagePrerequisites: Readonly<Record<JobStage, readonly JobStage[]>>
   poster: ['probe'],
   scenes: ['probe'],
   frames: ['scenes'],
+  fingerprints: ['frames'],
 };
 
 /** Stages that depend on `stage`, directly or through others. */

@@ -1,8 +1,12 @@
+import { searchWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { jobs } from './jobs.svelte';
 import { library } from './library.svelte';
 import { player } from './player.svelte';
+import { search } from './search.svelte';
+import { settings } from './settings.svelte';
+import { compactSearchIndex, startSearchIndex } from './search-index';
 import { handleError } from './toasts.svelte';
 
 /** Starts the app: opens the catalog, restores folder access, and runs jobs once this tab is the writer. */
@@ -15,12 +19,15 @@ export async function startApp(): Promise<void> {
       // A tab that takes over from a closed writer may know libraries it has never checked access to.
       const begin = async () => {
         await imports.restore(await catalog.db.listLibraries(), true);
+        startSearchIndex();
         await jobs.start();
+        await compactSearchIndex();
       };
       begin().catch((err) => handleError(err, 'Could not start processing'));
     });
     library.refresh();
     jobs.refresh();
+    void settings.loadSearch().catch((err) => handleError(err, 'Could not read the search settings'));
   } catch (err) {
     handleError(err, 'Framefinder could not open its catalog');
     throw err;
@@ -28,6 +35,7 @@ export async function startApp(): Promise<void> {
   // For diagnostics, benchmarks and tests: the catalog worker's API, as the app itself uses it.
   (globalThis as unknown as { framefinder: object }).framefinder = {
     catalog: catalog.db,
-    state: { catalog, library, imports, jobs, player },
+    search: searchWorker.api,
+    state: { catalog, library, imports, jobs, search, player },
   };
 }

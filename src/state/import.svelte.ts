@@ -1,3 +1,4 @@
+import { dropLibraryFromSearch } from './search-index';
 import { proxy } from 'comlink';
 import { scanStarting, type ScanOp } from '../lib/scan-diff';
 import { isPermissionError } from '../lib/errors';
@@ -145,6 +146,7 @@ class ImportState {
     if (this.scan?.libraryId === libraryId) this.cancelScan();
     await catalog.db.removeLibrary(libraryId);
     await catalog.db.flush();
+    await dropLibraryFromSearch(libraryId).catch((err) => console.warn('Could not drop search data', err));
     await deleteHandle(libraryId).catch(() => undefined);
     this.#sources.delete(libraryId);
     catalog.touch();

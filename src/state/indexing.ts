@@ -1,17 +1,18 @@
-import { proxy } from 'comlink';
+import { proxy, transfer } from 'comlink';
 import { isPermissionError } from '../lib/errors';
 import { AbortError } from '../lib/jobs';
 import type { StageHandler } from '../lib/job-runner';
 import { defaultSampling, samplingPlan, type SamplingSettings } from '../lib/media/sampling';
 import type { RgbaFrame, Tier } from '../lib/media/types';
 import type { Job, JobStage, Video } from '../lib/types';
-import { newScanWorker } from '../workers/bridge';
+import { newScanWorker, searchWorker } from '../workers/bridge';
 import { openFile } from '../workers/folder-files';
 import { raceAbort } from '../lib/timing';
 import { catalog } from './catalog.svelte';
-import { handOn } from './frame-hooks';
+import { beginPass, handOn } from './frame-hooks';
 import { imports } from './import.svelte';
 import type { MediaPool } from './media-pool';
+import { commitFingerprints } from './search-index';
 
 /** A stage may take this long per second of video, and never less than the floor. */
 const timeoutFor = (duration: number | null, perSecondMs: number, floorMs = 60_000) =>
@@ -91,6 +92,7 @@ export function stageHandlers(pool: MediaPool): Partial<Record<JobStage, StageHa
       const { video, file } = await openVideo(job);
       const duration = needDuration(video);
       const s = await samplingSettings();
+      await beginPass(video, 'keyframes');
       const r = await pool.run(ctx.signal, timeoutFor(duration, 200), 'Finding scenes', (m) =>
         m.scenes(
           file,
@@ -120,6 +122,7 @@ export function stageHandlers(pool: MediaPool): Partial<Record<JobStage, StageHa
         scenes.slice(1).map((sc) => sc.start),
         s,
       );
+      await beginPass(video, 'interval');
       const r = await pool.run(ctx.signal, timeoutFor(duration, 300), 'Sampling frames', (m) =>
         m.sampleFrames(
           file,
@@ -138,5 +141,39 @@ export function stageHandlers(pool: MediaPool): Partial<Record<JobStage, StageHa
       if (r.sheet) await storeImage(video.id, 'scenes', r.sheet);
       await catalog.db.saveFrames(video.id, r.decoded);
     },
+
+    fingerprints: async (job, ctx) => {
+      const stored = await catalog.db.getVideo(job.videoId);
+      if (stored && (await commitFingerprints(stored))) return;
+      // The frames were handed on before a reload (or by an older version): decode the catalogued ones again.
+      const { video, file } = await openVideo(job);
+      const duration = needDuration(video);
+      const s = await samplingSettings();
+      const plan = (await catalog.db.listFrames(video.id)).map((f) => ({ time: f.time, keyframe: f.keyframe }));
+      await searchWorker.api.begin(video.id, 'again');
+      await pool.run(ctx.signal, timeoutFor(duration, 300), 'Fingerprinting frames', (m) =>
+        m.sampleFrames(
+          file,
+          plan,
+          duration,
+          video.fps,
+          s.frameBatchSize,
+          proxy(async (frames: RgbaFrame[], done: number) => {
+            await searchWorker.api.addFrames(
+              video.id,
+              'again',
+              transfer(
+                frames,
+                frames.map((f) => f.data.buffer),
+              ),
+            );
+            ctx.progress((done / Math.max(1, plan.length)) * 95);
+          }),
+          tierOf(video),
+        ),
+      );
+      await commitFingerprints(video, ['again']);
+    },
+
   };
 }

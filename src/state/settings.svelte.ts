@@ -1,4 +1,5 @@
 import { defaultSampling, type SamplingSettings } from '../lib/media/sampling';
+import { defaultSearchSettings, searchSettingLimits, type SearchSettings } from '../lib/search/settings';
 import type { StorageInfo } from '../lib/types';
 import { catalog } from './catalog.svelte';
 import { handleError } from './toasts.svelte';
@@ -6,6 +7,24 @@ import { handleError } from './toasts.svelte';
 class SettingsState {
   storage = $state<StorageInfo | null>(null);
   sampling = $state<SamplingSettings>({ ...defaultSampling });
+  search = $state<SearchSettings>({ ...defaultSearchSettings });
+
+  async loadSearch(): Promise<void> {
+    const stored = (await catalog.db.getSetting('search', defaultSearchSettings)) as Partial<SearchSettings>;
+    this.search = { ...defaultSearchSettings, ...stored };
+  }
+
+  /** Saves one search setting; it applies to the next search. */
+  async setSearch<K extends keyof SearchSettings>(key: K, value: number): Promise<void> {
+    const [min, max] = searchSettingLimits[key];
+    if (!Number.isFinite(value)) return;
+    this.search = { ...this.search, [key]: Math.min(max, Math.max(min, value)) };
+    try {
+      await catalog.db.setSetting('search', $state.snapshot(this.search));
+    } catch (err) {
+      handleError(err, 'Could not save the setting');
+    }
+  }
 
   async loadSampling(): Promise<void> {
     const stored = (await catalog.db.getSetting('sampling', defaultSampling)) as Partial<SamplingSettings>;

@@ -3,6 +3,7 @@ import type { CatalogApi } from './catalog.worker';
 import type { MediaApi } from './media.worker';
 import type { PreviewApi } from './preview.worker';
 import type { ScanApi } from './scan.worker';
+import type { SearchApi } from './search.worker';
 
 /**
  * A worker started lazily and replaceable: wasm and long loops cannot be interrupted, so cancelling work
@@ -47,3 +48,7 @@ export const newPreviewWorker = () =>
   new WorkerBridge<PreviewApi>(
     () => new Worker(new URL('./preview.worker.ts', import.meta.url), { type: 'module', name: 'preview' }),
   );
+
+export const searchWorker = new WorkerBridge<SearchApi>(
+  () => new Worker(new URL('./search.worker.ts', import.meta.url), { type: 'module', name: 'search' }),
+);

@@ -16,6 +16,7 @@ const forwarded = [
   'listVideos',
   'countVideos',
   'getVideo',
+  'listVideoIds',
   'knownFiles',
   'setQuickHash',
   'applyScanOps',

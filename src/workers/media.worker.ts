@@ -2,7 +2,8 @@
 import { expose, transfer } from 'comlink';
 import { BadMediaError, type FrameSource, type RgbaFrame, type Tier } from '../lib/media/types';
 import { openFfmpegSource } from './media/ffmpeg-source';
-import { findScenes, makePoster, sampleFrames } from './media/stage-ops';
+import { encodeSheet } from './media/images';
+import { findScenes, makePoster, posterSide, sampleFrames } from './media/stage-ops';
 import { openWebCodecsSource } from './media/webcodecs-source';
 
 /**
@@ -59,6 +60,16 @@ const api = {
     return transfer(r, [r.bytes.buffer as ArrayBuffer]);
   },
 
+  /** The frame shown at `time`, as a small image (search results show it beside the query). */
+  async frameImage(file: File, time: number, prefer?: Tier) {
+    const r = await withSource(file, prefer, async (s) => {
+      for await (const frame of s.framesAt([time], posterSide))
+        return { ...(await encodeSheet([frame])), time: frame.time };
+      throw new BadMediaError('No frame could be decoded at this time.');
+    });
+    return transfer(r, [r.bytes.buffer as ArrayBuffer]);
+  },
+
   /** Scenes and the scrub strip from key frames; the decoded key frames go to `onFrames` in batches (transferred). */
   async scenes(
     file: File,
@@ -98,6 +109,7 @@ const api = {
     );
     return r.sheet ? transfer(r, [r.sheet.bytes.buffer as ArrayBuffer]) : r;
   },
+
 };
 
 export type MediaApi = typeof api;

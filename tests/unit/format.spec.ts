@@ -30,3 +30,13 @@ describe('which files are videos', () => {
     expect(isHiddenPath('trips/2024/beach day.mp4')).toBe(false);
   });
 });
+
+describe('timestamps', () => {
+  it('shows tenths of a second, with hours only past an hour', async () => {
+    const { formatTimestamp } = await import('../../src/lib/format');
+    expect(formatTimestamp(761.34)).toBe('12:41.3');
+    expect(formatTimestamp(0)).toBe('0:00.0');
+    expect(formatTimestamp(59.96)).toBe('1:00.0');
+    expect(formatTimestamp(3725.04)).toBe('1:02:05.0');
+  });
+});

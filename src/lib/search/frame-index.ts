@@ -164,7 +164,7 @@ export class FrameIndex {
       throw new RangeError(`Expected ${n * wordsPerFingerprint} fingerprint words, got ${fingerprints.length}`);
     if (typeof videoIds !== 'number' && videoIds.length !== n)
       throw new RangeError(`Expected ${n} video ids, got ${videoIds.length}`);
-    if (this.#count + n > this.capacity) this.reserve(Math.max(this.#count + n, this.capacity * 2, 1024));
+    if (this.#count + n > this.capacity) this.reserve(Math.max(this.#count + n, Math.ceil(this.capacity * 1.5), 1024));
     this.#fingerprints.set(fingerprints, this.#count * wordsPerFingerprint);
     if (typeof videoIds === 'number') {
       if (videoIds < 0) throw new RangeError('Video ids must not be negative');
@@ -211,6 +211,25 @@ export class FrameIndex {
     }
     this.#count = out;
     this.#removedRows = 0;
+  }
+
+  /** The ids of the videos with frames in the index. */
+  videoIds(): Set<number> {
+    const out = new Set<number>();
+    for (let i = 0; i < this.#count; i++) if (this.#videoIds[i] !== removed) out.add(this.#videoIds[i]);
+    return out;
+  }
+
+  /** One video's frames in index order: its fingerprints (as views into the index) and times. */
+  framesOf(videoId: number): { fingerprints: Uint32Array[]; times: number[] } {
+    const fingerprints: Uint32Array[] = [];
+    const times: number[] = [];
+    for (let i = 0; i < this.#count; i++) {
+      if (this.#videoIds[i] !== videoId) continue;
+      fingerprints.push(this.#fingerprints.subarray(i * wordsPerFingerprint, (i + 1) * wordsPerFingerprint));
+      times.push(this.#times[i]);
+    }
+    return { fingerprints, times };
   }
 
   /** The k nearest frames to one fingerprint, closest first (ties: earlier-indexed frame first). */

@@ -1,0 +1,211 @@
+import { proxy, transfer } from 'comlink';
+import type { RgbaFrame } from '../lib/media/types';
+import type { ClipAlignment, ImageMatchTime } from '../lib/search/alignment';
+import type { Video } from '../lib/types';
+import { isVideoFile } from '../lib/video-files';
+import { searchWorker } from '../workers/bridge';
+import { catalog } from './catalog.svelte';
+import { queryMedia } from './query-media';
+import { settings } from './settings.svelte';
+
+/**
+ * Reverse search: an image or a clip in, ranked videos and moments out.
+ * `search.byFile(file)` takes a dropped, pasted or picked image or clip; `search.byImage(blob, label)` a frame
+ * grabbed elsewhere (the player).
+ */
+
+export interface ImageHit {
+  video: Video;
+  similarity: number;
+  times: ImageMatchTime[];
+}
+
+export interface ClipHit extends ClipAlignment {
+  video: Video;
+}
+
+export interface SearchQuery {
+  kind: 'image' | 'clip';
+  name: string;
+  /** Object URL of the query image (for a clip: of its first usable frame, when there is one). */
+  url: string | null;
+}
+
+/** Results shown per search. */
+const maxVideos = 20;
+/** Query clips are sampled this densely (seconds), and at most `maxClipFrames` frames in all. */
+const clipStep = 0.25;
+const maxClipFrames = 240;
+
+const imageTypes = /^image\//;
+const imageExtensions = /\.(png|jpe?g|webp|avif|gif|bmp)$/i;
+export const isSearchableImage = (f: File) => imageTypes.test(f.type) || imageExtensions.test(f.name);
+export const isSearchableClip = (f: File) => f.type.startsWith('video/') || isVideoFile(f.name);
+
+class SearchState {
+  /** The results region is shown. */
+  open = $state(false);
+  busy = $state(false);
+  /** What the user sees about the search: progress, or why there is nothing. */
+  message = $state('');
+  error = $state(false);
+  query = $state<SearchQuery | null>(null);
+  imageHits = $state<ImageHit[]>([]);
+  clipHits = $state<ClipHit[]>([]);
+  /** Time from the query to results, for the status line and the benchmark. */
+  elapsedMs = $state(0);
+  #token = 0;
+
+  async byFile(file: File): Promise<void> {
+    if (isSearchableImage(file)) return this.byImage(file, file.name);
+    if (isSearchableClip(file)) return this.byClip(file);
+    this.#start({ kind: 'image', name: file.name, url: null });
+    this.#fail(`“${file.name}” is neither an image nor a video, so it cannot be searched for.`);
+  }
+
+  async byImage(image: Blob, label = 'Frame'): Promise<void> {
+    const token = this.#start({ kind: 'image', name: label, url: URL.createObjectURL(image) });
+    const started = performance.now();
+    try {
+      this.message = 'Searching your library…';
+      const r = await searchWorker.api.searchImage(image, $state.snapshot(settings.search));
+      if (token !== this.#token) return;
+      if (r.rejected) {
+        return this.#fail(
+          'This image is too plain to search with (a blank, black or nearly uniform picture matches nothing reliably).',
+        );
+      }
+      const hits: ImageHit[] = [];
+      for (const hit of r.results) {
+        const video = await this.#visible(hit.videoId);
+        if (video) hits.push({ video, similarity: hit.similarity, times: hit.times });
+        if (hits.length >= maxVideos) break;
+      }
+      if (token !== this.#token) return;
+      this.imageHits = hits;
+      this.#finish(started, hits.length);
+    } catch (err) {
+      if (token === this.#token) this.#fail(messageOf(err, 'The image could not be searched'));
+    }
+  }
+
+  async byClip(file: File): Promise<void> {
+    const token = this.#start({ kind: 'clip', name: file.name, url: null });
+    const started = performance.now();
+    const queryId = `q${token}`;
+    try {
+      this.message = 'Reading the clip…';
+      const media = queryMedia.begin();
+      const { probe, tier } = await media.probe(file);
+      const duration = probe.duration;
+      const step = Math.max(clipStep, duration / maxClipFrames);
+      const plan = [];
+      for (let t = 0; t < duration; t += step) plan.push({ time: Math.round(t * 1000) / 1000, keyframe: false });
+      let poster = false;
+      await media.sampleFrames(
+        file,
+        plan,
+        duration,
+        probe.fps,
+        32,
+        proxy(async (frames: RgbaFrame[], done: number) => {
+          if (token !== this.#token) return;
+          this.message = `Sampling the clip: ${done} of ${plan.length} frames…`;
+          if (!poster && frames.length && this.query) {
+            poster = true;
+            this.query = { ...this.query, url: await frameUrl(frames[Math.floor(frames.length / 2)]) };
+          }
+          await searchWorker.api.addQueryFrames(
+            queryId,
+            transfer(
+              frames,
+              frames.map((f) => f.data.buffer),
+            ),
+          );
+        }),
+        tier,
+      );
+      if (token !== this.#token) return;
+      this.message = 'Aligning the clip with your library…';
+      const r = await searchWorker.api.searchClip(queryId, $state.snapshot(settings.search));
+      if (token !== this.#token) return;
+      if (r.usable === 0) return this.#fail('Every frame of this clip is too plain (black or blank) to search with.');
+      const hits: ClipHit[] = [];
+      for (const hit of r.results) {
+        const video = await this.#visible(hit.videoId);
+        if (video) hits.push({ ...hit, video });
+        if (hits.length >= maxVideos) break;
+      }
+      if (token !== this.#token) return;
+      this.clipHits = hits;
+      this.#finish(started, hits.length);
+    } catch (err) {
+      if (token === this.#token) this.#fail(messageOf(err, 'The clip could not be searched'));
+    }
+  }
+
+  close(): void {
+    this.#token++;
+    queryMedia.cancel();
+    this.#revoke();
+    this.open = false;
+    this.busy = false;
+    this.query = null;
+    this.imageHits = [];
+    this.clipHits = [];
+    this.message = '';
+  }
+
+  #start(query: SearchQuery): number {
+    queryMedia.cancel();
+    this.#revoke();
+    this.open = true;
+    this.busy = true;
+    this.error = false;
+    this.query = query;
+    this.imageHits = [];
+    this.clipHits = [];
+    return ++this.#token;
+  }
+
+  #finish(started: number, count: number): void {
+    this.elapsedMs = Math.round(performance.now() - started);
+    this.busy = false;
+    this.message =
+      count === 0
+        ? 'No match in your library. Videos still being indexed become searchable when their frames are sampled.'
+        : '';
+  }
+
+  #fail(message: string): void {
+    this.busy = false;
+    this.error = true;
+    this.message = message;
+  }
+
+  #revoke(): void {
+    if (this.query?.url) URL.revokeObjectURL(this.query.url);
+  }
+
+  /** The video, unless it was removed from the library or its file is missing. */
+  async #visible(videoId: number): Promise<Video | null> {
+    const video = await catalog.db.getVideo(videoId);
+    return video && !video.missing && video.removedAt === null ? video : null;
+  }
+}
+
+async function frameUrl(frame: RgbaFrame): Promise<string> {
+  const canvas = new OffscreenCanvas(frame.width, frame.height);
+  canvas
+    .getContext('2d')!
+    .putImageData(new ImageData(new Uint8ClampedArray(frame.data), frame.width, frame.height), 0, 0);
+  return URL.createObjectURL(await canvas.convertToBlob({ type: 'image/png' }));
+}
+
+function messageOf(err: unknown, fallback: string): string {
+  if ((err as Error)?.name === 'AbortError') return 'Search cancelled.';
+  const detail = err instanceof Error ? err.message : '';
+  return detail ? `${fallback}: ${detail}` : fallback;
+}
+
+export const search = new SearchState();

@@ -1,0 +1,134 @@
+// Reverse search in the e2e specs: the search fixture library in OPFS, frames grabbed from its videos in the page,
+// files dropped on the window as a user drops them, and what the "Search results" region shows.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { repoRoot, seedOpfsFolder, type FixtureFile } from './harness';
+import { waitForIdle } from './media-helpers';
+
+export const searchLibraryDir = join(repoRoot, 'tests', 'fixtures', 'search', 'library');
+export const searchOutsideDir = join(repoRoot, 'tests', 'fixtures', 'search', 'outside');
+/** The OPFS folder the picker stub hands out in the search specs. */
+export const searchFolder = 'search-library';
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+export function filesUnder(dir: string): FixtureFile[] {
+  return walk(dir)
+    .map((full) => ({ path: relative(dir, full).split(sep).join('/'), bytes: readFileSync(full) }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Seeds the search library, opens it through "Open folder" (picker stubbed) and waits for every stage. */
+export async function importSearchLibrary(page: Page, timeout = 240_000): Promise<void> {
+  await seedOpfsFolder(page, searchFolder, filesUnder(searchLibraryDir));
+  await page.getByRole('button', { name: 'Open folder' }).first().click();
+  await waitForIdle(page, timeout);
+}
+
+/**
+ * A PNG of the frame a <video> shows at `time` in the library file at `path` (read from the OPFS folder), and
+ * the time of the frame actually drawn.
+ */
+export async function grabFrame(page: Page, path: string, time: number): Promise<{ base64: string; time: number }> {
+  return page.evaluate(
+    async ({ folder, path, time }) => {
+      let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
+      const parts = path.split('/');
+      for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part);
+      const file = await (await dir.getFileHandle(parts[parts.length - 1])).getFile();
+      const video = document.createElement('video');
+      video.muted = true;
+      video.src = URL.createObjectURL(file);
+      await new Promise((ok, fail) => {
+        video.onloadeddata = ok;
+        video.onerror = () => fail(new Error(`cannot play ${path}`));
+      });
+      video.currentTime = time;
+      await new Promise((ok) => (video.onseeked = ok));
+      const canvas = document.createElement('canvas');
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      canvas.getContext('2d')!.drawImage(video, 0, 0);
+      const url = canvas.toDataURL('image/png');
+      URL.revokeObjectURL(video.src);
+      return { base64: url.slice(url.indexOf(',') + 1), time: video.currentTime };
+    },
+    { folder: searchFolder, path, time },
+  );
+}
+
+/**
+ * Drops one file on the window as the browser would deliver it: `side` picks the half of the window (a video
+ * dropped on the right half is searched for, on the left half imported).
+ */
+export async function dropFile(
+  page: Page,
+  file: { base64: string; name: string; type: string },
+  side: 'left' | 'right' = 'left',
+): Promise<void> {
+  await page.evaluate(
+    ({ base64, name, type, side }) => {
+      const binary = atob(base64);
+      const bytes = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], name, { type }));
+      const x = side === 'left' ? 20 : window.innerWidth - 20;
+      const init = { dataTransfer: dt, clientX: x, clientY: 200, bubbles: true, cancelable: true };
+      window.dispatchEvent(new DragEvent('dragenter', init));
+      window.dispatchEvent(new DragEvent('dragover', init));
+      window.dispatchEvent(new DragEvent('drop', init));
+    },
+    { ...file, side },
+  );
+}
+
+export function resultsRegion(page: Page): Locator {
+  return page.getByRole('region', { name: 'Search results' });
+}
+
+export interface ShownHit {
+  name: string;
+  /** The play buttons' labels, best first: "Play x.mp4 from 0:12.3". */
+  times: string[];
+  text: string;
+}
+
+/** The results as the user sees them, once the search has settled. */
+export async function shownHits(page: Page, timeout = 30_000): Promise<ShownHit[]> {
+  const region = resultsRegion(page);
+  await region.waitFor({ timeout });
+  await page.waitForFunction(
+    () => {
+      const r = document.querySelector('[aria-label="Search results"]');
+      return r !== null && !r.querySelector('.spinner');
+    },
+    undefined,
+    { timeout },
+  );
+  const items = region.locator('ol.hits > li');
+  const out: ShownHit[] = [];
+  for (let i = 0; i < (await items.count()); i++) {
+    const item = items.nth(i);
+    out.push({
+      name: (await item.getByRole('heading').innerText()).trim(),
+      times: await item.getByRole('button', { name: /^Play / }).evaluateAll((els) =>
+        els.map((e) => e.getAttribute('aria-label') ?? ''),
+      ),
+      text: await item.innerText(),
+    });
+  }
+  return out;
+}
+
+/** "Play x from 1:02.5" → 62.5 (the start of a range). */
+export function secondsIn(label: string): number {
+  const m = /from (?:(\d+):)?(\d+):(\d+(?:\.\d+)?)/.exec(label);
+  if (!m) throw new Error(`no time in “${label}”`);
+  return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+}
