@@ -3,6 +3,8 @@ import type { ScanOp } from '../lib/scan-diff';
 import type { JobStatus, LibrarySource, VideoQuery } from '../lib/types';
 import type { ProbeResult, Tier } from '../lib/media/types';
 import type { Scene } from '../lib/media/scenes';
+import * as collections from './collections';
+import * as facets from './facets';
 import * as jobs from './jobs';
 import * as libraries from './libraries';
 import * as media from './media';
@@ -10,6 +12,8 @@ import { migrate } from './schema';
 import * as scan from './scan';
 import * as settings from './settings';
 import { Sql } from './sql';
+import * as tags from './tags';
+import * as trash from './trash';
 import { foldName } from '../lib/video-files';
 import * as videos from './videos';
 
@@ -68,12 +72,44 @@ export class Catalog {
   removeLibrary = (id: number) => this.#write((s) => libraries.removeLibrary(s, id));
 
   // Videos
-  listVideos = (q?: VideoQuery) => videos.listVideos(this.sql, q);
-  countVideos = (q?: VideoQuery) => videos.countVideos(this.sql, q);
+  listVideos = (q?: VideoQuery) => facets.listVideos(this.sql, q);
+  countVideos = (q?: VideoQuery) => facets.countVideos(this.sql, q);
+  facetCounts = (q?: VideoQuery) => facets.facetCounts(this.sql, q);
   getVideo = (id: number) => videos.getVideo(this.sql, id);
   listVideoIds = () => videos.listVideoIds(this.sql);
   knownFiles = (libraryId: number) => videos.knownFiles(this.sql, libraryId);
   setQuickHash = (videoId: number, hash: string) => this.#write((s) => videos.setQuickHash(s, videoId, hash));
+
+  // Tags
+  listTags = () => tags.listTags(this.sql);
+  suggestTags = (prefix: string, limit?: number) => tags.suggestTags(this.sql, prefix, limit);
+  tagsOfVideos = (videoIds: readonly number[]) => tags.tagsOfVideos(this.sql, videoIds);
+  tagVideos = (videoIds: readonly number[], names: readonly string[]) =>
+    this.#write((s) => tags.tagVideos(s, videoIds, names));
+  untagVideos = (videoIds: readonly number[], tagIds: readonly number[]) =>
+    this.#write((s) => tags.untagVideos(s, videoIds, tagIds));
+  renameTag = (id: number, name: string) => this.#write((s) => tags.renameTag(s, id, name));
+  deleteTag = (id: number) => this.#write((s) => tags.deleteTag(s, id));
+
+  // Collections
+  listCollections = () => collections.listCollections(this.sql);
+  getCollection = (id: number) => collections.getCollection(this.sql, id);
+  listCollectionVideos = (id: number, q?: VideoQuery) => facets.listVideos(this.sql, { ...q, collectionId: id });
+  createCollection = (name: string) => this.#write((s, now) => collections.createCollection(s, name, now));
+  renameCollection = (id: number, name: string) => this.#write((s) => collections.renameCollection(s, id, name));
+  deleteCollection = (id: number) => this.#write((s) => collections.deleteCollection(s, id));
+  addToCollection = (id: number, videoIds: readonly number[]) =>
+    this.#write((s) => collections.addToCollection(s, id, videoIds));
+  removeFromCollection = (id: number, videoIds: readonly number[]) =>
+    this.#write((s) => collections.removeFromCollection(s, id, videoIds));
+  moveInCollection = (id: number, videoId: number, index: number) =>
+    this.#write((s) => collections.moveInCollection(s, id, videoId, index));
+
+  // Trash: soft delete; files on disk are never touched
+  removeVideos = (videoIds: readonly number[]) => this.#write((s, now) => trash.removeVideos(s, videoIds, now));
+  restoreVideos = (videoIds: readonly number[]) => this.#write((s) => trash.restoreVideos(s, videoIds));
+  listTrash = (q?: VideoQuery) => facets.listVideos(this.sql, { ...q, trash: true });
+  countTrash = (libraryId?: number) => facets.countVideos(this.sql, { libraryId, trash: true });
 
   // Scans
   applyScanOps = (libraryId: number, ops: readonly ScanOp[]) =>

@@ -120,6 +120,54 @@ export const migrations: readonly string[] = [
   ALTER TABLE videos ADD COLUMN tier TEXT;
   CREATE INDEX frames_video ON frames(video_id, timestamp);
   `,
+  // 4: library browsing (issue 5). Version 1 made tags and video_tags; tag names become unique the way the name
+  // filter compares names (COLLATE NOCASE folds A–Z only), so "Été" and "été" are one tag. fold() is the
+  // function Catalog registers before it migrates. No earlier version wrote tags; should two fold alike anyway,
+  // the lower id keeps the videos of both. Collections are ordered lists of videos: dense positions 0..n-1.
+  // Facets count over the whole live table (a scan of 10,000 rows takes a few ms); the indexes serve the lookups
+  // that would otherwise scan per row: videos of a tag, of a collection in order, and the Trash. Two derived
+  // columns, kept by triggers, spare every facet scan a function call per row that would cost more than the scan:
+  // name_folded = fold(name) for the name filter, and date_month = yyyymm (UTC) of the date a video is filed
+  // under, its creation date or else its file's modified time, for the By date facet.
+  `
+  ALTER TABLE tags ADD COLUMN key TEXT;
+  UPDATE tags SET key = fold(name);
+  INSERT OR IGNORE INTO video_tags (video_id, tag_id)
+    SELECT vt.video_id, (SELECT min(d.id) FROM tags d WHERE d.key = t.key) FROM video_tags vt JOIN tags t ON t.id = vt.tag_id;
+  DELETE FROM tags WHERE id NOT IN (SELECT min(id) FROM tags GROUP BY key);
+  CREATE UNIQUE INDEX tags_key ON tags(key);
+  CREATE INDEX video_tags_tag ON video_tags(tag_id, video_id);
+  CREATE TABLE collections (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE collection_items (
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (collection_id, video_id)
+  );
+  CREATE INDEX collection_items_order ON collection_items(collection_id, position);
+  CREATE INDEX collection_items_video ON collection_items(video_id);
+  CREATE INDEX videos_removed ON videos(removed_at) WHERE removed_at IS NOT NULL;
+  ALTER TABLE videos ADD COLUMN name_folded TEXT;
+  ALTER TABLE videos ADD COLUMN date_month INTEGER;
+  UPDATE videos SET name_folded = fold(name),
+    date_month = strftime('%Y%m', coalesce(created_at, modified_at) / 1000.0, 'unixepoch');
+  CREATE TRIGGER videos_derive_new AFTER INSERT ON videos BEGIN
+    UPDATE videos SET name_folded = fold(NEW.name),
+      date_month = strftime('%Y%m', coalesce(NEW.created_at, NEW.modified_at) / 1000.0, 'unixepoch')
+    WHERE id = NEW.id;
+  END;
+  CREATE TRIGGER videos_derive_name AFTER UPDATE OF name ON videos BEGIN
+    UPDATE videos SET name_folded = fold(NEW.name) WHERE id = NEW.id;
+  END;
+  CREATE TRIGGER videos_derive_date AFTER UPDATE OF created_at, modified_at ON videos BEGIN
+    UPDATE videos SET date_month = strftime('%Y%m', coalesce(NEW.created_at, NEW.modified_at) / 1000.0, 'unixepoch')
+    WHERE id = NEW.id;
+  END;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

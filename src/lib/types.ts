@@ -134,6 +134,91 @@ export interface VideoQuery {
   nameContains?: string;
   /** Include files no longer found on disk (default true: they stay browsable, flagged). */
   includeMissing?: boolean;
+  /** Only the videos of this collection; without a sort, in the collection's order. */
+  collectionId?: number;
+  /** The Trash: only removed videos. Every other view leaves them out. */
+  trash?: boolean;
+  // Facets. A video matches a facet when it matches any of its selected values, and the view when it matches
+  // every facet with a selection. Values and buckets: lib/facets.ts.
+  /** Years ("2024") and months ("2024-06"), UTC, of the creation date (else the file's modified time). */
+  dates?: string[];
+  durations?: DurationBucket[];
+  resolutions?: ResolutionBucket[];
+  /** Format keys, "container.codec" (lib/facets formatKey). */
+  formats?: string[];
+  tagIds?: number[];
+  /** Only files no longer found on disk. */
+  missing?: boolean;
+  /** Only files whose processing failed. */
+  failed?: boolean;
+  /** Without one: by path (in a collection by its order, in the Trash most recently removed first). */
+  sort?: VideoSort;
+  /** Defaults to lib/facets defaultOrder(sort): dates newest first, the rest ascending. */
+  order?: SortOrder;
   offset?: number;
   limit?: number;
+}
+
+export type DurationBucket = 'under-1m' | '1-5m' | '5-20m' | 'over-20m';
+export type ResolutionBucket = '4K' | '1080p' | '720p' | 'SD';
+export type VideoSort = 'date' | 'name' | 'duration' | 'size' | 'resolution';
+export type SortOrder = 'asc' | 'desc';
+
+export interface FacetValue<T> {
+  value: T;
+  count: number;
+}
+
+/** A folder with the videos of the view in it and below it, every other facet applied. */
+export interface FolderFacet {
+  id: number;
+  libraryId: number;
+  parentId: number | null;
+  path: string;
+  name: string;
+  count: number;
+}
+
+export interface YearFacet {
+  year: number;
+  count: number;
+  /** Months with videos (or selected), 1–12, in order. */
+  months: { month: number; count: number }[];
+}
+
+/**
+ * Counts for the sidebar. Each facet's counts apply the scope (library, collection, Trash), the name filter and
+ * every OTHER facet's selection, so a count says how many videos the view would show with that value selected.
+ */
+export interface FacetCounts {
+  /** Videos the whole view matches. */
+  total: number;
+  /** Every folder of the library (of all libraries without one), parents before children. */
+  folders: FolderFacet[];
+  /** Years with videos (or selected), newest first. */
+  dates: YearFacet[];
+  /** Every bucket, in order, zeros included. */
+  durations: FacetValue<DurationBucket>[];
+  resolutions: FacetValue<ResolutionBucket>[];
+  /** Formats with videos (or selected), most videos first; `label` as cards show it. */
+  formats: (FacetValue<string> & { label: string })[];
+  /** Every tag, by name. */
+  tags: (FacetValue<number> & { name: string })[];
+  missing: number;
+  failed: number;
+}
+
+export interface Tag {
+  id: number;
+  name: string;
+  /** Videos carrying it (not removed); for tagsOfVideos, how many of the given videos carry it. */
+  count: number;
+}
+
+export interface Collection {
+  id: number;
+  name: string;
+  createdAt: number;
+  /** Videos in it, not counting removed ones. */
+  count: number;
 }
