@@ -6,6 +6,7 @@ import type { DataType } from '@huggingface/transformers';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { loadEngine, type EmbedEngine, type FramePixels, type ModelFiles } from './embed/engine';
+import { sceneIndex } from './embed/scene-index';
 
 const isNotFound = (err: unknown) =>
   err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError');
@@ -113,6 +114,9 @@ const api = {
     engine = undefined;
     await previous?.then((e) => e.dispose()).catch(() => undefined); // nothing loaded, nothing to free
   },
+
+  /** The stored embeddings: embedding videos into them, word search, "more like this". */
+  ...sceneIndex(current),
 };
 
 export type EmbedApi = typeof api;

@@ -3,7 +3,7 @@ import { expose, transfer } from 'comlink';
 import { BadMediaError, type FrameSource, type RgbaFrame, type Tier } from '../lib/media/types';
 import { openFfmpegSource } from './media/ffmpeg-source';
 import { encodeSheet } from './media/images';
-import { findScenes, makePoster, posterSide, sampleFrames } from './media/stage-ops';
+import { checkReached, findScenes, makePoster, posterSide, sampleFrames } from './media/stage-ops';
 import { openWebCodecsSource } from './media/webcodecs-source';
 
 /**
@@ -110,6 +110,36 @@ const api = {
     return r.sheet ? transfer(r, [r.sheet.bytes.buffer as ArrayBuffer]) : r;
   },
 
+  /**
+   * The frames at `times` (ascending), scaled to fit `maxSide`, to `onFrames` in batches (buffers transferred);
+   * `done` counts the frames so far, so a rerun on ffmpeg.wasm after a native failure hands them on again in order.
+   * Word search embeds these: CLIP wants a bigger frame than the fingerprints, and no scene refinement.
+   */
+  async decodeFrames(
+    file: File,
+    times: number[],
+    duration: number,
+    maxSide: number,
+    batchSize: number,
+    onFrames: (frames: RgbaFrame[], done: number) => Promise<void>,
+    prefer?: Tier,
+  ) {
+    return withSource(file, prefer, async (s) => {
+      let batch: RgbaFrame[] = [];
+      let done = 0;
+      for await (const frame of s.framesAt(times, maxSide)) {
+        checkReached(frame, times[done], duration);
+        batch.push(frame);
+        done++;
+        if (batch.length >= batchSize) {
+          await onFrames(transfer(batch, buffers(batch)), done);
+          batch = [];
+        }
+      }
+      if (batch.length) await onFrames(transfer(batch, buffers(batch)), done);
+      return { decoded: done };
+    });
+  },
 };
 
 export type MediaApi = typeof api;

@@ -1,0 +1,173 @@
+/**
+ * Models kept in OPFS, one folder each under `models/`, laid out as on the Hugging Face hub, with a
+ * `framefinder-model.json` beside the files once the folder is complete. Used by the page (Models panel) and the
+ * embed worker (which reads the files). OPFS counts in the storage estimate the Settings panel shows.
+ */
+
+export type ModelDtype = 'q8' | 'fp32';
+
+export interface ModelMeta {
+  /** What the Models panel calls it. */
+  name: string;
+  source: 'download' | 'folder';
+  /** The hub repo a download came from. */
+  repo?: string;
+  dtype: ModelDtype;
+  addedAt: number;
+  /** Set once the model has loaded (it names the exact weights). */
+  modelId?: string;
+  dim?: number;
+}
+
+export interface InstalledModel extends ModelMeta {
+  folder: string;
+  bytes: number;
+  files: number;
+}
+
+const metaFile = 'framefinder-model.json';
+
+/** The default model: CLIP ViT-B/32 as transformers.js publishes it, 8-bit weights. */
+export const defaultModel = {
+  repo: 'Xenova/clip-vit-base-patch32',
+  name: 'CLIP ViT-B/32 (Xenova/clip-vit-base-patch32, 8-bit)',
+  folder: 'Xenova--clip-vit-base-patch32',
+  /** What the q8 download weighs: the two ONNX files (88 MB vision, 64 MB text) and the tokenizer. */
+  approxBytes: 155_000_000,
+};
+
+/** Files a CLIP folder needs at its top level, and the ONNX files per dtype. */
+const configFiles = ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'];
+const optionalFiles = ['special_tokens_map.json', 'vocab.json', 'merges.txt'];
+const onnxFiles: Record<ModelDtype, string[]> = {
+  q8: ['onnx/vision_model_quantized.onnx', 'onnx/text_model_quantized.onnx'],
+  fp32: ['onnx/vision_model.onnx', 'onnx/text_model.onnx'],
+};
+
+export class IncompleteModelError extends Error {
+  override name = 'IncompleteModelError';
+}
+
+async function modelsRoot(): Promise<FileSystemDirectoryHandle> {
+  return (await navigator.storage.getDirectory()).getDirectoryHandle('models', { create: true });
+}
+
+export async function modelFolder(folder: string, create = false): Promise<FileSystemDirectoryHandle> {
+  return (await modelsRoot()).getDirectoryHandle(folder, { create });
+}
+
+async function* walk(dir: FileSystemDirectoryHandle, prefix = ''): AsyncGenerator<[string, File]> {
+  for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+    if (handle.kind === 'directory') yield* walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
+    else yield [`${prefix}${name}`, await (handle as FileSystemFileHandle).getFile()];
+  }
+}
+
+async function readMeta(dir: FileSystemDirectoryHandle): Promise<ModelMeta | null> {
+  try {
+    const file = await (await dir.getFileHandle(metaFile)).getFile();
+    return JSON.parse(await file.text()) as ModelMeta;
+  } catch {
+    return null; // no meta: a download that has not finished, or not our folder
+  }
+}
+
+export async function writeMeta(folder: string, meta: ModelMeta): Promise<void> {
+  const writable = await (await (await modelFolder(folder)).getFileHandle(metaFile, { create: true })).createWritable();
+  await writable.write(JSON.stringify(meta, null, 2));
+  await writable.close();
+}
+
+/** Every model folder, complete ones with their meta; `partial` lists folders a cancelled download left. */
+export async function listModels(): Promise<{
+  models: InstalledModel[];
+  partial: { folder: string; bytes: number }[];
+}> {
+  const models: InstalledModel[] = [];
+  const partial: { folder: string; bytes: number }[] = [];
+  for await (const [folder, handle] of (await modelsRoot()) as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+    if (handle.kind !== 'directory') continue;
+    const dir = handle as FileSystemDirectoryHandle;
+    let bytes = 0;
+    let files = 0;
+    for await (const [, file] of walk(dir)) {
+      bytes += file.size;
+      files++;
+    }
+    const meta = await readMeta(dir);
+    if (meta) models.push({ ...meta, folder, bytes, files });
+    else partial.push({ folder, bytes });
+  }
+  return { models: models.sort((a, b) => a.addedAt - b.addedAt), partial };
+}
+
+export async function removeModel(folder: string): Promise<void> {
+  try {
+    await (await modelsRoot()).removeEntry(folder, { recursive: true });
+  } catch (err) {
+    // Already gone is what was asked for.
+    if ((err as DOMException).name !== 'NotFoundError') throw err;
+  }
+}
+
+/** Which files of a picked folder a CLIP model needs (paths relative to the folder), and its dtype. */
+export function pickModelFiles(paths: readonly string[]): { keep: string[]; dtype: ModelDtype } {
+  const have = new Set(paths);
+  const dtype: ModelDtype =
+    onnxFiles.q8.every((p) => have.has(p)) || !onnxFiles.fp32.every((p) => have.has(p)) ? 'q8' : 'fp32';
+  const missing = [...configFiles, ...onnxFiles[dtype]].filter((p) => !have.has(p));
+  if (missing.length)
+    throw new IncompleteModelError(
+      `This folder is not a CLIP model for Framefinder: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing.`,
+    );
+  return { keep: [...configFiles, ...optionalFiles.filter((p) => have.has(p)), ...onnxFiles[dtype]], dtype };
+}
+
+/** A folder name for `name` that no model uses yet. */
+export async function freeFolderName(name: string): Promise<string> {
+  const base =
+    name
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^[-.]+/, '')
+      .slice(0, 80) || 'model';
+  const taken = new Set<string>();
+  for await (const [folder] of (await modelsRoot()) as unknown as AsyncIterable<[string, FileSystemHandle]>)
+    taken.add(folder);
+  let folder = base;
+  for (let n = 2; taken.has(folder); n++) folder = `${base}-${n}`;
+  return folder;
+}
+
+/**
+ * Copies a picked model folder (files with their paths relative to it) into OPFS, streaming each file, and
+ * writes the meta last, so a folder interrupted halfway is never taken for a model.
+ */
+export async function copyModelFolder(
+  name: string,
+  files: readonly { path: string; file: File }[],
+  onProgress?: (copied: number, total: number) => void,
+): Promise<{ folder: string; meta: ModelMeta }> {
+  const { keep, dtype } = pickModelFiles(files.map((f) => f.path));
+  const chosen = keep.map((path) => files.find((f) => f.path === path)!);
+  const total = chosen.reduce((n, f) => n + f.file.size, 0);
+  const folder = await freeFolderName(name);
+  const root = await modelFolder(folder, true);
+  let copied = 0;
+  try {
+    for (const { path, file } of chosen) {
+      const parts = path.split('/');
+      let dir = root;
+      for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
+      const writable = await (await dir.getFileHandle(parts[parts.length - 1], { create: true })).createWritable();
+      await file.stream().pipeTo(writable);
+      copied += file.size;
+      onProgress?.(copied, total);
+    }
+  } catch (err) {
+    await removeModel(folder);
+    throw err;
+  }
+  const meta: ModelMeta = { name, source: 'folder', dtype, addedAt: Date.now() };
+  await writeMeta(folder, meta);
+  return { folder, meta };
+}

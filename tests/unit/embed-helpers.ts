@@ -1,0 +1,29 @@
+import type { Blobs } from '../../src/workers/embed/store';
+
+/** The blob store's contract over a Map: OPFS itself is exercised by the e2e tests in Chromium. */
+export function memoryBlobs(): Blobs & { files: Map<string, Uint8Array> } {
+  const files = new Map<string, Uint8Array>();
+  return {
+    files,
+    async append(key, bytes) {
+      const before = files.get(key) ?? new Uint8Array(0);
+      const out = new Uint8Array(before.byteLength + bytes.byteLength);
+      out.set(before);
+      out.set(bytes, before.byteLength);
+      files.set(key, out);
+      return before.byteLength;
+    },
+    async put(key, bytes) {
+      files.set(key, bytes.slice());
+    },
+    async read(key) {
+      return files.get(key)?.slice() ?? null;
+    },
+    async delete(key) {
+      files.delete(key);
+    },
+    async list() {
+      return [...files].map(([key, b]) => ({ key, size: b.byteLength })).sort((a, b) => a.key.localeCompare(b.key));
+    },
+  };
+}
