@@ -1,6 +1,6 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { ScanOp } from '../lib/scan-diff';
-import type { JobStatus, LibrarySource, VideoQuery } from '../lib/types';
+import type { JobStage, JobStatus, LibrarySource, VideoQuery } from '../lib/types';
 import type { ProbeResult, Tier } from '../lib/media/types';
 import type { Scene } from '../lib/media/scenes';
 import * as collections from './collections';
@@ -144,6 +144,7 @@ export class Catalog {
   retryJob = (id: number) => this.#write((s) => jobs.retryJob(s, id));
   retryAllJobs = (status: 'failed' | 'cancelled') => this.#write((s) => jobs.retryAllJobs(s, status));
   requeueJobs = (ids: readonly number[]) => this.#write((s) => jobs.requeueJobs(s, ids));
+  requeueStage = (stage: JobStage) => this.#write((s) => jobs.requeueStage(s, stage));
   resumeInterruptedJobs = () => this.#write((s) => jobs.resumeInterruptedJobs(s));
   getJob = (id: number) => jobs.getJob(this.sql, id);
   jobCounts = () => jobs.jobCounts(this.sql);

@@ -201,6 +201,24 @@ export function enqueueMissingStages(sql: Sql, now: number): number {
   return added;
 }
 
+/**
+ * Puts every video's `stage` job back in the queue with fresh attempts, except running ones (their handler
+ * notices on its own, e.g. that the model changed). Embeddings use it when another model becomes active.
+ */
+export function requeueStage(sql: Sql, stage: JobStage): number {
+  sql.run(
+    `UPDATE jobs SET status = 'queued', attempts = 0, progress = 0, error = NULL, not_before = 0, started_at = NULL,
+       finished_at = NULL WHERE stage = ? AND status <> 'running'`,
+    [stage],
+  );
+  const changed = sql.changes();
+  if (changed > 0)
+    sql.run(
+      `UPDATE videos SET status = 'pending' WHERE status = 'done' AND EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = videos.id AND j.status = 'queued')`,
+    );
+  return changed;
+}
+
 /** After a reload, jobs that were running when the page went away run again; the lost attempt is not counted. */
 export function resumeInterruptedJobs(sql: Sql): number {
   sql.run(

@@ -22,6 +22,7 @@ export const stagePriorities: Readonly<Record<JobStage, number>> = {
   scenes: 70,
   frames: 10,
   fingerprints: 20,
+  embeddings: 5,
 };
 
 /** A stage runs only once these stages of the same video are done. */
@@ -32,6 +33,7 @@ export const stagePrerequisites: Readonly<Record<JobStage, readonly JobStage[]>>
   scenes: ['probe'],
   frames: ['scenes'],
   fingerprints: ['frames'],
+  embeddings: ['frames'],
 };
 
 /** Stages that depend on `stage`, directly or through others. */

@@ -78,7 +78,7 @@ export interface KnownFile extends FoundFile {
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /** Processing stages; the search work adds fingerprint and embed. */
-export type JobStage = 'checksum' | 'probe' | 'poster' | 'scenes' | 'frames' | 'fingerprints';
+export type JobStage = 'checksum' | 'probe' | 'poster' | 'scenes' | 'frames' | 'fingerprints' | 'embeddings';
 
 export interface Job {
   id: number;

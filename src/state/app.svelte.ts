@@ -1,8 +1,9 @@
-import { searchWorker } from '../workers/bridge';
+import { embedWorker, newEmbedWorker, searchWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { jobs } from './jobs.svelte';
 import { library } from './library.svelte';
+import { models } from './models.svelte';
 import { player } from './player.svelte';
 import { search } from './search.svelte';
 import { settings } from './settings.svelte';
@@ -22,11 +23,13 @@ export async function startApp(): Promise<void> {
         startSearchIndex();
         await jobs.start();
         await compactSearchIndex();
+        await embedWorker.api.compact(await catalog.db.listVideoIds());
       };
       begin().catch((err) => handleError(err, 'Could not start processing'));
     });
     library.refresh();
     jobs.refresh();
+    void models.whenRestored();
     void settings.loadSearch().catch((err) => handleError(err, 'Could not read the search settings'));
   } catch (err) {
     handleError(err, 'Framefinder could not open its catalog');
@@ -36,6 +39,8 @@ export async function startApp(): Promise<void> {
   (globalThis as unknown as { framefinder: object }).framefinder = {
     catalog: catalog.db,
     search: searchWorker.api,
-    state: { catalog, library, imports, jobs, search, player },
+    embed: embedWorker.api,
+    newEmbedWorker,
+    state: { catalog, library, imports, jobs, search, player, models },
   };
 }

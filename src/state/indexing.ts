@@ -9,6 +9,7 @@ import { newScanWorker, searchWorker } from '../workers/bridge';
 import { openFile } from '../workers/folder-files';
 import { raceAbort } from '../lib/timing';
 import { catalog } from './catalog.svelte';
+import { embeddingsStage } from './embeddings-stage';
 import { beginPass, handOn } from './frame-hooks';
 import { imports } from './import.svelte';
 import type { MediaPool } from './media-pool';
@@ -175,5 +176,6 @@ export function stageHandlers(pool: MediaPool): Partial<Record<JobStage, StageHa
       await commitFingerprints(video, ['again']);
     },
 
+    embeddings: embeddingsStage(pool, openVideo),
   };
 }

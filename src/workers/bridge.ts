@@ -1,5 +1,6 @@
 import { wrap, type Remote } from 'comlink';
 import type { CatalogApi } from './catalog.worker';
+import type { EmbedApi } from './embed.worker';
 import type { MediaApi } from './media.worker';
 import type { PreviewApi } from './preview.worker';
 import type { ScanApi } from './scan.worker';
@@ -52,3 +53,12 @@ export const newPreviewWorker = () =>
 export const searchWorker = new WorkerBridge<SearchApi>(
   () => new Worker(new URL('./search.worker.ts', import.meta.url), { type: 'module', name: 'search' }),
 );
+
+const embedWorkerOf = () =>
+  new Worker(new URL('./embed.worker.ts', import.meta.url), { type: 'module', name: 'embed' });
+
+/** CLIP for word search: the active model and the stored embeddings. */
+export const embedWorker = new WorkerBridge<EmbedApi>(embedWorkerOf);
+
+/** A worker of its own for a model download (terminated to cancel it) or a thread-count comparison. */
+export const newEmbedWorker = () => new WorkerBridge<EmbedApi>(embedWorkerOf);

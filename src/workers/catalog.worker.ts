@@ -53,6 +53,7 @@ const forwarded = [
   'retryJob',
   'retryAllJobs',
   'requeueJobs',
+  'requeueStage',
   'enqueueMissingStages',
   'saveProbe',
   'saveThumbnail',

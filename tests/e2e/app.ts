@@ -168,6 +168,8 @@ export const stageLabels = {
   poster: 'Poster',
   scenes: 'Scenes',
   frames: 'Frames for search',
+  fingerprints: 'Search index',
+  embeddings: 'Word search',
 } as const;
 
 export interface ListedJob {

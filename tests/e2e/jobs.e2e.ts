@@ -4,6 +4,7 @@
 // reload); a file that vanished fails after its retries with a clear message, and "Retry" runs it again.
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
+import { dependentsOf } from '../../src/lib/jobs';
 import {
   baseNames,
   catalogJobs,
@@ -46,7 +47,9 @@ const allFinished = [...stageLabelsOf(realNames), 'empty.mp4 · Checksum'].sort(
 /** Stages per video; the five real fixture videos finish them all, empty.mp4 only its checksum. */
 const perVideo = Object.keys(stageLabels).length;
 const finishedAfterImport = 5 * perVideo + 1;
-const emptySkipped = stageLabelsOf(['empty.mp4'], ['poster', 'scenes', 'frames']);
+/** The stages a failed probe skips: every stage after it. */
+const afterProbe = dependentsOf('probe') as (keyof typeof stageLabels)[];
+const emptySkipped = stageLabelsOf(['empty.mp4'], afterProbe);
 /** Long enough for the first jobs on the fixtures to have run if processing were not paused. */
 const settleMs = 1500;
 
@@ -167,7 +170,7 @@ describe('jobs', () => {
     expect(await jobRows(jobs, 'Cancelled')).toEqual(
       [
         ...emptyRows().skipped,
-        ...stageLabelsOf(['sunrise.mp4'], ['poster', 'scenes', 'frames']).map((label) => ({
+        ...stageLabelsOf(['sunrise.mp4'], afterProbe).map((label) => ({
           label,
           error: 'Skipped: probe failed',
         })),

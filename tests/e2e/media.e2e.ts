@@ -3,6 +3,7 @@
 // checked against ffprobe's truth in tests/fixtures/media.json.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { dependentsOf, stages } from '../../src/lib/jobs';
 import type { Job, Video } from '../../src/lib/types';
 import { catalogVideos, eventually, openApp, videoRows } from './app';
 import { launchBrowser, startServer } from './harness';
@@ -78,12 +79,12 @@ describe('indexing the media fixtures', () => {
     await server?.stop();
   });
 
-  test('every file is catalogued once with its six stages; good files are done, bad ones failed', () => {
+  test('every file is catalogued once with its stages; good files are done, bad ones failed', () => {
     expect([...videos.keys()].sort()).toEqual(truth.map((t) => t.path).sort());
     for (const t of truth) {
       const v = video(t);
       const mine = jobs.filter((j) => j.videoId === v.id);
-      expect(mine.map((j) => j.stage).sort(), t.path).toEqual(['checksum', 'frames', 'poster', 'probe', 'scenes']);
+      expect(mine.map((j) => j.stage).sort(), t.path).toEqual([...stages].sort());
       if (t.expect === 'ok') {
         expect(v.status, `${t.path}: ${v.lastError}`).toBe('done');
         expect(
@@ -266,7 +267,11 @@ describe('indexing the media fixtures', () => {
               .sort(),
             `${name} skipped stages`,
           )
-          .toEqual(['frames', 'poster', 'scenes'].map((s) => [s, 'Skipped: probe failed']));
+          .toEqual(
+            dependentsOf('probe')
+              .map((s) => [s, 'Skipped: probe failed'])
+              .sort(),
+          );
       }
     }
     expect(

@@ -1,0 +1,238 @@
+import { proxy } from 'comlink';
+import { defaultEmbeddingInterval, embeddingIntervalLimits } from '../lib/embeddings/plan';
+import { isAbortError } from '../lib/jobs';
+import { embedWorker, newEmbedWorker, type WorkerBridge } from '../workers/bridge';
+import type { EmbedApi } from '../workers/embed.worker';
+import {
+  copyModelFolder,
+  defaultModel,
+  listModels,
+  modelFolder,
+  removeModel,
+  writeMeta,
+  type InstalledModel,
+} from '../workers/embed/model-folders';
+import { catalog } from './catalog.svelte';
+import { jobs } from './jobs.svelte';
+import { handleError } from './toasts.svelte';
+
+/** The model word search uses, once loaded in the embed worker. */
+export interface ActiveModel {
+  folder: string;
+  name: string;
+  modelId: string;
+}
+
+interface EmbeddingSettings {
+  /** The model folder in use, or null for none. */
+  activeFolder: string | null;
+  interval: number;
+}
+const defaults: EmbeddingSettings = { activeFolder: null, interval: defaultEmbeddingInterval };
+
+/**
+ * ONNX Runtime threads: several only where the page is cross-origin isolated (SharedArrayBuffer), and half the
+ * cores at most, up to 4: the media workers decode the frames being embedded at the same time. (On a busy 2-core
+ * machine a second thread made embedding slower, not faster: `npm run bench:embed`.)
+ */
+export const inferenceThreads = () =>
+  globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, Math.floor((navigator.hardwareConcurrency || 1) / 2))) : 1;
+
+class Cancelled extends Error {
+  override name = 'AbortError';
+}
+
+/**
+ * The Models panel's state: models kept in OPFS, the active one, the user-asked download of the default model and
+ * copies of local model folders. Nothing is fetched unless the user clicks "Download".
+ */
+class ModelsState {
+  panelOpen = $state(false);
+  installed = $state.raw<InstalledModel[]>([]);
+  /** Bytes a cancelled download left behind (its finished files, kept so it can resume). */
+  partialBytes = $state(0);
+  active = $state<ActiveModel | null>(null);
+  /** The folder being loaded, while it loads. */
+  loading = $state<string | null>(null);
+  download = $state<{ loaded: number; total: number } | null>(null);
+  copying = $state<{ copied: number; total: number } | null>(null);
+  /** Seconds between embedded frames besides the scenes' own. */
+  interval = $state(defaultEmbeddingInterval);
+  /** The last thing the panel should say (a cancelled download, a failed load). */
+  note = $state('');
+  #restored: Promise<ActiveModel | null> | undefined;
+  #download: { worker: WorkerBridge<EmbedApi>; cancel: () => void } | undefined;
+
+  /** Resolves once startup has loaded the model in use (if any); `active` says which it is from then on. */
+  whenRestored(): Promise<ActiveModel | null> {
+    return (this.#restored ??= this.#restore());
+  }
+
+  async #settings(): Promise<EmbeddingSettings> {
+    return { ...defaults, ...((await catalog.db.getSetting('embeddings', defaults)) as Partial<EmbeddingSettings>) };
+  }
+
+  async #save(patch: Partial<EmbeddingSettings>): Promise<void> {
+    if (catalog.readOnly) return;
+    await catalog.db.setSetting('embeddings', { ...(await this.#settings()), ...patch });
+  }
+
+  async #restore(): Promise<ActiveModel | null> {
+    const s = await this.#settings();
+    this.interval = s.interval;
+    await this.refresh();
+    if (!s.activeFolder || !this.installed.some((m) => m.folder === s.activeFolder)) return null;
+    await this.#load(s.activeFolder).catch((err) => handleError(err, 'The word search model could not be loaded'));
+    return this.active;
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const { models, partial } = await listModels();
+      this.installed = models;
+      this.partialBytes = partial.reduce((n, p) => n + p.bytes, 0);
+    } catch (err) {
+      handleError(err, 'Could not list the models');
+    }
+  }
+
+  async #load(folder: string): Promise<ActiveModel> {
+    const model = this.installed.find((m) => m.folder === folder);
+    if (!model) throw new Error(`No model in “${folder}”.`);
+    this.loading = folder;
+    try {
+      const dir = await modelFolder(folder);
+      const { modelId, dim } = await embedWorker.api.load(dir, { dtype: model.dtype, threads: inferenceThreads() });
+      if (model.modelId !== modelId) await writeMeta(folder, { ...model, modelId, dim });
+      this.active = { folder, name: model.name, modelId };
+      return this.active;
+    } catch (err) {
+      this.active = null;
+      throw err;
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  /** Makes `folder` the model word search uses; every video is embedded again with it, in the background. */
+  async activate(folder: string): Promise<void> {
+    await this.whenRestored();
+    this.note = '';
+    try {
+      await this.#load(folder);
+      await this.#save({ activeFolder: folder });
+      await this.refresh();
+      if (!catalog.readOnly) {
+        await catalog.db.requeueStage('embeddings');
+        jobs.poke();
+        jobs.refresh();
+      }
+    } catch (err) {
+      this.note = `The model could not be loaded: ${(err as Error).message}`;
+      handleError(err, 'The model could not be loaded');
+    }
+  }
+
+  async remove(folder: string): Promise<void> {
+    try {
+      if (this.active?.folder === folder) {
+        await embedWorker.api.unload();
+        this.active = null;
+        await this.#save({ activeFolder: null });
+      }
+      await removeModel(folder);
+      await this.refresh();
+    } catch (err) {
+      handleError(err, 'Could not remove the model');
+    }
+  }
+
+  /** Copies a picked model folder (from `<input webkitdirectory>`) into OPFS and makes it the active model. */
+  async importFolder(files: FileList | File[]): Promise<void> {
+    const list = [...files];
+    if (list.length === 0) return;
+    const name = list[0].webkitRelativePath.split('/')[0] || 'model';
+    const entries = list.map((file) => ({ path: file.webkitRelativePath.split('/').slice(1).join('/'), file }));
+    this.note = '';
+    this.copying = { copied: 0, total: 1 };
+    try {
+      const { folder } = await copyModelFolder(name, entries, (copied, total) => (this.copying = { copied, total }));
+      this.copying = null;
+      await this.refresh();
+      await this.activate(folder);
+    } catch (err) {
+      this.note = (err as Error).message;
+      handleError(err, 'The model folder could not be used');
+    } finally {
+      this.copying = null;
+    }
+  }
+
+  /** Downloads the default model into OPFS (only ever on the user's click), then makes it active. */
+  async downloadDefault(): Promise<void> {
+    if (this.#download) return;
+    const worker = newEmbedWorker();
+    let cancel = () => {};
+    const cancelled = new Promise<never>((_, reject) => (cancel = () => reject(new Cancelled())));
+    this.#download = { worker, cancel };
+    this.note = '';
+    const files: Record<string, { loaded: number; total: number }> = {};
+    this.download = { loaded: 0, total: defaultModel.approxBytes };
+    try {
+      const dir = await modelFolder(defaultModel.folder, true);
+      const onProgress = proxy((p: { file: string; loaded: number; total: number }) => {
+        files[p.file] = { loaded: p.loaded, total: p.total };
+        let loaded = 0;
+        let total = 0;
+        for (const f of Object.values(files)) {
+          loaded += f.loaded;
+          total += f.total;
+        }
+        this.download = { loaded, total: Math.max(total, defaultModel.approxBytes) };
+      });
+      await Promise.race([
+        worker.api.load(dir, { dtype: 'q8', download: { repo: defaultModel.repo } }, onProgress),
+        cancelled,
+      ]);
+      await writeMeta(defaultModel.folder, {
+        name: defaultModel.name,
+        source: 'download',
+        repo: defaultModel.repo,
+        dtype: 'q8',
+        addedAt: Date.now(),
+      });
+    } catch (err) {
+      if (isAbortError(err))
+        this.note = 'Download cancelled. The files already fetched are kept; it resumes from there.';
+      else {
+        this.note = `The download failed: ${(err as Error).message}`;
+        handleError(err, 'The model could not be downloaded');
+      }
+      return;
+    } finally {
+      worker.terminate();
+      this.#download = undefined;
+      this.download = null;
+      await this.refresh();
+    }
+    await this.activate(defaultModel.folder);
+  }
+
+  /** Stops the download: the worker doing it is terminated (a fetch inside it cannot be reached otherwise). */
+  cancelDownload(): void {
+    this.#download?.cancel();
+  }
+
+  async setInterval(seconds: number): Promise<void> {
+    if (!Number.isFinite(seconds)) return;
+    const [min, max] = embeddingIntervalLimits;
+    this.interval = Math.min(max, Math.max(min, seconds));
+    try {
+      await this.#save({ interval: this.interval });
+    } catch (err) {
+      handleError(err, 'Could not save the setting');
+    }
+  }
+}
+
+export const models = new ModelsState();
