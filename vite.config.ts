@@ -3,6 +3,15 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import pkg from './package.json' with { type: 'json' };
 
+/**
+ * Cross-origin isolation (COOP + COEP), so ONNX Runtime may use threads (SharedArrayBuffer) for word search. The
+ * service worker adds the same headers to what it serves (src/sw/sw.ts). Everything the app loads is its own.
+ */
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   plugins: [
     svelte(),
@@ -15,7 +24,8 @@ export default defineConfig({
       manifest: false, // public/manifest.webmanifest is the one manifest, linked from index.html
       injectManifest: {
         // The shell includes sql.js's wasm (and later ffmpeg's and ONNX Runtime's): workbox's 2 MiB default is too small.
-        globPatterns: ['**/*.{js,css,html,wasm,svg,png,webmanifest,woff2}'],
+        // mjs: ONNX Runtime's loader (word search), which its wasm needs offline too.
+        globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,webmanifest,woff2}'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
       },
       devOptions: { enabled: false },
@@ -35,5 +45,6 @@ export default defineConfig({
       },
     },
   },
-  preview: { port: 4173, strictPort: true },
+  server: { headers: isolation },
+  preview: { port: 4173, strictPort: true, headers: isolation },
 });

@@ -6,21 +6,28 @@
 // vite-plugin-pwa (strategies: 'injectManifest') bundles this file with everything it imports into one
 // self-contained dist/sw.js and replaces `self.__WB_MANIFEST` with the list of built files and their hashes.
 import { clientsClaim } from 'workbox-core';
-import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { addPlugins, cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 
 declare const self: ServiceWorkerGlobalScope;
 
 // ---------------------------------------------------------------------------------------------------------
-// COOP/COEP: reserved place. Not enabled yet.
-// When ffmpeg.wasm multithreading (SharedArrayBuffer) is wanted, add a workbox plugin HERE, before
-// precacheAndRoute, with `addPlugins([{ handlerWillRespond }])` from workbox-precaching. Its handler
-// returns a copy of each response with `Cross-Origin-Opener-Policy: same-origin` and
-// `Cross-Origin-Embedder-Policy: require-corp` (or `credentialless`). Precached assets and the navigation
-// fallback below both go through the precache strategy, so that one plugin covers the document too.
-// Keep in mind: the very first visit is served by the network (no worker yet), so the page only becomes
-// cross-origin isolated after a reload; check `crossOriginIsolated` before using threads.
+// COOP/COEP: the page is cross-origin isolated so ONNX Runtime can run word search on several threads
+// (SharedArrayBuffer). The servers send these headers (vite.config.ts); responses from the precache carry
+// them too, or the app would lose isolation offline. Precached assets and the navigation fallback below both
+// go through the precache strategy, so this one plugin covers the document as well. Everything precached is
+// our own, so `require-corp` blocks nothing of ours. The app checks `crossOriginIsolated` before asking for
+// threads (the first visit, before this worker runs, is isolated by the server's headers alone).
 // ---------------------------------------------------------------------------------------------------------
+function withIsolation(response: Response): Response {
+  // Opaque and error responses have no headers to amend (and are never precached).
+  if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return response;
+  const headers = new Headers(response.headers);
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+addPlugins([{ handlerWillRespond: async ({ response }) => withIsolation(response) }]);
 
 // Precache the build output and answer those URLs cache-first. The manifest only lists our own built
 // files, and workbox-precaching only routes the URLs in it, so nothing cross-origin is ever cached here.
