@@ -4,15 +4,22 @@ export interface Toast {
   id: number;
   kind: 'error' | 'info';
   message: string;
+  /** A button beside the message ("Undo"); it dismisses the toast too. */
+  action?: ToastAction;
+}
+
+export interface ToastAction {
+  label: string;
+  run: () => void;
 }
 
 class Toasts {
   items = $state<Toast[]>([]);
   #next = 1;
 
-  show(message: string, kind: Toast['kind'] = 'info', ms = kind === 'error' ? 8000 : 4000): void {
+  show(message: string, kind: Toast['kind'] = 'info', ms = kind === 'error' ? 8000 : 4000, action?: ToastAction): void {
     const id = this.#next++;
-    this.items = [...this.items, { id, kind, message }];
+    this.items = [...this.items, { id, kind, message, action }];
     setTimeout(() => this.dismiss(id), ms);
   }
 

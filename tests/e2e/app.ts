@@ -92,8 +92,18 @@ export interface ListedVideo {
   badges: string[];
 }
 
+/**
+ * Shows the library as a list, the table these helpers read (the grid is the default layout). The layout goes in
+ * the URL, so it stays through reloads.
+ */
+export async function showList(page: Page): Promise<void> {
+  const list = page.getByRole('group', { name: 'Layout' }).getByRole('button', { name: 'List' });
+  if ((await list.count()) > 0 && (await list.getAttribute('aria-pressed')) !== 'true') await list.click();
+}
+
 /** The rows of the Videos table as shown, in display order (the fixture lists fit on one screen). */
 export async function listedVideos(page: Page): Promise<ListedVideo[]> {
+  await showList(page);
   const rows = page.getByRole('table', { name: 'Videos' }).getByRole('row');
   const shown = await rows.evaluateAll((elements) =>
     elements
@@ -210,6 +220,7 @@ export function stageLabelsOf(
  * name alone, "Badges" the badges joined by ",", "Reason" the failure reason shown under the name.
  */
 export async function videoRows(page: Page): Promise<Record<string, string>[]> {
+  await showList(page);
   const rows = page.getByRole('table', { name: 'Videos' }).getByRole('row');
   const shown = await rows.evaluateAll((elements) =>
     elements

@@ -176,9 +176,9 @@ describe('the player', () => {
     expect(text).toMatch(/Quick hash\s+\w+/);
   });
 
-  test('Enter on a row opens the player; Tab stays inside it; Escape closes it and focus returns to the row', async () => {
+  test('Enter on a video opens the player; Tab stays inside it; Escape closes it and focus returns to the video', async () => {
     await closePlayer();
-    const row = page.getByRole('row').filter({ hasText: 'h264.mp4' });
+    const row = page.getByRole('gridcell', { name: 'h264.mp4', exact: true });
     await row.focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => dialog().isVisible()).toBe(true);
