@@ -63,8 +63,11 @@ export function makeHeavyClip(outDir, { layers = 6, seed = 1 } = {}) {
   });
   writeFileSync(join(outDir, 'onnx', 'vision_model_quantized.onnx'), vision);
   const path = join(outDir, 'preprocessor_config.json');
-  const config = JSON.parse(readFileSync(path, 'utf8'));
+  const pre = JSON.parse(readFileSync(path, 'utf8'));
   const size = { crop_size: { height: SIDE, width: SIDE }, size: { shortest_edge: SIDE } };
-  writeFileSync(path, JSON.stringify({ ...config, ...size }, null, 2));
+  writeFileSync(path, JSON.stringify({ ...pre, ...size }, null, 2));
+  const configPath = join(outDir, 'config.json');
+  const config = JSON.parse(readFileSync(configPath, 'utf8'));
+  writeFileSync(configPath, JSON.stringify({ ...config, _name_or_path: 'framefinder/heavy-clip' }, null, 2));
   return outDir;
 }
