@@ -11,6 +11,8 @@ async function write<T>(message: string, fn: () => Promise<T>): Promise<T | unde
   try {
     const result = await fn();
     catalog.touch();
+    // Saved now rather than on the usual delay: a reload or a closed tab right after an edit keeps it.
+    void catalog.flush();
     return result;
   } catch (err) {
     handleError(err, message);

@@ -115,14 +115,14 @@ class LibraryState {
     this.setView({ ...withoutScope(this.view), libraryId, folderId });
   }
 
-  /** Shows a collection in its own order. */
+  /** Shows a collection whole, in its own order (filters picked elsewhere do not follow into it). */
   showCollection(collectionId: number): void {
-    this.setView({ ...withoutScope(this.view), collectionId, sort: undefined, order: undefined });
+    this.setView({ collectionId });
   }
 
-  /** Shows the Trash, most recently removed first. */
+  /** Shows the Trash whole, most recently removed first. */
   showTrash(): void {
-    this.setView({ ...withoutScope(this.view), trash: true, sort: undefined, order: undefined });
+    this.setView({ trash: true });
   }
 
   setFilter(text: string): void {
