@@ -22,6 +22,9 @@ export interface ImageHit {
 
 export interface ClipHit extends ClipAlignment {
   video: Video;
+  /** Where the clip sits in the video: from its first second to its last, inside the video. */
+  from: number;
+  to: number;
 }
 
 export interface SearchQuery {
@@ -113,7 +116,7 @@ class SearchState {
           this.message = `Sampling the clip: ${done} of ${plan.length} frames…`;
           if (!poster && frames.length && this.query) {
             poster = true;
-            this.query = { ...this.query, url: await frameUrl(frames[Math.floor(frames.length / 2)]) };
+            this.query = { ...this.query, url: await frameUrl(frames[0]) };
           }
           await searchWorker.api.addQueryFrames(
             queryId,
@@ -133,7 +136,8 @@ class SearchState {
       const hits: ClipHit[] = [];
       for (const hit of r.results) {
         const video = await this.#visible(hit.videoId);
-        if (video) hits.push({ ...hit, video });
+        const to = Math.min(video?.duration ?? Infinity, hit.offset + duration);
+        if (video) hits.push({ ...hit, video, from: Math.max(0, hit.offset), to });
         if (hits.length >= maxVideos) break;
       }
       if (token !== this.#token) return;

@@ -5,7 +5,14 @@ import type { RgbaFrame } from '../lib/media/types';
 import { alignClip, groupImageResults, type ClipAlignment, type ImageVideoResult } from '../lib/search/alignment';
 import { fingerprint, pruneConsecutive, rejectReason } from '../lib/search/fingerprint';
 import { FrameIndex, wordsPerFingerprint, type FrameMatch } from '../lib/search/frame-index';
-import { maxDistanceOf, type SearchSettings } from '../lib/search/settings';
+import {
+  acceptImageResults,
+  distanceFor,
+  maxDistanceOf,
+  searchFloor,
+  standOutBand,
+  type SearchSettings,
+} from '../lib/search/settings';
 import { findDuplicates, type DuplicateGroup } from './search/duplicates';
 import { decodeImage } from './search/decode-image';
 import { SegmentStore, type Chunk } from './search/store';
@@ -16,9 +23,9 @@ import { SegmentStore, type Chunk } from './search/store';
  */
 
 /** Consecutive frames closer than this (bits) add nothing to the index: a still shot keeps one frame. */
-const pruneDistance = 16;
+const pruneDistance = 8;
 /** Nearest frames fetched per query frame before grouping. */
-const imageK = 200;
+const imageK = 1000;
 const clipK = 24;
 
 type Pass = string;
@@ -193,11 +200,13 @@ const api = {
     await ready();
     const f = fingerprint(frame);
     if (!f) return { results: [], rejected: rejectReason(frame) ?? 'flat', ms: performance.now() - started };
-    const matches = index.search(f, { k: imageK, maxDistance: maxDistanceOf(settings) });
-    return { results: groupImageResults(matches), rejected: null, ms: performance.now() - started };
+    // Fetched well below the threshold, so the next video's score is known when judging a weaker best match.
+    const matches = index.search(f, { k: imageK, maxDistance: distanceFor(searchFloor) });
+    const results = acceptImageResults(groupImageResults(matches), settings);
+    return { results, rejected: null, ms: performance.now() - started };
   },
 
-  /** The nearest frames to raw fingerprints, each query alone (as an image query would run), with the time taken. */
+  /** The nearest frames to raw fingerprints, each query alone and fetched as an image query is, with the time taken. */
   async searchFingerprints(
     queries: Uint32Array[],
     settings: SearchSettings,
@@ -207,7 +216,7 @@ const api = {
     const ms: number[] = [];
     const matches = queries.map((q) => {
       const started = performance.now();
-      const found = index.search(q, { k, maxDistance: maxDistanceOf(settings) });
+      const found = index.search(q, { k, maxDistance: distanceFor(searchFloor) });
       ms.push(performance.now() - started);
       return found;
     });
@@ -228,7 +237,7 @@ const api = {
     await ready();
     const matches = index.searchMany(
       frames.map((f) => f.fingerprint),
-      { k: clipK, maxDistance: maxDistanceOf(settings) },
+      { k: clipK, maxDistance: distanceFor(settings.similarityThreshold - standOutBand / 2) },
     );
     const results = alignClip(
       frames.map((f, i) => ({ queryTime: f.time, matches: matches[i] })),
