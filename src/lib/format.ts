@@ -11,8 +11,11 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
+/** One formatter for every count: `toLocaleString` builds a new one per call, which the sidebar felt. */
+const counts = new Intl.NumberFormat('en-US');
+
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return counts.format(n);
 }
 
 /** "Nov 21, 2026": the day a file was modified, as the list shows it. */

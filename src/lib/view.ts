@@ -83,8 +83,8 @@ export interface FilterChip {
   without: VideoQuery;
 }
 
-const monthName = (year: number, month: number) =>
-  new Date(Date.UTC(year, month - 1)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' });
+const months = new Intl.DateTimeFormat('en-US', { month: 'long', timeZone: 'UTC' });
+const monthName = (year: number, month: number) => months.format(Date.UTC(year, month - 1));
 
 /** "2024" → "2024", "2024-06" → "June 2024". */
 export function dateLabel(key: string): string {

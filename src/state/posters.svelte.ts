@@ -1,24 +1,33 @@
 import { SvelteMap } from 'svelte/reactivity';
-import { openStoredBlob } from '../workers/media/preview-cache';
+import { blobUrls, revokeBlobUrls } from '../workers/blob-files';
 import { catalog } from './catalog.svelte';
 
 /** How many poster object URLs stay alive; older ones are revoked as the list scrolls on. */
 const keep = 400;
-/** Posters read at once; the rest wait in line, and leave it when their card scrolls away. */
-const concurrent = 6;
+/** Posters asked of the images worker in one message, and messages in flight at once. */
+const batchSize = 12;
+const concurrent = 2;
+/**
+ * How long a card asks before its poster is read: one scrolled past sooner costs nothing, so a fast scroll does
+ * not pay for every card it passes.
+ */
+const settleMs = 60;
 
 /**
- * Poster images as object URLs, read from the blob store only for rows on screen. Only found posters are
- * remembered: a video whose poster is not made yet is asked again after the next catalog change.
+ * Poster images as object URLs, read only for cards and rows near the screen. Only found posters are remembered:
+ * a video whose poster is not made yet is asked again after the next catalog change. The URLs are made in the
+ * images worker (URL.createObjectURL blocks the thread that calls it on the browser process).
  */
 class Posters {
   #urls = new SvelteMap<string, string>();
   #pending = new Set<string>();
   #missing = new Map<string, number>();
-  /** Posters cards asked for (`want`), oldest first, not started yet. */
+  /** Posters asked for, oldest first, not started yet. */
   #queue = new Map<string, number>();
   /** How many cards on screen show each key. */
   #wanted = new Map<string, number>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #inFlight = 0;
 
   /** The poster URL if it is loaded already; never starts a load (cards ask with `want`). */
   cached(videoId: number, version: number): string | undefined {
@@ -26,18 +35,14 @@ class Posters {
   }
 
   /**
-   * A card near the screen shows this video: its poster is queued (a few load at a time, the OPFS file read on
-   * the page, no copy). Call the returned function when the card leaves: a load not started yet is dropped.
-   * Reads `catalog.revision`, so an effect calling it asks again for a poster that was not made yet.
+   * A card near the screen shows this video: its poster is queued. Call the returned function when the card
+   * leaves: a load not started yet is dropped. Reads `catalog.revision`, so an effect calling it asks again for a
+   * poster that was not made yet.
    */
   want(videoId: number, version: number): () => void {
     const key = `${videoId}:${version}`;
     this.#wanted.set(key, (this.#wanted.get(key) ?? 0) + 1);
-    const revision = catalog.revision;
-    if (!this.#urls.has(key) && !this.#pending.has(key) && this.#missing.get(key) !== revision) {
-      this.#queue.set(key, videoId);
-      this.#pump();
-    }
+    this.#ask(key, videoId, catalog.revision);
     return () => {
       const n = (this.#wanted.get(key) ?? 1) - 1;
       if (n > 0) return void this.#wanted.set(key, n);
@@ -46,65 +51,64 @@ class Posters {
     };
   }
 
-  #pump(): void {
-    for (const [key, videoId] of this.#queue) {
-      if (this.#pending.size >= concurrent) return;
-      this.#queue.delete(key);
-      void this.#load(key, videoId).finally(() => this.#pump());
-    }
-  }
-
-  /** The poster URL of a video, loading it if needed; undefined until it is there. */
+  /** The poster URL of a video, loading it if needed (never dropped); undefined until it is there. */
   url(videoId: number, version: number): string | undefined {
     const key = `${videoId}:${version}`;
     const hit = this.#urls.get(key);
-    if (hit) return hit;
-    if (!this.#pending.has(key) && this.#missing.get(key) !== catalog.revision) void this.#load(key, videoId);
-    return undefined;
+    if (!hit) this.#ask(key, videoId, catalog.revision);
+    return hit;
   }
 
-  async #load(key: string, videoId: number): Promise<void> {
-    this.#pending.add(key);
-    if (this.#wanted.has(key)) return this.#open(key, videoId);
-    try {
-      const [bytes, thumb] = await Promise.all([
-        catalog.db.blobRead(`poster-${videoId}`),
-        catalog.db.getThumbnail(videoId, 'poster'),
-      ]);
-      if (!bytes || !thumb) {
-        this.#missing.set(key, catalog.revision);
-        return;
+  #ask(key: string, videoId: number, revision: number): void {
+    if (this.#urls.has(key) || this.#pending.has(key) || this.#missing.get(key) === revision) return;
+    this.#queue.set(key, videoId);
+    if (this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#pump();
+    }, settleMs);
+  }
+
+  #pump(): void {
+    while (this.#inFlight < concurrent && this.#queue.size > 0) {
+      const batch = [...this.#queue].slice(0, batchSize);
+      for (const [key] of batch) {
+        this.#queue.delete(key);
+        this.#pending.add(key);
       }
-      this.#remember(key, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: thumb.mime }));
-    } catch {
-      // A poster that cannot be read shows the placeholder; the list stays usable.
-      this.#missing.set(key, catalog.revision);
-    } finally {
-      this.#pending.delete(key);
+      this.#inFlight += 1;
+      void this.#load(batch).finally(() => {
+        this.#inFlight -= 1;
+        this.#pump();
+      });
     }
   }
 
-  /** Reads the poster's OPFS file on the page: a File backed by the disk, so no bytes cross from the worker. */
-  async #open(key: string, videoId: number): Promise<void> {
+  async #load(batch: [key: string, videoId: number][]): Promise<void> {
+    const revision = catalog.revision;
     try {
-      const file = await openStoredBlob(`poster-${videoId}`);
-      if (file) this.#remember(key, file);
-      else this.#missing.set(key, catalog.revision);
+      const urls = await blobUrls(batch.map(([, videoId]) => `poster-${videoId}`));
+      batch.forEach(([key], i) => {
+        if (urls[i]) this.#remember(key, urls[i]);
+        else this.#missing.set(key, revision);
+      });
     } catch {
-      // A poster that cannot be read shows the placeholder; the grid stays usable.
-      this.#missing.set(key, catalog.revision);
+      // Posters that cannot be read show the placeholder; the grid stays usable.
+      for (const [key] of batch) this.#missing.set(key, revision);
     } finally {
-      this.#pending.delete(key);
+      for (const [key] of batch) this.#pending.delete(key);
     }
   }
 
-  #remember(key: string, blob: Blob): void {
-    this.#urls.set(key, URL.createObjectURL(blob));
+  #remember(key: string, url: string): void {
+    this.#urls.set(key, url);
+    const gone: string[] = [];
     while (this.#urls.size > keep) {
-      const [oldest, url] = this.#urls.entries().next().value!;
-      URL.revokeObjectURL(url);
+      const [oldest, old] = this.#urls.entries().next().value!;
+      gone.push(old);
       this.#urls.delete(oldest);
     }
+    if (gone.length > 0) void revokeBlobUrls(gone);
   }
 }
 

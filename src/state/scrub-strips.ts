@@ -1,4 +1,4 @@
-import { openStoredBlob } from '../workers/media/preview-cache';
+import { blobUrls, revokeBlobUrls } from '../workers/blob-files';
 import { catalog } from './catalog.svelte';
 
 /** A video's scrub strip: `frameCount` frames of `width` × `height` side by side in one image. */
@@ -27,7 +27,7 @@ export function scrubStrip(videoId: number, version: number): Promise<ScrubStrip
     while (strips.size > keep) {
       const [oldest, gone] = strips.entries().next().value!;
       strips.delete(oldest);
-      void gone.then((s) => s && URL.revokeObjectURL(s.url)).catch(() => undefined);
+      void gone.then((s) => s && revokeBlobUrls([s.url])).catch(() => undefined);
     }
   }
   return strip;
@@ -36,7 +36,7 @@ export function scrubStrip(videoId: number, version: number): Promise<ScrubStrip
 async function load(videoId: number): Promise<ScrubStrip | null> {
   const thumb = await catalog.db.getThumbnail(videoId, 'strip');
   if (!thumb || thumb.frameCount < 1) return null;
-  const file = await openStoredBlob(thumb.blobKey);
-  if (!file) return null;
-  return { url: URL.createObjectURL(file), frameCount: thumb.frameCount, width: thumb.width, height: thumb.height };
+  const [url] = await blobUrls([thumb.blobKey]);
+  if (!url) return null;
+  return { url, frameCount: thumb.frameCount, width: thumb.width, height: thumb.height };
 }
