@@ -6,6 +6,8 @@ import { imports } from './import.svelte';
 import { handleError } from './toasts.svelte';
 
 export const pageSize = 200;
+/** Pages of videos kept around the screen: 20 pages, 4,000 videos. */
+const keptPages = 20;
 
 /** The view's place: a library and a folder in it, a collection, or the Trash. */
 const scopeKeys = ['libraryId', 'folderId', 'collectionId', 'trash'] as const;
@@ -191,6 +193,12 @@ class LibraryState {
   /** Fetches the pages holding videos `first` to `last` (exclusive) and remembers them as the ones near the screen. */
   ensureRange(first: number, last: number): void {
     this.#near = { first: Math.floor(first / pageSize), last: Math.floor(Math.max(first, last - 1) / pageSize) };
+    // Pages far from the screen are let go (fetched again if it comes back): memory stays flat on a big library.
+    if (this.pages.size > keptPages) {
+      const { first: a, last: b } = this.#near;
+      const kept = [...this.pages].filter(([p]) => p === 0 || (p >= a - keptPages / 2 && p <= b + keptPages / 2));
+      if (kept.length < this.pages.size) this.pages = new Map(kept);
+    }
     for (let p = this.#near.first; p <= this.#near.last; p++) void this.ensurePage(p);
   }
 

@@ -104,4 +104,27 @@ describe('accessibility (axe-core)', () => {
       });
     });
   }
+
+  test('the theme follows the system until Settings picks one, which stays through a reload', async () => {
+    const page = await (await browser.newContext({ colorScheme: 'light' })).newPage();
+    await page.goto(server.url);
+    await waitForWriter(page);
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(await background()).toBe('rgb(246, 247, 249)');
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await settings.getByRole('radio', { name: 'Dark' }).check();
+    expect(await background()).toBe('rgb(20, 22, 26)');
+    await page.reload();
+    await waitForWriter(page);
+    expect(await background()).toBe('rgb(20, 22, 26)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    expect(await settings.getByRole('radio', { name: 'Dark' }).isChecked()).toBe(true);
+    await settings.getByRole('radio', { name: 'Light' }).check();
+    expect(await background()).toBe('rgb(246, 247, 249)'); // light, though the system is dark
+    await settings.getByRole('radio', { name: 'As the system' }).check();
+    expect(await background()).toBe('rgb(20, 22, 26)');
+    await page.context().close();
+  });
 });

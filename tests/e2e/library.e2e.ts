@@ -224,6 +224,8 @@ describe('library browsing', () => {
         .evaluateAll((rows) => rows.slice(1).map((r) => r.querySelector('.name')?.firstChild?.textContent?.trim()));
     await page.reload();
     await eventually(listNames).toEqual(['vp9.webm', 'portrait.mp4', 'h264.mp4', 'av1.mkv']);
+    const nameHeader = page.getByRole('columnheader', { name: 'Name' });
+    expect(await nameHeader.getAttribute('aria-sort')).toBe('descending');
     expect(await pressedValues(page, 'Resolution')).toEqual(['SD']);
     expect(await page.getByLabel('Sort by').inputValue()).toBe('name');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('media');
@@ -241,6 +243,20 @@ describe('library browsing', () => {
     for (let i = 0; i < 5; i++) await page.goForward();
     await eventually(listNames).toEqual(['vp9.webm', 'portrait.mp4', 'h264.mp4', 'av1.mkv']);
     expect(await pressedValues(page, 'Resolution')).toEqual(['SD']);
+
+    // The list's columns sort: a click sorts by one, a second click turns the order round.
+    // Ties go by name either way, as the catalog orders them.
+    const sd = (await catalogVideos(page)).filter((v) =>
+      ['av1.mkv', 'h264.mp4', 'portrait.mp4', 'vp9.webm'].includes(v.name),
+    );
+    const byDuration = (sign: number) =>
+      [...sd].sort((a, b) => sign * (a.duration! - b.duration!) || (a.name < b.name ? -1 : 1)).map((v) => v.name);
+    await page.getByRole('columnheader', { name: 'Duration' }).getByRole('button').click();
+    await eventually(listNames).toEqual(byDuration(1));
+    expect(await page.getByRole('columnheader', { name: 'Duration' }).getAttribute('aria-sort')).toBe('ascending');
+    await page.getByRole('columnheader', { name: 'Duration' }).getByRole('button').click();
+    await eventually(listNames).toEqual(byDuration(-1));
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('duration');
   });
 
   test('the keyboard moves through the grid, selects, and opens the player', async () => {
