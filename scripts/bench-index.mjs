@@ -13,7 +13,7 @@
 // ffmpeg when missing (or always with --generate): a 60 s 1080p30 H.264 file and a few shorter ones.
 //
 //   How the two passes are timed (default, "hold"): jobs are paused before the import, the scan queues every stage,
-//   the queued `frames` jobs (pass 2) are cancelled, and processing is resumed: pass 1 (probe, checksum, poster,
+//   the queued `frames` jobs (pass 2) and the stages after them (fingerprints, embeddings) are cancelled, and processing is resumed: pass 1 (probe, checksum, poster,
 //   strip, scenes) runs alone. Once the queue is empty, those frames jobs are put back (retryJob) and the runner
 //   poked: pass 2 runs alone. Each pass's wall time comes from the jobs' own timestamps (first startedAt to last
 //   finishedAt, the catalog worker's clock), so the polling interval and the bookkeeping between the passes do not
@@ -25,7 +25,8 @@
 //
 //   stages: median ms (finishedAt - startedAt of the last attempt) per stage over the jobs that finished.
 //   pass1_x_realtime / pass2_x_realtime: seconds of video through that pass / the pass's wall time.
-//   When `ffmpeg` is on PATH, each file is also sampled by native ffmpeg (`-vf fps=1,scale=160:-2 -f null -`, run
+//   When `ffmpeg` is on PATH, each file is also sampled by native ffmpeg (`-vf fps=2,scale=160:-2 -f null -`: the app's
+//   default of a frame every 0.5 s; run
 //   after the browser has closed, one file at a time, ffmpeg's default threads): ratio_native = pass 2 wall / native.
 //
 // --tiers <file>: on bench.html, one worker does the same work (probe + every key frame at 160 px + the app's 1
@@ -57,6 +58,8 @@ const positional = argv.filter((a, i) => !a.startsWith('--') && !valueFlags.has(
 const log = (...parts) => process.stderr.write(`[bench:index] ${parts.join(' ')}\n`);
 const timeoutMs = Number(option('timeout') ?? 1800) * 1000;
 const outDir = join(root, '.bench', 'dist-index');
+/** Frames per second the app samples by default (src/lib/media/sampling.ts: keyframeInterval 0.5). */
+const sampleRate = 2;
 const mediaDir = join(root, '.bench', 'media');
 const manyDir = join(root, '.bench', 'many');
 const loadStart = loadavg()[0];
@@ -273,7 +276,19 @@ function nativeSampling(files) {
     const t0 = process.hrtime.bigint();
     const r = spawnSync(
       'ffmpeg',
-      ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', file, '-vf', 'fps=1,scale=160:-2', '-f', 'null', '-'],
+      [
+        '-nostdin',
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-i',
+        file,
+        '-vf',
+        `fps=${sampleRate},scale=160:-2`,
+        '-f',
+        'null',
+        '-',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     ms += Number(process.hrtime.bigint() - t0) / 1e6;
@@ -294,7 +309,9 @@ async function indexFolder(folder) {
     if (hold) {
       heldBack = await page.evaluate(async () => {
         const c = window.framefinder.catalog;
-        const ids = (await c.listJobs('queued', 1e7)).filter((j) => j.stage === 'frames').map((j) => j.id);
+        // Pass 2 and the stages that build on it (search fingerprints, word-search embeddings) wait together.
+        const later = ['frames', 'fingerprints', 'embeddings'];
+        const ids = (await c.listJobs('queued', 1e7)).filter((j) => later.includes(j.stage)).map((j) => j.id);
         for (const id of ids) await c.cancelJob(id);
         return ids;
       });
