@@ -48,15 +48,21 @@ export async function grabFrame(page: Page, path: string, time: number): Promise
         video.onloadeddata = ok;
         video.onerror = () => fail(new Error(`cannot play ${path}`));
       });
+      // Wait for the frame at the new time to be presented: right after 'seeked' drawImage may still get the old one.
+      const presented = new Promise<number | null>((ok) => {
+        video.requestVideoFrameCallback((_now, meta) => ok(meta.mediaTime));
+        setTimeout(() => ok(null), 2000);
+      });
       video.currentTime = time;
       await new Promise((ok) => (video.onseeked = ok));
+      const shown = (await presented) ?? video.currentTime;
       const canvas = document.createElement('canvas');
       canvas.width = video.videoWidth;
       canvas.height = video.videoHeight;
       canvas.getContext('2d')!.drawImage(video, 0, 0);
       const url = canvas.toDataURL('image/png');
       URL.revokeObjectURL(video.src);
-      return { base64: url.slice(url.indexOf(',') + 1), time: video.currentTime };
+      return { base64: url.slice(url.indexOf(',') + 1), time: shown };
     },
     { folder: searchFolder, path, time },
   );

@@ -372,9 +372,15 @@ function renderImage(page: Page, url: string, plan: ImagePlan): Promise<Rendered
         video.addEventListener('seeked', ok, { once: true });
         setTimeout(() => fail(new Error(`no 'seeked' at ${plan.requestedTime} s in ${plan.video.path}`)), 15_000);
       });
+      // 'seeked' can fire before the new frame is what drawImage gets (under load the previous query's frame was
+      // drawn now and then): wait until the frame at the new time is presented, and take its own timestamp.
+      const presented = new Promise<number | null>((ok) => {
+        video.requestVideoFrameCallback((_now, meta) => ok(meta.mediaTime));
+        setTimeout(() => ok(null), 2000);
+      });
       video.currentTime = plan.requestedTime;
       await seeked;
-      const time = video.currentTime;
+      const time = (await presented) ?? video.currentTime;
       const [vw, vh] = [video.videoWidth, video.videoHeight];
 
       let canvas: OffscreenCanvas;
