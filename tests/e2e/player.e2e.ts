@@ -264,7 +264,10 @@ describe('the player', () => {
     // Next time it plays from the cache at once, even without access to the folder.
     await page.evaluate(() => ((window as unknown as PlayerGlobal).__denyFiles = true));
     await open('hevc.mp4', 2);
-    await eventually(async () => (await videoEl().count()) > 0 && (await state(videoEl())).ready >= 1).toBe(true);
+    // A busy machine can take a while to load the stored preview: give it room rather than fail on load.
+    await eventually(async () => (await videoEl().count()) > 0 && (await state(videoEl())).ready >= 1, 30_000).toBe(
+      true,
+    );
     expect((await state(videoEl())).width).toBe(320);
     expect(await page.evaluate(() => (window as unknown as PlayerGlobal).framefinder.state.player.source)).toBe(
       'preview',
