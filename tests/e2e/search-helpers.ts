@@ -123,9 +123,9 @@ export async function shownHits(page: Page, timeout = 30_000): Promise<ShownHit[
     const item = items.nth(i);
     out.push({
       name: (await item.getByRole('heading').innerText()).trim(),
-      times: await item.getByRole('button', { name: /^Play / }).evaluateAll((els) =>
-        els.map((e) => e.getAttribute('aria-label') ?? ''),
-      ),
+      times: await item
+        .getByRole('button', { name: /^Play / })
+        .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? '')),
       text: await item.innerText(),
     });
   }
