@@ -29,7 +29,11 @@ export function embeddingsStage(
   return async (job, ctx) => {
     await models.whenRestored();
     const model = models.active;
-    if (!model || (await embedWorker.api.hasEmbeddings(job.videoId, model.modelId))) return;
+    if (!model || (await embedWorker.api.hasEmbeddings(job.videoId, model.modelId))) {
+      // A switch of model while this ran skipped this job (it was running): take the new model's turn.
+      if (models.active?.modelId !== model?.modelId) await runAgain(job);
+      return;
+    }
     const { video, file } = await openVideo(job);
     if (video.duration === null) throw new Error('The video has not been probed yet.');
     const duration = video.duration;
@@ -77,10 +81,13 @@ export function embeddingsStage(
       if (!isModelChange(err)) throw err;
       modelChanged = true;
     }
-    if (modelChanged) {
-      // Another model became active mid-way: run again with it, without counting this attempt.
-      await catalog.db.requeueJobs([job.id]);
-      throw new AbortError('The model changed');
-    }
+    // Another model became active mid-way: run again with it, without counting this attempt.
+    if (modelChanged || models.active?.modelId !== model.modelId) await runAgain(job);
   };
+}
+
+/** Puts the job back in the queue without counting the attempt, and ends this run. */
+async function runAgain(job: Job): Promise<never> {
+  await catalog.db.requeueJobs([job.id]);
+  throw new AbortError('The model changed');
 }
