@@ -153,7 +153,7 @@ describe('catalog storage', () => {
     await page.reload();
     await page.waitForFunction(() => 'framefinder' in window);
     const imported = 'after the reload the imported videos are gone: the import was never saved';
-    await expect.poll(() => shownNames(page), { timeout: 5_000, message: imported }).toEqual(fixtureNames);
+    await expect.poll(() => shownNames(page), { timeout: 15_000, message: imported }).toEqual(fixtureNames);
 
     // One quick change, and a reload as soon as the user sees it: removing the library.
     await page.getByRole('button', { name: 'Remove library' }).click();
@@ -163,7 +163,7 @@ describe('catalog storage', () => {
     await page.waitForFunction(() => 'framefinder' in window);
     const removed = 'after the reload the removed library is back: the removal was never saved';
     const heading = page.getByRole('heading', { name: emptyHeading });
-    await expect.poll(() => heading.count(), { timeout: 5_000, message: removed }).toBe(1);
+    await expect.poll(() => heading.count(), { timeout: 15_000, message: removed }).toBe(1);
     expect(await page.getByRole('region', { name: 'library' }).count()).toBe(0);
     expect(await inCatalog(page, (c) => c.listLibraries())).toEqual([]);
   });
