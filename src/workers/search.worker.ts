@@ -8,7 +8,6 @@ import { FrameIndex, wordsPerFingerprint, type FrameMatch } from '../lib/search/
 import {
   acceptImageResults,
   distanceFor,
-  maxDistanceOf,
   searchFloor,
   standOutBand,
   type SearchSettings,

@@ -85,8 +85,14 @@ describe('reverse search quality', () => {
       const timely = right && Math.abs(best.time - q.time) <= interval + halfFrame;
       const row = perTransform.get(q.transform) ?? { n: 0, top1: 0, onTime: 0 };
       row.n++;
-      if (right) (row.top1++, top1++);
-      if (timely) (row.onTime++, onTime++);
+      if (right) {
+        row.top1++;
+        top1++;
+      }
+      if (timely) {
+        row.onTime++;
+        onTime++;
+      }
       perTransform.set(q.transform, row);
       if (!timely)
         misses.push(
