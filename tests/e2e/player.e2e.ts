@@ -278,10 +278,13 @@ describe('the player', () => {
 
   test('ProRes gets the same message; nothing went wrong on the page', async () => {
     await open('prores.mov');
-    await eventually(() =>
-      dialog()
-        .getByText(/This browser cannot play .*ProRes video/)
-        .isVisible(),
+    // Telling that a video plays without a picture takes a moment of playback: more of one on a busy machine.
+    await eventually(
+      () =>
+        dialog()
+          .getByText(/This browser cannot play .*ProRes video/)
+          .isVisible(),
+      30_000,
     ).toBe(true);
     await expect.poll(() => dialog().getByRole('button', { name: 'Make a preview' }).isVisible()).toBe(true);
     await closePlayer();
