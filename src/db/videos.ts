@@ -1,6 +1,5 @@
-import type { KnownFile, StageStatus, Video, VideoQuery } from '../lib/types';
-import { foldName } from '../lib/video-files';
-import { bool, num, str, type Row, type Sql, type Params } from './sql';
+import type { KnownFile, StageStatus, Video } from '../lib/types';
+import { bool, num, str, type Row, type Sql } from './sql';
 
 export const toVideo = (r: Row): Video => ({
   id: Number(r.id),
@@ -31,41 +30,6 @@ export const toVideo = (r: Row): Video => ({
   removedAt: num(r.removed_at),
   tier: str(r.tier),
 });
-
-function where(q: VideoQuery): { sql: string; params: Params } {
-  const clauses = ['v.removed_at IS NULL'];
-  const params: (string | number)[] = [];
-  if (q.libraryId !== undefined) {
-    clauses.push('v.library_id = ?');
-    params.push(q.libraryId);
-  }
-  if (q.folderId !== undefined) {
-    // A folder and everything below it: compare path prefixes, never LIKE (names may hold % or _).
-    clauses.push(`v.folder_id IN (SELECT c.id FROM folders c, folders p WHERE p.id = ? AND c.library_id = p.library_id
-      AND (p.path = '' OR c.path = p.path OR substr(c.path, 1, length(p.path) + 1) = p.path || '/'))`);
-    params.push(q.folderId);
-  }
-  if (q.nameContains) {
-    clauses.push('instr(fold(v.name), ?) > 0');
-    params.push(foldName(q.nameContains)!);
-  }
-  if (q.includeMissing === false) clauses.push('v.missing = 0');
-  return { sql: clauses.join(' AND '), params };
-}
-
-export function listVideos(sql: Sql, q: VideoQuery = {}): Video[] {
-  const w = where(q);
-  return sql.all(
-    `SELECT v.* FROM videos v WHERE ${w.sql} ORDER BY v.path COLLATE NOCASE, v.id LIMIT ? OFFSET ?`,
-    [...(w.params as (string | number)[]), q.limit ?? -1, q.offset ?? 0],
-    toVideo,
-  );
-}
-
-export function countVideos(sql: Sql, q: VideoQuery = {}): number {
-  const w = where(q);
-  return Number(sql.value(`SELECT count(*) FROM videos v WHERE ${w.sql}`, w.params));
-}
 
 export function getVideo(sql: Sql, id: number): Video | undefined {
   return sql.one('SELECT * FROM videos WHERE id = ?', [id], toVideo);
