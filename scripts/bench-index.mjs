@@ -309,8 +309,8 @@ async function indexFolder(folder) {
     if (hold) {
       heldBack = await page.evaluate(async () => {
         const c = window.framefinder.catalog;
-        // Pass 2 and the stages that build on it (search fingerprints, word-search embeddings) wait together.
-        const later = ['frames', 'fingerprints', 'embeddings'];
+        // Pass 2 (which stores the search fingerprints) and word-search embeddings wait together.
+        const later = ['frames', 'embeddings'];
         const ids = (await c.listJobs('queued', 1e7)).filter((j) => later.includes(j.stage)).map((j) => j.id);
         for (const id of ids) await c.cancelJob(id);
         return ids;

@@ -1,4 +1,5 @@
-import { backoffMs, dependentsOf, maxAttempts, stagePrerequisites, stagePriorities, stages } from '../lib/jobs';
+import { dependentsOf, stageNames, stageOf, stages } from '../indexing/registry';
+import { backoffMs, maxAttempts } from '../lib/jobs';
 import type { Job, JobCounts, JobStage, JobStatus } from '../lib/types';
 import { num, str, type Row, type Sql } from './sql';
 
@@ -21,22 +22,22 @@ const toJob = (r: Row): Job => ({
 const jobSelect = 'SELECT j.*, v.name AS video_name FROM jobs j JOIN videos v ON v.id = j.video_id';
 
 /** Queues every stage for a video, resetting stages it went through before (a changed file). */
-export function enqueueStages(sql: Sql, videoId: number, now: number, only: readonly JobStage[] = stages): void {
+export function enqueueStages(sql: Sql, videoId: number, now: number, only: readonly JobStage[] = stageNames): void {
   for (const stage of only) {
     sql.run(
       `INSERT INTO jobs (video_id, stage, priority, created_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (video_id, stage) DO UPDATE SET status = 'queued', attempts = 0, progress = 0, error = NULL,
          started_at = NULL, finished_at = NULL, not_before = 0, created_at = excluded.created_at`,
-      [videoId, stage, stagePriorities[stage], now],
+      [videoId, stage, stageOf(stage).priority, now],
     );
   }
 }
 
 /** SQL true when every prerequisite stage of job `j` is done (built from the stage table, no user input). */
 const prerequisitesDone = `NOT EXISTS (SELECT 1 FROM jobs p WHERE p.video_id = j.video_id AND p.status <> 'done' AND (${
-  Object.entries(stagePrerequisites)
-    .filter(([, pre]) => pre.length > 0)
-    .map(([stage, pre]) => `(j.stage = '${stage}' AND p.stage IN (${pre.map((p) => `'${p}'`).join(', ')}))`)
+  stages
+    .filter((s) => s.needs.length > 0)
+    .map((s) => `(j.stage = '${s.name}' AND p.stage IN (${s.needs.map((p) => `'${p}'`).join(', ')}))`)
     .join(' OR ') || '0'
 }))`;
 
@@ -186,11 +187,11 @@ export function retryAllJobs(sql: Sql, status: 'failed' | 'cancelled'): void {
 /** Queues any stage a video has never had a job for (stages added by a newer version of the app). */
 export function enqueueMissingStages(sql: Sql, now: number): number {
   let added = 0;
-  for (const stage of stages) {
+  for (const { name: stage, priority } of stages) {
     sql.run(
       `INSERT INTO jobs (video_id, stage, priority, created_at)
        SELECT v.id, ?, ?, ? FROM videos v WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = v.id AND j.stage = ?)`,
-      [stage, stagePriorities[stage], now, stage],
+      [stage, priority, now, stage],
     );
     added += sql.changes();
   }

@@ -168,6 +168,18 @@ export const migrations: readonly string[] = [
     WHERE id = NEW.id;
   END;
   `,
+  // 5: the pipeline layer (issue 10). The scenes and frames stages store the fingerprints they make, so the
+  // separate "Search index" (fingerprints) stage is gone. A video whose fingerprints job had not finished gets
+  // its frames stage again, which now stores them; its old jobs go.
+  `
+  UPDATE jobs SET status = 'queued', attempts = 0, progress = 0, error = NULL, started_at = NULL,
+    finished_at = NULL, not_before = 0
+  WHERE stage = 'frames'
+    AND video_id IN (SELECT video_id FROM jobs WHERE stage = 'fingerprints' AND status <> 'done');
+  DELETE FROM jobs WHERE stage = 'fingerprints';
+  UPDATE videos SET status = 'pending'
+  WHERE status = 'done' AND EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = videos.id AND j.status = 'queued');
+  `,
 ];
 
 export const schemaVersion = migrations.length;

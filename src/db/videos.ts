@@ -28,7 +28,7 @@ export const toVideo = (r: Row): Video => ({
   lastError: str(r.last_error),
   missing: Number(r.missing) !== 0,
   removedAt: num(r.removed_at),
-  tier: str(r.tier),
+  tier: r.tier === 'webcodecs' || r.tier === 'ffmpeg' ? r.tier : null,
 });
 
 export function getVideo(sql: Sql, id: number): Video | undefined {

@@ -21,3 +21,26 @@ export const isQuotaError = (err: unknown) =>
 /** The browser refused to read a file or folder: permission withdrawn, or never granted after a reload. */
 export const isPermissionError = (err: unknown) =>
   err instanceof Error && (err.name === 'NotAllowedError' || err.name === 'SecurityError');
+
+/**
+ * The one cancellation error: a job, a scan, a search or a download was stopped on purpose. Everything that
+ * cancels rejects with it; `isAbortError` also accepts the browser's own `DOMException` of that name (fetch,
+ * streams), so callers test one thing.
+ */
+export class AbortError extends Error {
+  override name = 'AbortError';
+  constructor(message = 'Cancelled') {
+    super(message);
+  }
+}
+
+export const isAbortError = (err: unknown): boolean => (err as Error | null)?.name === 'AbortError';
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError();
+}
+
+/** Work that ran past its time limit and was stopped (its worker terminated). */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}

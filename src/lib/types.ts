@@ -1,4 +1,5 @@
 // Domain types shared by the page, the workers and the catalog. Plain, structured-cloneable data only.
+import type { Tier } from './media/types';
 
 /** How a library's files are reached: a persistent directory handle, or Files picked/dropped this visit. */
 export type LibrarySource = 'handle' | 'files';
@@ -57,8 +58,8 @@ export interface Video {
   lastError: string | null;
   missing: boolean;
   removedAt: number | null;
-  /** The decode tier that indexed it: 'webcodecs' or 'ffmpeg'. */
-  tier: string | null;
+  /** The decode tier that indexed it. */
+  tier: Tier | null;
 }
 
 /** A file as a scan finds it on disk. */
@@ -77,8 +78,8 @@ export interface KnownFile extends FoundFile {
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
-/** Processing stages; the search work adds fingerprint and embed. */
-export type JobStage = 'checksum' | 'probe' | 'poster' | 'scenes' | 'frames' | 'fingerprints' | 'embeddings';
+/** Processing stages, one file each under src/indexing/stages/. */
+export type JobStage = 'checksum' | 'probe' | 'poster' | 'scenes' | 'frames' | 'embeddings';
 
 export interface Job {
   id: number;

@@ -7,7 +7,7 @@ import { models } from './models.svelte';
 import { player } from './player.svelte';
 import { search } from './search.svelte';
 import { settings } from './settings.svelte';
-import { compactSearchIndex, startSearchIndex } from './search-index';
+import { compactStores, stageRunner } from './pipeline';
 import { handleError } from './toasts.svelte';
 
 /** Starts the app: opens the catalog, restores folder access, and runs jobs once this tab is the writer. */
@@ -20,10 +20,10 @@ export async function startApp(): Promise<void> {
       // A tab that takes over from a closed writer may know libraries it has never checked access to.
       const begin = async () => {
         await imports.restore(await catalog.db.listLibraries(), true);
-        startSearchIndex();
-        await jobs.start();
-        await compactSearchIndex();
-        await embedWorker.api.compact(await catalog.db.listVideoIds());
+        // Decoding runs in workers and the main thread stays idle, so one job per core, at most four.
+        const concurrency = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
+        await jobs.start(stageRunner(concurrency), concurrency);
+        await compactStores();
       };
       begin().catch((err) => handleError(err, 'Could not start processing'));
     });

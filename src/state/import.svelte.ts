@@ -1,19 +1,14 @@
-import { dropLibraryFromSearch } from './search-index';
 import { proxy } from 'comlink';
 import { scanStarting, type ScanOp } from '../lib/scan-diff';
-import { isPermissionError } from '../lib/errors';
+import { isAbortError, isPermissionError } from '../lib/errors';
 import type { Library, ScanProgress } from '../lib/types';
-import { newScanWorker } from '../workers/bridge';
+import { embedWorker, newScanWorker, searchWorker } from '../workers/bridge';
 import type { FolderSource } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { deleteHandle, droppedItems, loadHandle, readPermission, saveHandle } from './folder-handles';
 import { handleError, toasts } from './toasts.svelte';
 
 export type Access = 'granted' | 'prompt' | 'denied' | 'unavailable';
-
-class Cancelled extends Error {
-  override name = 'AbortError';
-}
 
 /** Libraries' folders: opening, choosing, dropping, reconnecting, scanning. */
 class ImportState {
@@ -22,7 +17,7 @@ class ImportState {
   access = $state<Record<number, Access>>({});
   readonly canOpenFolder = typeof window !== 'undefined' && 'showDirectoryPicker' in window;
   #sources = new Map<number, FolderSource>();
-  #cancel: (() => void) | null = null;
+  #scanning: AbortController | null = null;
   #queue: Promise<void> = Promise.resolve();
   /** Called after a scan adds work, so the job runner looks at the queue. */
   onWorkAdded: () => void = () => {};
@@ -71,7 +66,7 @@ class ImportState {
         window as unknown as { showDirectoryPicker(o: object): Promise<FileSystemDirectoryHandle> }
       ).showDirectoryPicker({ id: 'framefinder', mode: 'read' });
     } catch (err) {
-      if ((err as Error).name === 'AbortError') return; // the user closed the picker
+      if (isAbortError(err)) return; // the user closed the picker
       throw err;
     }
     await this.addHandle(handle);
@@ -146,7 +141,8 @@ class ImportState {
     if (this.scan?.libraryId === libraryId) this.cancelScan();
     await catalog.db.removeLibrary(libraryId);
     await catalog.db.flush();
-    await dropLibraryFromSearch(libraryId).catch((err) => console.warn('Could not drop search data', err));
+    await searchWorker.api.dropLibrary(libraryId).catch((err) => console.warn('Could not drop search data', err));
+    await embedWorker.api.dropLibrary(libraryId).catch((err) => console.warn('Could not drop word-search data', err));
     await deleteHandle(libraryId).catch(() => undefined);
     this.#sources.delete(libraryId);
     catalog.touch();
@@ -171,20 +167,16 @@ class ImportState {
   }
 
   cancelScan(): void {
-    this.#cancel?.();
+    this.#scanning?.abort();
   }
 
   async #scan(libraryId: number): Promise<void> {
     const source = this.#sources.get(libraryId);
     if (!source) throw new Error('Reconnect this folder first.');
     const known = await catalog.db.knownFiles(libraryId);
+    // Cancel terminates the worker (the walk cannot be interrupted otherwise); what was written stays written.
     const worker = newScanWorker();
-    const cancelled = new Promise<never>((_, reject) => {
-      this.#cancel = () => {
-        worker.terminate(); // the walk cannot be interrupted otherwise; what was written stays written
-        reject(new Cancelled());
-      };
-    });
+    const scanning = (this.#scanning = new AbortController());
     this.scan = scanStarting(libraryId);
     const hooks = proxy({
       progress: (p: ScanProgress) => {
@@ -198,7 +190,7 @@ class ImportState {
       },
     });
     try {
-      const result = await Promise.race([worker.api.scan(libraryId, source, known, hooks), cancelled]);
+      const result = await worker.run(scanning.signal, (scan) => scan.scan(libraryId, source, known, hooks));
       await catalog.db.finishScan(libraryId);
       // On disk before the user is told it is done: a reload right after "Scan finished" keeps it all.
       await catalog.db.flush();
@@ -208,7 +200,7 @@ class ImportState {
     } catch (err) {
       this.scan = this.scan && {
         ...this.scan,
-        phase: (err as Error).name === 'AbortError' ? 'cancelled' : 'failed',
+        phase: isAbortError(err) ? 'cancelled' : 'failed',
         error: (err as Error).message,
       };
       if (isPermissionError(err)) {
@@ -219,7 +211,7 @@ class ImportState {
       }
       throw err;
     } finally {
-      this.#cancel = null;
+      this.#scanning = null;
       worker.terminate();
     }
   }

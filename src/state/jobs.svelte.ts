@@ -1,10 +1,9 @@
-import { JobRunner, type JobStore } from '../lib/job-runner';
+import { JobRunner, type JobHandler, type JobStore } from '../indexing/job-runner';
+import { stageOf } from '../indexing/registry';
 import { coalesce } from '../lib/timing';
-import type { Job, JobCounts, JobStatus } from '../lib/types';
+import type { Job, JobCounts, JobStage, JobStatus } from '../lib/types';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
-import { stageHandlers } from './indexing';
-import { MediaPool } from './media-pool';
 import { handleError } from './toasts.svelte';
 
 const emptyCounts: JobCounts = { queued: 0, running: 0, failed: 0, done: 0, cancelled: 0 };
@@ -35,8 +34,16 @@ class JobsState {
 
   readonly #touchLibrary = coalesce(() => catalog.touch(), 500);
 
-  /** Starts running jobs (unless the user paused them); only the writer tab does. */
-  async start(): Promise<void> {
+  /** What the Jobs panel calls a stage. */
+  stageLabel(stage: JobStage): string {
+    return stageOf(stage).label;
+  }
+
+  /**
+   * Starts running jobs through `handlers` (unless the user paused them); only the writer tab does.
+   * `concurrency` jobs run at once.
+   */
+  async start(handle: JobHandler, concurrency: number): Promise<void> {
     const db = catalog.db;
     const store: JobStore = {
       // Only jobs of libraries whose files can be read now; the others wait for "Reconnect folder".
@@ -46,10 +53,7 @@ class JobsState {
       completeJob: (id) => db.completeJob(id),
       failJob: (id, message, permanent) => db.failJob(id, message, permanent),
     };
-    // Decoding runs in workers and the main thread stays idle, so one job per core, at most four.
-    const concurrency = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
-    const handlers = stageHandlers(new MediaPool(concurrency));
-    this.#runner = new JobRunner(store, handlers, {
+    this.#runner = new JobRunner(store, handle, {
       concurrency,
       onChange: () => {
         this.refresh();

@@ -1,8 +1,7 @@
 import { proxy } from 'comlink';
 import { defaultEmbeddingInterval, embeddingIntervalLimits } from '../lib/embeddings/plan';
-import { isAbortError } from '../lib/jobs';
-import { embedWorker, newEmbedWorker, type WorkerBridge } from '../workers/bridge';
-import type { EmbedApi } from '../workers/embed.worker';
+import { isAbortError } from '../lib/errors';
+import { embedWorker, newEmbedWorker } from '../workers/bridge';
 import {
   copyModelFolder,
   defaultModel,
@@ -38,10 +37,6 @@ const defaults: EmbeddingSettings = { activeFolder: null, interval: defaultEmbed
 export const inferenceThreads = () =>
   globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, Math.floor((navigator.hardwareConcurrency || 1) / 2))) : 1;
 
-class Cancelled extends Error {
-  override name = 'AbortError';
-}
-
 /**
  * The Models panel's state: models kept in OPFS, the active one, the user-asked download of the default model and
  * copies of local model folders. Nothing is fetched unless the user clicks "Download".
@@ -61,7 +56,8 @@ class ModelsState {
   /** The last thing the panel should say (a cancelled download, a failed load). */
   note = $state('');
   #restored: Promise<ActiveModel | null> | undefined;
-  #download: { worker: WorkerBridge<EmbedApi>; cancel: () => void } | undefined;
+  /** The download under way; aborting it terminates its worker (a fetch inside cannot be reached otherwise). */
+  #download: AbortController | undefined;
 
   /** Resolves once startup has loaded the model in use (if any); `active` says which it is from then on. */
   whenRestored(): Promise<ActiveModel | null> {
@@ -172,9 +168,7 @@ class ModelsState {
   async downloadDefault(): Promise<void> {
     if (this.#download) return;
     const worker = newEmbedWorker();
-    let cancel = () => {};
-    const cancelled = new Promise<never>((_, reject) => (cancel = () => reject(new Cancelled())));
-    this.#download = { worker, cancel };
+    const download = (this.#download = new AbortController());
     this.note = '';
     const files: Record<string, { loaded: number; total: number }> = {};
     this.download = { loaded: 0, total: defaultModel.approxBytes };
@@ -190,10 +184,9 @@ class ModelsState {
         }
         this.download = { loaded, total: Math.max(total, defaultModel.approxBytes) };
       });
-      await Promise.race([
-        worker.api.load(dir, { dtype: 'q8', download: { repo: defaultModel.repo } }, onProgress),
-        cancelled,
-      ]);
+      await worker.run(download.signal, (embed) =>
+        embed.load(dir, { dtype: 'q8', download: { repo: defaultModel.repo } }, onProgress),
+      );
       await writeMeta(defaultModel.folder, {
         name: defaultModel.name,
         source: 'download',
@@ -220,7 +213,7 @@ class ModelsState {
 
   /** Stops the download: the worker doing it is terminated (a fetch inside it cannot be reached otherwise). */
   cancelDownload(): void {
-    this.#download?.cancel();
+    this.#download?.abort();
   }
 
   async setInterval(seconds: number): Promise<void> {

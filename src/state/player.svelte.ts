@@ -1,6 +1,6 @@
 import { proxy } from 'comlink';
 import { isPermissionError } from '../lib/errors';
-import { AbortError } from '../lib/jobs';
+import { isAbortError } from '../lib/errors';
 import { formatClock, nativePlayback } from '../lib/media/playback';
 import { isPreviewOf, previewKey, previewPlan } from '../lib/media/preview-args';
 import type { Scene } from '../lib/media/scenes';
@@ -61,7 +61,8 @@ class PlayerState {
   #generation = 0;
   #file: File | null = null;
   #urls = new Set<string>();
-  #cancelConversion: (() => void) | null = null;
+  /** The preview being made; aborting terminates its ffmpeg.wasm worker, the only way to stop wasm mid-run. */
+  #conversion: AbortController | null = null;
 
   async open(videoId: number, time?: number): Promise<void> {
     const seekTo = { time: Math.max(0, time ?? 0), play: time === undefined };
@@ -131,9 +132,7 @@ class PlayerState {
     const file = this.#file ?? (await this.#openFile(video));
     if (!file || generation !== this.#generation) return;
     const worker = newPreviewWorker();
-    const cancelled = new Promise<never>((_, reject) => {
-      this.#cancelConversion = () => reject(new AbortError('The preview was cancelled.'));
-    });
+    const conversion = (this.#conversion = new AbortController());
     this.status = 'converting';
     this.progress = 0;
     this.message = '';
@@ -141,7 +140,7 @@ class PlayerState {
       const onProgress = proxy((f: number) => {
         if (generation === this.#generation) this.progress = f;
       });
-      const r = await Promise.race([worker.api.transcode(file, previewPlan(video), onProgress), cancelled]);
+      const r = await worker.run(conversion.signal, (p) => p.transcode(file, previewPlan(video), onProgress));
       const { seconds, encodeSeconds } = r;
       this.lastPreview = {
         videoId: video.id,
@@ -157,17 +156,17 @@ class PlayerState {
     } catch (err) {
       if (generation !== this.#generation) return;
       this.#unplayable();
-      if ((err as Error).name === 'AbortError') return;
+      if (isAbortError(err)) return;
       this.message = (err as Error).message;
       handleError(err, 'Could not make a preview');
     } finally {
-      this.#cancelConversion = null;
-      worker.terminate(); // the only way to stop wasm mid-run; also frees the instance's memory
+      this.#conversion = null;
+      worker.terminate(); // frees the wasm instance's memory
     }
   }
 
   cancelPreview(): void {
-    this.#cancelConversion?.();
+    this.#conversion?.abort();
   }
 
   /** "Search from this frame": the grabbed frame goes to the reverse search and the player gives way to the results. */
@@ -279,7 +278,7 @@ class PlayerState {
 
   #reset(): void {
     this.#generation++;
-    this.#cancelConversion?.();
+    this.#conversion?.abort();
     for (const url of this.#urls) URL.revokeObjectURL(url);
     this.#urls.clear();
     this.#file = null;

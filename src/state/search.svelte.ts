@@ -1,11 +1,11 @@
 import { proxy, transfer } from 'comlink';
+import { isAbortError } from '../lib/errors';
 import type { RgbaFrame } from '../lib/media/types';
 import type { ClipAlignment, ImageMatchTime } from '../lib/search/alignment';
 import type { Video } from '../lib/types';
 import { isVideoFile } from '../lib/video-files';
-import { searchWorker } from '../workers/bridge';
+import { newMediaWorker, searchWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
-import { queryMedia } from './query-media';
 import { settings } from './settings.svelte';
 
 /**
@@ -39,6 +39,8 @@ const maxVideos = 20;
 /** Query clips are sampled this densely (seconds), and at most `maxClipFrames` frames in all. */
 const clipStep = 0.25;
 const maxClipFrames = 240;
+/** Query clips so far: each one's frames are kept under its own id in the search worker. */
+let queries = 0;
 
 const imageTypes = /^image\//;
 const imageExtensions = /\.(png|jpe?g|webp|avif|gif|bmp)$/i;
@@ -57,7 +59,10 @@ class SearchState {
   clipHits = $state<ClipHit[]>([]);
   /** Time from the query to results, for the status line and the benchmark. */
   elapsedMs = $state(0);
-  #token = 0;
+  /** The search under way: a newer one, or closing, aborts it (and terminates its clip's media worker). */
+  #current = new AbortController();
+  /** A media worker of its own for query clips, so a dropped clip is sampled at once, not behind indexing. */
+  #media = newMediaWorker();
 
   async byFile(file: File): Promise<void> {
     if (isSearchableImage(file)) return this.byImage(file, file.name);
@@ -67,12 +72,12 @@ class SearchState {
   }
 
   async byImage(image: Blob, label = 'Frame'): Promise<void> {
-    const token = this.#start({ kind: 'image', name: label, url: URL.createObjectURL(image) });
+    const { signal } = this.#start({ kind: 'image', name: label, url: URL.createObjectURL(image) });
     const started = performance.now();
     try {
       this.message = 'Searching your library…';
       const r = await searchWorker.api.searchImage(image, $state.snapshot(settings.search));
-      if (token !== this.#token) return;
+      if (signal.aborted) return;
       if (r.rejected) {
         return this.#fail(
           'This image is too plain to search with (a blank, black or nearly uniform picture matches nothing reliably).',
@@ -84,54 +89,42 @@ class SearchState {
         if (video) hits.push({ video, similarity: hit.similarity, times: hit.times });
         if (hits.length >= maxVideos) break;
       }
-      if (token !== this.#token) return;
+      if (signal.aborted) return;
       this.imageHits = hits;
       this.#finish(started, hits.length);
     } catch (err) {
-      if (token === this.#token) this.#fail(messageOf(err, 'The image could not be searched'));
+      if (!signal.aborted) this.#fail(messageOf(err, 'The image could not be searched'));
     }
   }
 
   async byClip(file: File): Promise<void> {
-    const token = this.#start({ kind: 'clip', name: file.name, url: null });
+    const { signal } = this.#start({ kind: 'clip', name: file.name, url: null });
     const started = performance.now();
-    const queryId = `q${token}`;
+    const queryId = `q${++queries}`;
     try {
       this.message = 'Reading the clip…';
-      const media = queryMedia.begin();
-      const { probe, tier } = await media.probe(file);
+      const { probe, tier } = await this.#media.run(signal, (m) => m.probe({ file }));
       const duration = probe.duration;
       const step = Math.max(clipStep, duration / maxClipFrames);
-      const plan = [];
+      const plan: { time: number; keyframe: boolean }[] = [];
       for (let t = 0; t < duration; t += step) plan.push({ time: Math.round(t * 1000) / 1000, keyframe: false });
-      let poster = false;
-      await media.sampleFrames(
-        file,
-        plan,
-        duration,
-        probe.fps,
-        32,
-        proxy(async (frames: RgbaFrame[], done: number) => {
-          if (token !== this.#token) return;
-          this.message = `Sampling the clip: ${done} of ${plan.length} frames…`;
-          if (!poster && frames.length && this.query) {
-            poster = true;
-            this.query = { ...this.query, url: await frameUrl(frames[0]) };
-          }
-          await searchWorker.api.addQueryFrames(
-            queryId,
-            transfer(
-              frames,
-              frames.map((f) => f.data.buffer),
-            ),
-          );
-        }),
-        tier,
+      // The clip's frames go from the media worker straight to the search worker; only counts come here.
+      const { port1, port2 } = new MessageChannel();
+      await searchWorker.api.receiveQueryFrames(queryId, transfer(port1, [port1]));
+      const onProgress = proxy((done: number) => {
+        if (!signal.aborted) this.message = `Sampling the clip: ${done} of ${plan.length} frames…`;
+      });
+      const sampled = await this.#media.run(signal, (m) =>
+        m.sampleFrames(
+          transfer({ file, plan, duration, fps: probe.fps, batchSize: 32, prefer: tier, sink: port2 }, [port2]),
+          onProgress,
+        ),
       );
-      if (token !== this.#token) return;
+      if (sampled.first && this.query) this.query = { ...this.query, url: await frameUrl(sampled.first) };
+      if (signal.aborted) return;
       this.message = 'Aligning the clip with your library…';
       const r = await searchWorker.api.searchClip(queryId, $state.snapshot(settings.search));
-      if (token !== this.#token) return;
+      if (signal.aborted) return;
       if (r.usable === 0) return this.#fail('Every frame of this clip is too plain (black or blank) to search with.');
       const hits: ClipHit[] = [];
       for (const hit of r.results) {
@@ -140,17 +133,16 @@ class SearchState {
         if (video) hits.push({ ...hit, video, from: Math.max(0, hit.offset), to });
         if (hits.length >= maxVideos) break;
       }
-      if (token !== this.#token) return;
+      if (signal.aborted) return;
       this.clipHits = hits;
       this.#finish(started, hits.length);
     } catch (err) {
-      if (token === this.#token) this.#fail(messageOf(err, 'The clip could not be searched'));
+      if (!signal.aborted) this.#fail(messageOf(err, 'The clip could not be searched'));
     }
   }
 
   close(): void {
-    this.#token++;
-    queryMedia.cancel();
+    this.#current.abort();
     this.#revoke();
     this.open = false;
     this.busy = false;
@@ -160,8 +152,9 @@ class SearchState {
     this.message = '';
   }
 
-  #start(query: SearchQuery): number {
-    queryMedia.cancel();
+  #start(query: SearchQuery): AbortController {
+    this.#current.abort();
+    this.#current = new AbortController();
     this.#revoke();
     this.open = true;
     this.busy = true;
@@ -169,7 +162,7 @@ class SearchState {
     this.query = query;
     this.imageHits = [];
     this.clipHits = [];
-    return ++this.#token;
+    return this.#current;
   }
 
   #finish(started: number, count: number): void {
@@ -207,7 +200,7 @@ async function frameUrl(frame: RgbaFrame): Promise<string> {
 }
 
 function messageOf(err: unknown, fallback: string): string {
-  if ((err as Error)?.name === 'AbortError') return 'Search cancelled.';
+  if (isAbortError(err)) return 'Search cancelled.';
   const detail = err instanceof Error ? err.message : '';
   return detail ? `${fallback}: ${detail}` : fallback;
 }

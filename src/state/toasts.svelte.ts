@@ -1,4 +1,4 @@
-import { isAbortError } from '../lib/jobs';
+import { isAbortError } from '../lib/errors';
 
 export interface Toast {
   id: number;

@@ -1,4 +1,5 @@
 import { wrap, type Remote } from 'comlink';
+import { AbortError, TimeoutError } from '../lib/errors';
 import type { CatalogApi } from './catalog.worker';
 import type { EmbedApi } from './embed.worker';
 import type { MediaApi } from './media.worker';
@@ -27,6 +28,45 @@ export class WorkerBridge<T> {
     this.#worker?.terminate();
     this.#worker = undefined;
     this.#api = undefined;
+  }
+
+  /**
+   * Calls the worker under a signal (and a time limit, when given): abort or overrun terminates the worker, the
+   * only real stop for wasm and decoders, and rejects with AbortError or TimeoutError. The next call starts a
+   * fresh worker.
+   */
+  async run<R>(
+    signal: AbortSignal | undefined,
+    fn: (api: Remote<T>) => Promise<R>,
+    limit?: { ms: number; what: string },
+  ): Promise<R> {
+    if (signal?.aborted) throw new AbortError();
+    const api = this.api;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort = () => {};
+    const stopped = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        this.terminate();
+        reject(new AbortError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (limit)
+        timer = setTimeout(() => {
+          this.terminate();
+          reject(new TimeoutError(`${limit.what} took longer than ${Math.round(limit.ms / 1000)} s and was stopped.`));
+        }, limit.ms);
+    });
+    try {
+      return await Promise.race([fn(api), stopped]);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** The worker is running (not terminated since its last call). */
+  get alive(): boolean {
+    return this.#worker !== undefined;
   }
 }
 

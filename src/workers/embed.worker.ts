@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { expose, transfer } from 'comlink';
+import type { FrameSink } from '../lib/media/types';
 import type { DataType } from '@huggingface/transformers';
 // ONNX Runtime's loader and binary for the build transformers.js imports (onnxruntime-web/webgpu, asyncify),
 // served from our origin: left alone, transformers.js fetches them from a CDN.
@@ -64,6 +65,8 @@ async function current(): Promise<EmbedEngine> {
   return engine;
 }
 
+const scenes = sceneIndex(current);
+
 const api = {
   /**
    * Loads the model in `folder`, replacing the one loaded before, and returns its id and vector length.
@@ -115,8 +118,28 @@ const api = {
     await previous?.then((e) => e.dispose()).catch(() => undefined); // nothing loaded, nothing to free
   },
 
+  /**
+   * A frame route from a media worker for the embedding run `token` of a video. Once the model changes mid-way
+   * the rest is ignored (the decoder is not sent to its fallback tier); `commit` then says so.
+   */
+  receiveFrames(videoId: number, token: number, port: MessagePort): void {
+    let stale = false;
+    const sink: FrameSink = {
+      async frames(frames, done) {
+        if (stale) return;
+        try {
+          await scenes.addFrames(videoId, token, frames, done);
+        } catch (err) {
+          if ((err as Error).name !== 'ModelChangedError') throw err;
+          stale = true;
+        }
+      },
+    };
+    expose(sink, port);
+  },
+
   /** The stored embeddings: embedding videos into them, word search, "more like this". */
-  ...sceneIndex(current),
+  ...scenes,
 };
 
 export type EmbedApi = typeof api;

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { expose } from 'comlink';
+import type { FrameSink, FramePass } from '../lib/media/types';
 import { BlobStore } from '../db/blob-store';
 import type { RgbaFrame } from '../lib/media/types';
 import { alignClip, groupImageResults, type ClipAlignment, type ImageVideoResult } from '../lib/search/alignment';
@@ -27,7 +28,7 @@ const pruneDistance = 8;
 const imageK = 1000;
 const clipK = 24;
 
-type Pass = string;
+type Pass = FramePass;
 /** A video's frames handed on so far in this session, per pass, by time in ms (a frame seen twice counts once). */
 type Pending = Map<Pass, { frames: Map<number, Uint32Array>; rejected: number }>;
 
@@ -98,23 +99,30 @@ const api = {
     }
   },
 
+  /** A frame route from a media worker: what arrives on `port` is fingerprinted as `pass` of the video. */
+  receiveFrames(videoId: number, pass: Pass, port: MessagePort): void {
+    const sink: FrameSink = { frames: async (frames) => api.addFrames(videoId, pass, frames) };
+    expose(sink, port);
+  },
+
   /**
-   * Stores a video's fingerprints once every pass in `passes` has been handed on in this session; returns
-   * false (storing nothing) when some are missing, e.g. after a reload, so the caller decodes them again.
+   * Stores a video's fingerprints after a stage handed on `pass`: the key frames (scenes stage) replace whatever
+   * the video had; the dense samples (frames stage) join the key frames, from this session or as stored.
    */
-  async commit(
-    videoId: number,
-    libraryId: number,
-    passes: Pass[],
-  ): Promise<false | { frames: number; rejected: number }> {
-    const p = pending.get(videoId);
-    if (!p || passes.some((x) => !p.has(x))) return false;
+  async commit(videoId: number, libraryId: number, pass: Pass): Promise<{ frames: number; rejected: number }> {
     await ready();
+    const p = pending.get(videoId);
     const byTime = new Map<number, Uint32Array>();
+    if (pass === 'interval') {
+      const stored = index.framesOf(videoId);
+      stored.times.forEach((t, i) => byTime.set(Math.round(t * 1000), stored.fingerprints[i]));
+    }
     let rejected = 0;
-    for (const x of passes) {
-      for (const [t, f] of p.get(x)!.frames) byTime.set(t, f);
-      rejected += p.get(x)!.rejected;
+    for (const x of pass === 'interval' ? (['keyframes', 'interval'] as const) : [pass]) {
+      const handed = p?.get(x);
+      if (!handed) continue;
+      for (const [t, f] of handed.frames) byTime.set(t, f);
+      rejected += handed.rejected;
     }
     const entries = [...byTime.entries()].sort((a, b) => a[0] - b[0]);
     const keep = pruneConsecutive(
@@ -141,7 +149,8 @@ const api = {
     index.appendSegment(segment);
     chunks.set(videoId, { key, libraryId, videoId, segment });
     loadedSignature = await signature();
-    pending.delete(videoId);
+    p?.delete(pass);
+    if (pass === 'interval') pending.delete(videoId);
     return { frames: keep.length, rejected };
   },
 
@@ -220,6 +229,12 @@ const api = {
       return found;
     });
     return { matches, ms };
+  },
+
+  /** A frame route for a query clip: what arrives on `port` joins the query's frames. */
+  receiveQueryFrames(queryId: string, port: MessagePort): void {
+    const sink: FrameSink = { frames: async (frames) => api.addQueryFrames(queryId, frames) };
+    expose(sink, port);
   },
 
   /** Frames of a query clip, handed on in batches while it is sampled. */

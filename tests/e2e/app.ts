@@ -178,7 +178,6 @@ export const stageLabels = {
   poster: 'Poster',
   scenes: 'Scenes',
   frames: 'Frames for search',
-  fingerprints: 'Search index',
   embeddings: 'Word search',
 } as const;
 

@@ -4,7 +4,7 @@
 // reload); a file that vanished fails after its retries with a clear message, and "Retry" runs it again.
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { dependentsOf } from '../../src/lib/jobs';
+import { dependentsOf } from '../../src/indexing/registry';
 import {
   baseNames,
   catalogJobs,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/db/catalog';
 import { migrate, schemaVersion, userVersion } from '../../src/db/schema';
-import { stages } from '../../src/lib/jobs';
+import { stages } from '../../src/indexing/registry';
 import { freshCatalog, file, sqlJs } from './helpers';
 
 describe('migrations', () => {

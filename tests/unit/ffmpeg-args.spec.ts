@@ -193,7 +193,8 @@ const nativeVersion = (() => {
 const hasNative = nativeVersion !== null && Number(nativeVersion[1]) * 100 + Number(nativeVersion[2]) >= 501;
 const media = (name: string) => join(import.meta.dirname, '../fixtures/media', name);
 
-describe.skipIf(!hasNative)('with native ffmpeg', () => {
+// Native ffmpeg runs as a child process: on a loaded machine one run can take seconds, which is not a race.
+describe.skipIf(!hasNative)('with native ffmpeg', { timeout: 60_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ff-args-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { JobRunner, type StageHandler } from '../../src/lib/job-runner';
-import { AbortError, backoffMs, maxAttempts, stages } from '../../src/lib/jobs';
+import { JobRunner, type JobHandler } from '../../src/indexing/job-runner';
+import { stageNames } from '../../src/indexing/registry';
+import { AbortError } from '../../src/lib/errors';
+import { backoffMs, maxAttempts } from '../../src/lib/jobs';
 import type { JobStage } from '../../src/lib/types';
 import { Catalog } from '../../src/db/catalog';
 import { freshCatalog, file, sqlJs } from './helpers';
 
 /** The same handler for every stage. */
-const every = (handler: StageHandler) =>
-  Object.fromEntries(stages.map((s) => [s, handler])) as Record<JobStage, StageHandler>;
-const perVideo = stages.length;
+const every = (handler: JobHandler): Partial<Record<JobStage, JobHandler>> =>
+  Object.fromEntries(stageNames.map((s) => [s, handler]));
+/** A job handler that runs each job through the handler of its stage. */
+const byStage =
+  (handlers: Partial<Record<JobStage, JobHandler>>): JobHandler =>
+  (job, ctx) =>
+    handlers[job.stage]!(job, ctx);
+const perVideo = stageNames.length;
 
 async function catalogWithVideos(n: number) {
   const { catalog, clock } = await freshCatalog();
@@ -25,14 +32,14 @@ describe('job queue', () => {
     const { catalog } = await catalogWithVideos(5);
     let inFlight = 0;
     let peak = 0;
-    const checksum: StageHandler = async (_job, ctx) => {
+    const checksum: JobHandler = async (_job, ctx) => {
       inFlight += 1;
       peak = Math.max(peak, inFlight);
       ctx.progress(50);
       await new Promise((r) => setTimeout(r, 5));
       inFlight -= 1;
     };
-    const runner = new JobRunner(catalog, every(checksum), { concurrency: 2 });
+    const runner = new JobRunner(catalog, byStage(every(checksum)), { concurrency: 2 });
     runner.start();
     await runner.whenIdle();
     runner.stop();
@@ -44,12 +51,15 @@ describe('job queue', () => {
   it('retries a failing job with backoff, then marks it failed with the reason after 3 attempts', async () => {
     const { catalog, clock } = await catalogWithVideos(1);
     let calls = 0;
-    const failing: StageHandler = async () => {
+    const failing: JobHandler = async () => {
       calls += 1;
       throw new Error('File could not be read');
     };
-    const ok: StageHandler = async () => {};
-    const r = new JobRunner(catalog, { ...every(ok), probe: failing }, { concurrency: 1, now: () => clock.now });
+    const ok: JobHandler = async () => {};
+    const r = new JobRunner(catalog, byStage({ ...every(ok), probe: failing }), {
+      concurrency: 1,
+      now: () => clock.now,
+    });
     r.start();
     await r.whenIdle();
     expect(calls).toBe(1);
@@ -83,13 +93,13 @@ describe('job queue', () => {
   it('cancels one running job (its handler is aborted) and all queued ones', async () => {
     const { catalog } = await catalogWithVideos(3);
     const started: number[] = [];
-    const slow: StageHandler = (job, ctx) =>
+    const slow: JobHandler = (job, ctx) =>
       new Promise((resolve, reject) => {
         started.push(job.id);
         ctx.signal.addEventListener('abort', () => reject(new AbortError()));
         setTimeout(resolve, 10_000);
       });
-    const runner = new JobRunner(catalog, every(slow), { concurrency: 1 });
+    const runner = new JobRunner(catalog, byStage(every(slow)), { concurrency: 1 });
     runner.start();
     await new Promise((r) => setTimeout(r, 20));
     expect(started).toHaveLength(1);
@@ -113,11 +123,9 @@ describe('job queue', () => {
     expect(reopened.resumeInterruptedJobs()).toBe(1);
     expect(reopened.getJob(running.id)).toMatchObject({ status: 'queued', attempts: 0 });
     const done: number[] = [];
-    const runner = new JobRunner(
-      reopened,
-      every(async (job) => void done.push(job.videoId)),
-      { concurrency: 2 },
-    );
+    const runner = new JobRunner(reopened, byStage(every(async (job) => void done.push(job.videoId))), {
+      concurrency: 2,
+    });
     runner.start();
     await runner.whenIdle();
     runner.stop();
@@ -143,7 +151,7 @@ describe('job queue', () => {
     const notAVideo = Object.assign(new Error('“v0.mp4” is not a video file.'), { name: 'BadMediaError' });
     const runner = new JobRunner(
       catalog,
-      { ...every(async () => {}), probe: async () => Promise.reject(notAVideo) },
+      byStage({ ...every(async () => {}), probe: async () => Promise.reject(notAVideo) }),
       { concurrency: 1 },
     );
     runner.start();

@@ -61,3 +61,16 @@ export class UnsupportedMediaError extends Error {
 export class BadMediaError extends Error {
   override name = 'BadMediaError';
 }
+
+/** Which stage a video's frames come from: its key frames (scenes stage) or the dense samples (frames stage). */
+export type FramePass = 'keyframes' | 'interval';
+
+/**
+ * The receiving end of a frame route (a MessagePort between the media worker and the search or embed worker,
+ * spoken with Comlink): each batch is awaited, so a slow receiver holds the decoder back and memory stays
+ * bounded. `done` counts the frames handed on so far. A decoder that falls back to ffmpeg.wasm halfway hands
+ * the frames on again from the start: receivers keep one frame per time.
+ */
+export interface FrameSink {
+  frames(frames: RgbaFrame[], done: number): Promise<void>;
+}

@@ -1,5 +1,6 @@
-import { isAbortError, permanentErrors } from './jobs';
-import type { Job, JobStage } from './types';
+import { isAbortError } from '../lib/errors';
+import { permanentErrors } from '../lib/jobs';
+import type { Job } from '../lib/types';
 
 /** What the runner needs of the catalog; the catalog worker's API satisfies it. */
 export interface JobStore {
@@ -10,12 +11,14 @@ export interface JobStore {
   nextDueAt(): Promise<number | null> | number | null;
 }
 
-export interface StageContext {
+export interface JobContext {
+  /** Aborted when the job is cancelled or processing stops. */
   signal: AbortSignal;
   progress(percent: number): void;
 }
 
-export type StageHandler = (job: Job, ctx: StageContext) => Promise<void>;
+/** Runs one job (the wiring hands each to its stage). */
+export type JobHandler = (job: Job, ctx: JobContext) => Promise<void>;
 
 export interface JobRunnerOptions {
   concurrency: number;
@@ -27,13 +30,13 @@ export interface JobRunnerOptions {
 }
 
 /**
- * Pulls due jobs from the store and runs them through their stage handler, at most `concurrency` at once.
+ * Pulls due jobs from the store and runs them through the handler, at most `concurrency` at once.
  * Failures go back to the store, which decides between a retry with backoff and a final failure.
  * A cancelled job's handler gets an aborted signal; its outcome is then ignored.
  */
 export class JobRunner {
   readonly #store: JobStore;
-  readonly #handlers: Partial<Record<JobStage, StageHandler>>;
+  readonly #handle: JobHandler;
   readonly #opts: Required<JobRunnerOptions>;
   readonly #running = new Map<number, AbortController>();
   #active = false;
@@ -42,9 +45,9 @@ export class JobRunner {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #idle: Array<() => void> = [];
 
-  constructor(store: JobStore, handlers: Partial<Record<JobStage, StageHandler>>, opts: JobRunnerOptions) {
+  constructor(store: JobStore, handle: JobHandler, opts: JobRunnerOptions) {
     this.#store = store;
-    this.#handlers = handlers;
+    this.#handle = handle;
     this.#opts = { onChange: () => {}, now: Date.now, idleMs: 30_000, ...opts };
   }
 
@@ -123,14 +126,14 @@ export class JobRunner {
   #run(job: Job): void {
     const controller = new AbortController();
     this.#running.set(job.id, controller);
-    const handler = this.#handlers[job.stage];
-    const ctx: StageContext = {
+    const ctx: JobContext = {
       signal: controller.signal,
       progress: (percent) => {
         void Promise.resolve(this.#store.setJobProgress(job.id, percent)).then(() => this.#opts.onChange());
       },
     };
-    const work = handler ? handler(job, ctx) : Promise.reject(new Error(`No handler for the "${job.stage}" stage`));
+    // A handler that throws at once is a failed job like any other.
+    const work = Promise.resolve().then(() => this.#handle(job, ctx));
     void work
       .then(
         async () => {

@@ -1,0 +1,48 @@
+import type { JobStage } from '../lib/types';
+import type { Stage } from './stage';
+import { checksumStage } from './stages/checksum';
+import { embeddingsStage } from './stages/embeddings';
+import { framesStage } from './stages/frames';
+import { posterStage } from './stages/poster';
+import { probeStage } from './stages/probe';
+import { scenesStage } from './stages/scenes';
+
+/**
+ * Every stage a video goes through, in the order a newcomer should read them: a frame's way from the file to a
+ * search result runs probe → scenes (key frames, fingerprinted and stored) → frames (dense samples, the same)
+ * → embeddings (word search). Adding a stage is one file in stages/ and one line here.
+ */
+const declared = {
+  probe: probeStage,
+  checksum: checksumStage,
+  poster: posterStage,
+  scenes: scenesStage,
+  frames: framesStage,
+  embeddings: embeddingsStage,
+} satisfies Record<JobStage, Stage>; // a JobStage without a stage file does not compile
+
+export const stages: readonly Stage[] = Object.values(declared);
+
+export const stageNames: readonly JobStage[] = stages.map((s) => s.name);
+
+const byName = new Map(stages.map((s) => [s.name, s]));
+
+export function stageOf(name: JobStage): Stage {
+  const stage = byName.get(name);
+  if (!stage) throw new Error(`No stage is called "${name}".`);
+  return stage;
+}
+
+/** Stages that need `name`, directly or through others: skipped when it fails, run again when it is retried. */
+export function dependentsOf(name: JobStage): JobStage[] {
+  const out = new Set<JobStage>();
+  const visit = (n: JobStage) => {
+    for (const s of stages)
+      if (s.needs.includes(n) && !out.has(s.name)) {
+        out.add(s.name);
+        visit(s.name);
+      }
+  };
+  visit(name);
+  return [...out];
+}

@@ -1,0 +1,101 @@
+import type { Remote } from 'comlink';
+import type { JobContext } from './job-runner';
+import type { EmbedFrame } from '../lib/embeddings/plan';
+import type { FramePass } from '../lib/media/types';
+import type { Job, JobStage, Video } from '../lib/types';
+import type { CatalogApi } from '../workers/catalog.worker';
+import type { MediaApi } from '../workers/media.worker';
+
+/**
+ * One step of indexing a video, declared in one file under `stages/` and listed in `registry.ts`:
+ * its name, what must be done first, how urgent it is, and what it does. The job queue (db/jobs.ts) runs a
+ * stage once its prerequisites are done for that video, highest priority first, three attempts with backoff.
+ */
+export interface Stage {
+  name: JobStage;
+  /** What the Jobs panel calls it. */
+  label: string;
+  /** Higher runs first. */
+  priority: number;
+  /** Stages of the same video that must be done before this one runs. */
+  needs: readonly JobStage[];
+  run(job: Job, ctx: StageContext): Promise<void>;
+}
+
+/** A running job's signal (abort: stop, and reject with AbortError) and progress (0–100), and the tools. */
+export interface StageContext extends JobContext {
+  tools: PipelineTools;
+}
+
+/** A pool of media workers: `fn` runs on one; abort or overrun terminates it (the only real stop for wasm). */
+export interface MediaRunner {
+  run<T>(signal: AbortSignal, timeoutMs: number, what: string, fn: (media: Remote<MediaApi>) => Promise<T>): Promise<T>;
+}
+
+/** Where a pass of decoded frames goes: a port the media worker writes to and a worker reads from directly. */
+export interface FrameRoutes {
+  /** The search worker fingerprints what arrives on the port, as `pass` of the video. */
+  toSearch(videoId: number, pass: FramePass): Promise<MessagePort>;
+  /** The embed worker embeds what arrives on the port for the embedding run `token`. */
+  toEmbed(videoId: number, token: number): Promise<MessagePort>;
+}
+
+/** What the stages ask of the search worker (src/workers/search.worker.ts). */
+export interface SearchIndexing {
+  /** A stage starts handing on `pass` of the video's frames: earlier frames of that pass are forgotten. */
+  begin(videoId: number, pass: FramePass): Promise<void>;
+  /** Stores the fingerprints of the pass handed on (the dense samples join the stored key frames). */
+  commit(videoId: number, libraryId: number, pass: FramePass): Promise<{ frames: number; rejected: number }>;
+}
+
+/** What the embeddings stage asks of the embed worker (src/workers/embed.worker.ts). */
+export interface EmbedIndexing {
+  hasEmbeddings(videoId: number, modelId: string): Promise<boolean>;
+  /** Starts an embedding run of the planned frames; returns its token. */
+  begin(videoId: number, modelId: string, plan: EmbedFrame[]): Promise<number>;
+  /** Stores the run's vectors; rejects with ModelChangedError when the model moved on meanwhile. */
+  commit(videoId: number, libraryId: number, token: number): Promise<number>;
+}
+
+/** The model word search uses, as the embeddings stage needs it. */
+export interface ActiveModelInfo {
+  modelId: string;
+}
+
+/**
+ * Everything a stage may touch, handed in by the one wiring module (state/pipeline.ts) so stages import no
+ * singleton: in unit tests the same stages run on a Node catalog and a media API over generated frames.
+ */
+export interface PipelineTools {
+  db: Pick<
+    Remote<CatalogApi>,
+    | 'getVideo'
+    | 'getSetting'
+    | 'setQuickHash'
+    | 'saveProbe'
+    | 'saveThumbnail'
+    | 'saveScenes'
+    | 'listScenes'
+    | 'saveFrames'
+    | 'listFrames'
+    | 'requeueJobs'
+    | 'blobPut'
+  >;
+  media: MediaRunner;
+  /** The quick hash of a file (first and last 64 KiB), on a worker that abort terminates. */
+  checksum(file: File, signal: AbortSignal): Promise<string>;
+  /** The file of a video; throws FileGoneError, or a permission error when folder access was withdrawn. */
+  openFile(video: Video): Promise<File>;
+  /** Folder access was refused while reading a video: its jobs wait for "Reconnect folder". */
+  lostAccess(libraryId: number): void;
+  routes: FrameRoutes;
+  search: SearchIndexing;
+  embed: EmbedIndexing;
+  models: {
+    whenRestored(): Promise<unknown>;
+    /** The model in use now (it may change while a stage runs). */
+    active(): ActiveModelInfo | null;
+    /** Seconds between embedded frames besides the scenes' own. */
+    interval(): number;
+  };
+}

@@ -1,0 +1,58 @@
+// The one place that connects the indexing pipeline (src/indexing/) to the app: the catalog, the folders the
+// user opened, the active model and the workers. Stages import none of these; they get them as tools here.
+import { transfer } from 'comlink';
+import { MediaPool } from '../indexing/media-pool';
+import { stageOf } from '../indexing/registry';
+import type { PipelineTools } from '../indexing/stage';
+import type { JobHandler } from '../indexing/job-runner';
+import { embedWorker, newMediaWorker, newScanWorker, searchWorker } from '../workers/bridge';
+import { openFile } from '../workers/folder-files';
+import { catalog } from './catalog.svelte';
+import { imports } from './import.svelte';
+import { models } from './models.svelte';
+
+/** A port pair: the media worker writes to the one returned; `receive` hands the other to its reader. */
+async function route(receive: (port: MessagePort) => Promise<void>): Promise<MessagePort> {
+  const { port1, port2 } = new MessageChannel();
+  await receive(transfer(port1, [port1]));
+  return port2;
+}
+
+function pipelineTools(concurrency: number): PipelineTools {
+  const checksums = newScanWorker();
+  return {
+    db: catalog.db,
+    media: new MediaPool(newMediaWorker, concurrency),
+    checksum: (file, signal) => checksums.run(signal, (scan) => scan.checksum(file)),
+    async openFile(video) {
+      const source = imports.sourceOf(video.libraryId);
+      if (!source) throw new Error('The folder of this video is not connected.');
+      return openFile(source, video.path);
+    },
+    lostAccess: (libraryId) => imports.lostAccess(libraryId),
+    routes: {
+      toSearch: (videoId, pass) => route((port) => searchWorker.api.receiveFrames(videoId, pass, port)),
+      toEmbed: (videoId, token) => route((port) => embedWorker.api.receiveFrames(videoId, token, port)),
+    },
+    search: searchWorker.api,
+    embed: embedWorker.api,
+    models: {
+      whenRestored: () => models.whenRestored(),
+      active: () => models.active,
+      interval: () => models.interval,
+    },
+  };
+}
+
+/** Runs each job through its stage, with the tools; decoding uses up to `concurrency` media workers. */
+export function stageRunner(concurrency: number): JobHandler {
+  const tools = pipelineTools(concurrency);
+  return (job, ctx) => stageOf(job.stage).run(job, { ...ctx, tools });
+}
+
+/** Drops what belongs to videos no longer in the catalog, and rewrites segment files that are mostly dead. */
+export async function compactStores(): Promise<void> {
+  const live = await catalog.db.listVideoIds();
+  await searchWorker.api.compact(live);
+  await embedWorker.api.compact(live);
+}

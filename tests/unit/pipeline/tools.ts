@@ -1,0 +1,124 @@
+// PipelineTools for the stage tests: a real catalog (sql.js in Node), the real media API over a generated decode
+// tier, real MessageChannels for the frame routes, and recorders where a worker of the browser would sit.
+import { expose, type Remote } from 'comlink';
+import type { Catalog } from '../../../src/db/catalog';
+import type { PipelineTools } from '../../../src/indexing/stage';
+import { AbortError } from '../../../src/lib/errors';
+import type { FramePass, FrameSink, FrameSource, RgbaFrame } from '../../../src/lib/media/types';
+import { quickHash } from '../../../src/lib/quick-hash';
+import type { Video } from '../../../src/lib/types';
+import { mediaApi, type MediaApi } from '../../../src/workers/media/api';
+
+export interface Recorded {
+  /** Frames that reached the search worker, by `videoId:pass`. */
+  searchFrames: Map<string, RgbaFrame[]>;
+  commits: { videoId: number; libraryId: number; pass: FramePass }[];
+  embedFrames: RgbaFrame[];
+  embedRuns: { videoId: number; modelId: string; times: number[] }[];
+  embedCommits: number[];
+  blobs: Map<string, Uint8Array>;
+  lostAccess: number[];
+}
+
+export interface ToolOptions {
+  source: () => FrameSource;
+  file?: (video: Video) => File;
+  model?: { modelId: string } | null;
+}
+
+/** Sync catalog methods as the async API the page sees across the worker boundary. */
+function asyncCatalog(catalog: Catalog, blobs: Map<string, Uint8Array>): PipelineTools['db'] {
+  const call =
+    <A extends unknown[], R>(fn: (...a: A) => R) =>
+    async (...a: A) =>
+      fn(...a);
+  return {
+    getVideo: call(catalog.getVideo),
+    getSetting: call(catalog.getSetting),
+    setQuickHash: call(catalog.setQuickHash),
+    saveProbe: call(catalog.saveProbe),
+    saveThumbnail: call(catalog.saveThumbnail),
+    saveScenes: call(catalog.saveScenes),
+    listScenes: call(catalog.listScenes),
+    saveFrames: call(catalog.saveFrames),
+    listFrames: call(catalog.listFrames),
+    requeueJobs: call(catalog.requeueJobs),
+    blobPut: async (key: string, bytes: Uint8Array) => void blobs.set(key, bytes),
+  } as unknown as PipelineTools['db'];
+}
+
+/** A receiving end of a frame route that keeps what arrives. */
+function collect(into: RgbaFrame[]): MessagePort {
+  const { port1, port2 } = new MessageChannel();
+  const sink: FrameSink = { frames: async (frames) => void into.push(...frames) };
+  expose(sink, port1 as unknown as Parameters<typeof expose>[1]);
+  return port2;
+}
+
+export function testTools(catalog: Catalog, opts: ToolOptions) {
+  const rec: Recorded = {
+    searchFrames: new Map(),
+    commits: [],
+    embedFrames: [],
+    embedRuns: [],
+    embedCommits: [],
+    blobs: new Map(),
+    lostAccess: [],
+  };
+  let model = opts.model ?? null;
+  const embedded = new Map<number, string>();
+  const media = mediaApi({
+    open: async () => opts.source(),
+    fallback: async () => {
+      throw new Error('No fallback tier in the stage tests');
+    },
+  }) as unknown as Remote<MediaApi>;
+  const tools: PipelineTools = {
+    db: asyncCatalog(catalog, rec.blobs),
+    media: {
+      async run(signal, _timeoutMs, _what, fn) {
+        if (signal.aborted) throw new AbortError();
+        return fn(media);
+      },
+    },
+    checksum: (file) => quickHash(file),
+    openFile: async (video) =>
+      opts.file?.(video) ?? new File([new Uint8Array(200_000).fill(video.id)], video.name, { lastModified: 1000 }),
+    lostAccess: (libraryId) => void rec.lostAccess.push(libraryId),
+    routes: {
+      async toSearch(videoId, pass) {
+        const frames: RgbaFrame[] = [];
+        rec.searchFrames.set(`${videoId}:${pass}`, frames);
+        return collect(frames);
+      },
+      toEmbed: async () => collect(rec.embedFrames),
+    },
+    search: {
+      begin: async () => {},
+      commit: async (videoId, libraryId, pass) => {
+        rec.commits.push({ videoId, libraryId, pass });
+        return { frames: 0, rejected: 0 };
+      },
+    },
+    embed: {
+      hasEmbeddings: async (videoId, modelId) => embedded.get(videoId) === modelId,
+      begin: async (videoId, modelId, plan) => rec.embedRuns.push({ videoId, modelId, times: plan.map((p) => p.time) }),
+      commit: async (videoId) => {
+        if (model && rec.embedRuns.at(-1)?.modelId !== model.modelId) {
+          const err = new Error('The model changed while this video was embedded.');
+          err.name = 'ModelChangedError';
+          throw err;
+        }
+        embedded.set(videoId, model!.modelId);
+        rec.embedCommits.push(videoId);
+        return rec.embedFrames.length;
+      },
+    },
+    models: {
+      whenRestored: async () => model,
+      active: () => model,
+      interval: () => 2,
+    },
+  };
+  return { tools, rec, setModel: (m: { modelId: string } | null) => (model = m) };
+}
