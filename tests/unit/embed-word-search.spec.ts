@@ -8,7 +8,7 @@ import { groupByScene, modelFloor, probeFrame } from '../../src/lib/embeddings/w
 import type { RgbaFrame } from '../../src/lib/media/types';
 import { loadEngine, type EmbedEngine } from '../../src/workers/embed/engine';
 import { sceneIndex } from '../../src/workers/embed/scene-index';
-import { memoryBlobs } from './embed-helpers';
+import { memoryBlobs } from './memory-blobs';
 // @ts-expect-error -- a plain .mjs script without types
 import { COLOURS, makeTinyClip } from '../scripts/make-tiny-clip.mjs';
 

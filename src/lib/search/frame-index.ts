@@ -41,7 +41,9 @@ export class CorruptSegmentError extends Error {
 
 const segmentMagic = 0x58494646; // 'FFIX' read as a little-endian u32
 const segmentVersion = 1;
-const headerBytes = 16;
+/** A serialized segment opens with magic, version, frame count and words per fingerprint (u32 each). */
+export const segmentHeaderBytes = 16;
+const headerBytes = segmentHeaderBytes;
 const removed = -1;
 
 /** Bounded max-heap of the k best rows seen so far; the root is the worst kept row. */

@@ -1,6 +1,8 @@
 import { topK, unpackRow, type PackedVectors, type ScoreStats } from '../../lib/embeddings/vectors';
 import type { FrameHit } from '../../lib/embeddings/word-search';
-import { sceneFlag, type Chunk, type EmbeddingStore, type VideoEmbeddings } from './store';
+import { SegmentLibrary } from '../segments/library';
+import { SegmentStore, type Blobs } from '../segments/store';
+import { embeddingCodec, sceneFlag, type VideoEmbeddings } from './codec';
 
 /** One row of a search: where the frame is, its score, and its index in the packed matrix. */
 export interface RowHit extends FrameHit {
@@ -20,108 +22,58 @@ interface Packed extends PackedVectors {
  * int8 matrix for search (rebuilt after a change, on the next search).
  */
 export class EmbeddingLibrary {
-  #chunks = new Map<number, Chunk>();
-  #files = new Map<string, { libraryId: number; size: number; dead: number }>();
   #packed: Packed | null = null;
-  #loaded: Promise<void> | undefined;
-  /** The segment files as last read (name:size), to notice another tab's writes. */
-  #signature = '';
+  #segments: SegmentLibrary<VideoEmbeddings>;
 
-  constructor(private store: EmbeddingStore) {}
-
-  async #currentSignature(): Promise<string> {
-    return (await this.store.keys()).map((k) => `${k.key}:${k.size}`).join(',');
-  }
-
-  async #load(): Promise<void> {
-    const signature = await this.#currentSignature();
-    const { latest, files } = await this.store.load();
-    this.#chunks = new Map(latest.map((c) => [c.videoId, c]));
-    this.#files = files;
-    this.#packed = null;
-    this.#signature = signature;
+  constructor(blobs: Blobs) {
+    const stale = () => (this.#packed = null);
+    this.#segments = new SegmentLibrary(new SegmentStore(blobs, embeddingCodec), {
+      loaded: stale,
+      stored: stale,
+      dropped: stale,
+    });
   }
 
   /** Loads the segments once; later calls reload only when the files changed (another tab embedded). */
-  async ready(): Promise<void> {
-    if (this.#loaded) {
-      await this.#loaded;
-      if ((await this.#currentSignature()) === this.#signature) return;
-    }
-    this.#loaded = this.#load();
-    this.#loaded.catch(() => (this.#loaded = undefined));
-    await this.#loaded;
+  ready(): Promise<void> {
+    return this.#segments.ready();
   }
 
   /** The video's newest embeddings, whatever model made them. */
   video(videoId: number): VideoEmbeddings | undefined {
-    return this.#chunks.get(videoId);
+    return this.#segments.get(videoId)?.value;
   }
 
   counts(modelId: string): { videos: number; rows: number } {
     let videos = 0;
     let rows = 0;
-    for (const c of this.#chunks.values())
-      if (c.modelId === modelId) {
+    for (const { value } of this.#segments.chunks())
+      if (value.modelId === modelId) {
         videos++;
-        rows += c.times.length;
+        rows += value.times.length;
       }
     return { videos, rows };
   }
 
   async commit(libraryId: number, e: VideoEmbeddings): Promise<void> {
-    await this.ready();
-    const chunk = await this.store.append(libraryId, e);
-    this.#forget(e.videoId);
-    this.#chunks.set(e.videoId, chunk);
-    this.#packed = null;
-    this.#signature = await this.#currentSignature();
-  }
-
-  #forget(videoId: number): void {
-    const before = this.#chunks.get(videoId);
-    if (!before) return;
-    this.#chunks.delete(videoId);
-    const stats = this.#files.get(before.key);
-    if (stats) stats.dead += before.bytes;
+    await this.#segments.commit(libraryId, e.videoId, e);
   }
 
   /** Drops videos not in `liveVideoIds` and rewrites files that are mostly dead weight. */
-  async compact(liveVideoIds: readonly number[]): Promise<{ rewritten: number; droppedVideos: number }> {
-    await this.ready();
-    const live = new Set(liveVideoIds);
-    let droppedVideos = 0;
-    for (const id of [...this.#chunks.keys()])
-      if (!live.has(id)) {
-        this.#forget(id);
-        droppedVideos++;
-      }
-    let rewritten = 0;
-    for (const [key, stats] of this.#files) {
-      if (stats.dead === 0 || stats.dead < stats.size / 4) continue;
-      const keep = [...this.#chunks.values()].filter((c) => c.key === key);
-      await this.store.rewrite(key, keep);
-      this.#files.set(key, { ...stats, size: keep.reduce((n, c) => n + c.bytes, 0), dead: 0 });
-      rewritten++;
-    }
-    this.#packed = null;
-    this.#signature = await this.#currentSignature();
-    return { rewritten, droppedVideos };
+  compact(liveVideoIds: readonly number[]): Promise<{ rewritten: number; droppedVideos: number }> {
+    return this.#segments.compact(liveVideoIds);
   }
 
-  async dropLibrary(libraryId: number): Promise<void> {
-    await this.ready();
-    for (const [id, c] of [...this.#chunks]) if (c.libraryId === libraryId) this.#chunks.delete(id);
-    for (const [key, stats] of [...this.#files]) if (stats.libraryId === libraryId) this.#files.delete(key);
-    await this.store.dropLibrary(libraryId);
-    this.#packed = null;
-    this.#signature = await this.#currentSignature();
+  dropLibrary(libraryId: number): Promise<void> {
+    return this.#segments.dropLibrary(libraryId);
   }
 
   /** The rows of `modelId`, packed (cached until the next change). */
   packed(modelId: string, dim: number): Packed {
     if (this.#packed?.modelId === modelId) return this.#packed;
-    const chunks = [...this.#chunks.values()].filter((c) => c.modelId === modelId && c.dim === dim);
+    const chunks = [...this.#segments.chunks()]
+      .map((c) => c.value)
+      .filter((c) => c.modelId === modelId && c.dim === dim);
     const count = chunks.reduce((n, c) => n + c.times.length, 0);
     const p: Packed = {
       modelId,
@@ -175,7 +127,7 @@ export class EmbeddingLibrary {
 
   /** The vector of the video's row nearest `time`, if the video has rows of `modelId`. */
   vectorNear(videoId: number, time: number, modelId: string): { vector: Float32Array; time: number } | null {
-    const c = this.#chunks.get(videoId);
+    const c = this.video(videoId);
     if (!c || c.modelId !== modelId || c.times.length === 0) return null;
     let best = 0;
     for (let r = 1; r < c.times.length; r++) if (Math.abs(c.times[r] - time) < Math.abs(c.times[best] - time)) best = r;

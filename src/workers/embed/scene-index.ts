@@ -6,7 +6,8 @@ import type { RgbaFrame } from '../../lib/media/types';
 import { decodeImage } from '../search/decode-image';
 import type { EmbedEngine } from './engine';
 import { EmbeddingLibrary, type RowHit } from './library';
-import { EmbeddingStore, sceneFlag, type Blobs } from './store';
+import type { Blobs } from '../segments/store';
+import { sceneFlag } from './codec';
 
 /** The loaded model moved on while a video was being embedded: its vectors would mix two models. */
 export class ModelChangedError extends Error {
@@ -65,7 +66,7 @@ export function sceneIndex(
   }
 
   async function open(): Promise<EmbeddingLibrary> {
-    library ??= openBlobs().then((b) => new EmbeddingLibrary(new EmbeddingStore(b)));
+    library ??= openBlobs().then((b) => new EmbeddingLibrary(b));
     library.catch(() => (library = undefined));
     const l = await library;
     await l.ready();

@@ -1,4 +1,4 @@
-import type { Blobs } from '../../src/workers/embed/store';
+import type { Blobs } from '../../src/workers/segments/store';
 
 /** The blob store's contract over a Map: OPFS itself is exercised by the e2e tests in Chromium. */
 export function memoryBlobs(): Blobs & { files: Map<string, Uint8Array> } {

@@ -1,0 +1,135 @@
+import type { Chunk, FileStats, SegmentFile, SegmentStore } from './store';
+
+/** What a worker keeps in step with the stored chunks (the search worker's frame index, the embed worker's matrix). */
+export interface SegmentHooks<T> {
+  /** The files were read afresh (first use, or another tab wrote): every video's newest chunk, in file order. */
+  loaded?(latest: readonly Chunk<T>[]): void;
+  /** This tab stored `chunk`, which replaces `before` when the video had one. */
+  stored?(chunk: Chunk<T>, before: Chunk<T> | undefined): void;
+  /** These videos' chunks are gone: the videos left the catalog, or their library was removed. */
+  dropped?(chunks: readonly Chunk<T>[]): void;
+}
+
+/**
+ * The newest chunk of every video in one segment store, in memory, and how much of each file is dead.
+ * Calls run one at a time, so a reload never interleaves with this tab's own writes.
+ */
+export class SegmentLibrary<T> {
+  #chunks = new Map<number, Chunk<T>>();
+  /** Every file as this tab last read or wrote it; a listing that disagrees means another tab wrote. */
+  #files = new Map<string, FileStats>();
+  #loaded = false;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private store: SegmentStore<T>,
+    private hooks: SegmentHooks<T> = {},
+  ) {}
+
+  #serial<R>(fn: () => Promise<R>): Promise<R> {
+    const run = this.#queue.then(fn);
+    this.#queue = run.catch(() => undefined); // the caller gets the error; the next call still runs
+    return run;
+  }
+
+  #unchanged(listing: readonly SegmentFile[]): boolean {
+    return (
+      this.#loaded &&
+      listing.length === this.#files.size &&
+      listing.every((f) => this.#files.get(f.key)?.size === f.size)
+    );
+  }
+
+  async #refresh(): Promise<void> {
+    const listing = await this.store.files();
+    if (this.#unchanged(listing)) return;
+    const { latest, files } = await this.store.load(listing);
+    this.#chunks = new Map(latest.map((c) => [c.videoId, c]));
+    this.#files = files;
+    this.#loaded = true;
+    this.hooks.loaded?.(latest);
+  }
+
+  /** Loads the files once; later calls reload only when the files changed (another tab wrote). */
+  ready(): Promise<void> {
+    return this.#serial(() => this.#refresh());
+  }
+
+  get size(): number {
+    return this.#chunks.size;
+  }
+
+  /** The video's newest chunk (after `ready`). */
+  get(videoId: number): Chunk<T> | undefined {
+    return this.#chunks.get(videoId);
+  }
+
+  /** Every video's newest chunk (after `ready`). */
+  chunks(): IterableIterator<Chunk<T>> {
+    return this.#chunks.values();
+  }
+
+  /** Per file: its size and how many of its bytes are dead. */
+  files(): ReadonlyMap<string, Readonly<FileStats>> {
+    return this.#files;
+  }
+
+  #forget(chunk: Chunk<T>): void {
+    this.#chunks.delete(chunk.videoId);
+    const stats = this.#files.get(chunk.key);
+    if (stats) stats.dead += chunk.bytes;
+  }
+
+  /** Stores a video's value, superseding what it had. */
+  commit(libraryId: number, videoId: number, value: T): Promise<Chunk<T>> {
+    return this.#serial(async () => {
+      await this.#refresh();
+      const closed = new Set([...this.#files].filter(([, f]) => f.tail > 0).map(([key]) => key));
+      const chunk = await this.store.append(libraryId, videoId, value, closed);
+      const before = this.#chunks.get(videoId);
+      if (before) this.#forget(before);
+      this.#chunks.set(videoId, chunk);
+      const stats = this.#files.get(chunk.key);
+      if (stats) stats.size += chunk.bytes;
+      else this.#files.set(chunk.key, { libraryId, size: chunk.bytes, dead: 0, tail: 0 });
+      this.hooks.stored?.(chunk, before);
+      return chunk;
+    });
+  }
+
+  /**
+   * Forgets videos not in `liveVideoIds` (removed from the catalog) and rewrites the files that are mostly dead
+   * weight. Missing files keep their data: they may come back.
+   */
+  compact(liveVideoIds: Iterable<number>): Promise<{ rewritten: number; droppedVideos: number }> {
+    return this.#serial(async () => {
+      await this.#refresh();
+      const live = new Set(liveVideoIds);
+      const dropped = [...this.#chunks.values()].filter((c) => !live.has(c.videoId));
+      for (const c of dropped) this.#forget(c);
+      if (dropped.length > 0) this.hooks.dropped?.(dropped);
+      let rewritten = 0;
+      for (const [key, stats] of [...this.#files]) {
+        if (stats.dead === 0 || stats.dead < stats.size / 4) continue;
+        const keep = [...this.#chunks.values()].filter((c) => c.key === key);
+        const size = await this.store.rewrite(key, keep);
+        if (size === 0) this.#files.delete(key);
+        else this.#files.set(key, { libraryId: stats.libraryId, size, dead: 0, tail: 0 });
+        rewritten++;
+      }
+      return { rewritten, droppedVideos: dropped.length };
+    });
+  }
+
+  /** Deletes a library's files and forgets its videos. */
+  dropLibrary(libraryId: number): Promise<void> {
+    return this.#serial(async () => {
+      await this.#refresh();
+      await this.store.dropLibrary(libraryId);
+      const dropped = [...this.#chunks.values()].filter((c) => c.libraryId === libraryId);
+      for (const c of dropped) this.#chunks.delete(c.videoId);
+      for (const [key, stats] of [...this.#files]) if (stats.libraryId === libraryId) this.#files.delete(key);
+      if (dropped.length > 0) this.hooks.dropped?.(dropped);
+    });
+  }
+}
