@@ -6,7 +6,9 @@ import type { PipelineTools } from '../../../src/indexing/stage';
 import type { Job, JobStage } from '../../../src/lib/types';
 import { freshCatalog } from '../helpers';
 import { decodePng, installCanvasShim } from './canvas-shim';
-import { defaultVideo, generatedSource, type GeneratedVideo } from './generated-source';
+import { defaultSearchSettings } from '../../../src/lib/search/settings';
+import { fingerprint } from '../../../src/lib/search/fingerprint';
+import { defaultVideo, drawFrame, generatedSource, type GeneratedVideo } from './generated-source';
 import { testTools } from './tools';
 
 beforeAll(installCanvasShim);
@@ -92,6 +94,18 @@ describe('indexing stages', () => {
     expect(catalog.listFrames(id).map((f) => f.time)).toEqual(sampled);
     expect(rec.commits.at(-1)).toEqual({ videoId: id, libraryId: lib.id, pass: 'interval' });
     expect(progress.at(-1)).toBeGreaterThan(80);
+  });
+
+  it('scenes and frames: a frame of the video is found in the search index at its moment', async () => {
+    const { id, run, search } = await oneVideo();
+    const query = fingerprint(drawFrame(defaultVideo, 5, 160))!;
+    const nearest = async () => (await search.searchFingerprints([query], defaultSearchSettings)).matches[0][0];
+    await run('probe');
+    await run('scenes');
+    // After pass 1 the key frame at 6 s (the same shot: it starts at 4.2 s) is the nearest stored moment.
+    expect(await nearest()).toMatchObject({ videoId: id, time: 6 });
+    await run('frames');
+    expect(await nearest()).toMatchObject({ videoId: id, time: 5, distance: 0 });
   });
 
   it('frames: a cancelled job stops with AbortError and stores nothing', async () => {

@@ -8,6 +8,8 @@ import type { FramePass, FrameSink, FrameSource, RgbaFrame } from '../../../src/
 import { quickHash } from '../../../src/lib/quick-hash';
 import type { Video } from '../../../src/lib/types';
 import { mediaApi, type MediaApi } from '../../../src/workers/media/api';
+import { searchApi } from '../../../src/workers/search/api';
+import { memoryBlobs } from '../memory-blobs';
 
 export interface Recorded {
   /** Frames that reached the search worker, by `videoId:pass`. */
@@ -47,10 +49,15 @@ function asyncCatalog(catalog: Catalog, blobs: Map<string, Uint8Array>): Pipelin
   } as unknown as PipelineTools['db'];
 }
 
-/** A receiving end of a frame route that keeps what arrives. */
-function collect(into: RgbaFrame[]): MessagePort {
+/** A receiving end of a frame route that keeps what arrives (and hands it on to `then`). */
+function collect(into: RgbaFrame[], then: (frames: RgbaFrame[]) => void = () => {}): MessagePort {
   const { port1, port2 } = new MessageChannel();
-  const sink: FrameSink = { frames: async (frames) => void into.push(...frames) };
+  const sink: FrameSink = {
+    frames: async (frames) => {
+      into.push(...frames);
+      then(frames);
+    },
+  };
   expose(sink, port1 as unknown as Parameters<typeof expose>[1]);
   return port2;
 }
@@ -66,6 +73,8 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
     lostAccess: [],
   };
   let model = opts.model ?? null;
+  // The real search worker API, over an in-memory blob store in place of OPFS.
+  const search = searchApi(async () => memoryBlobs());
   const embedded = new Map<number, string>();
   const media = mediaApi({
     open: async () => opts.source(),
@@ -89,15 +98,15 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
       async toSearch(videoId, pass) {
         const frames: RgbaFrame[] = [];
         rec.searchFrames.set(`${videoId}:${pass}`, frames);
-        return collect(frames);
+        return collect(frames, (batch) => search.addFrames(videoId, pass, batch));
       },
       toEmbed: async () => collect(rec.embedFrames),
     },
     search: {
-      begin: async () => {},
+      begin: async (videoId, pass) => search.begin(videoId, pass),
       commit: async (videoId, libraryId, pass) => {
         rec.commits.push({ videoId, libraryId, pass });
-        return { frames: 0, rejected: 0 };
+        return search.commit(videoId, libraryId, pass);
       },
     },
     embed: {
@@ -120,5 +129,5 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
       interval: () => 2,
     },
   };
-  return { tools, rec, setModel: (m: { modelId: string } | null) => (model = m) };
+  return { tools, rec, search, setModel: (m: { modelId: string } | null) => (model = m) };
 }
