@@ -60,6 +60,28 @@ export default ts.config(
     },
   },
   {
+    // The pipeline gets its workers and catalog as tools from state/pipeline.ts: it may name their types only.
+    files: ['src/indexing/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...[...engines, '**/state/*', '**/components/*', 'svelte', 'svelte/*'].map((group) => ({
+              group: [group],
+              message: 'Stages get what they use as tools (state/pipeline.ts wires them).',
+            })),
+            {
+              group: ['**/workers/*', '**/db/*'],
+              allowTypeImports: true,
+              message: 'Stages get workers and the catalog as tools (state/pipeline.ts wires them); types only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/db/**'],
     rules: { 'no-restricted-imports': restrict(['**/state/*', '**/components/*', 'svelte', 'svelte/*']) },
   },
