@@ -10,7 +10,7 @@ import {
   removeModel,
   writeMeta,
   type InstalledModel,
-} from '../workers/embed/model-folders';
+} from './model-folders';
 import { catalog } from './catalog.svelte';
 import { jobs } from './jobs.svelte';
 import { handleError } from './toasts.svelte';

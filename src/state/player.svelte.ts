@@ -7,7 +7,7 @@ import type { Scene } from '../lib/media/scenes';
 import type { Video } from '../lib/types';
 import { newPreviewWorker } from '../workers/bridge';
 import { openFile } from '../workers/folder-files';
-import { openStoredBlob } from '../workers/media/preview-cache';
+import { openStoredBlob } from './stored-previews';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { search } from './search.svelte';
