@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
+import type { FramefinderWindow } from '../../src/debug-handle';
 import { recordRequests, repoRoot, seedOpfsFolder, startServer, stubDirectoryPicker, useApp } from './harness';
 import { waitForJobsIdle } from './app';
 import { dropFile, filesUnder, grabFrame, resultsRegion, searchFolder } from './search-helpers';
@@ -32,17 +33,6 @@ makeTinyClip(modelA, { seed: 1 });
 makeTinyClip(modelB, { seed: 2 });
 afterAll(() => rmSync(modelsRoot, { recursive: true, force: true }));
 
-interface EmbedGlobal {
-  framefinder: {
-    catalog: {
-      listVideos(q: object): Promise<{ id: number; name: string }[]>;
-      listScenes(id: number): Promise<{ keyframeTime: number }[]>;
-    };
-    embed: { videoEmbeddings(id: number): Promise<{ modelId: string; times: number[]; scene: boolean[] } | null> };
-    state: { models: { active: { modelId: string } | null } };
-  };
-}
-
 async function waitForApp(page: Page): Promise<void> {
   await page.waitForFunction(() => 'framefinder' in window, undefined, { timeout: 20_000 });
 }
@@ -53,12 +43,12 @@ async function waitForServiceWorker(page: Page): Promise<void> {
 }
 
 const activeModelId = (page: Page) =>
-  page.evaluate(() => (window as unknown as EmbedGlobal).framefinder.state.models.active?.modelId ?? null);
+  page.evaluate(() => (window as unknown as FramefinderWindow).framefinder.state.models.active?.modelId ?? null);
 
 /** For every video: its stored embeddings' model, and whether each scene's representative frame has a row. */
 function embeddingReport(page: Page) {
   return page.evaluate(async () => {
-    const f = (window as unknown as EmbedGlobal).framefinder;
+    const f = (window as unknown as FramefinderWindow).framefinder;
     const out: { name: string; modelId: string | null; scenes: number; scenesEmbedded: number; rows: number }[] = [];
     for (const v of await f.catalog.listVideos({})) {
       const [e, scenes] = await Promise.all([f.embed.videoEmbeddings(v.id), f.catalog.listScenes(v.id)]);
