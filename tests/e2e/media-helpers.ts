@@ -5,6 +5,7 @@ import { join, relative, sep } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { FramefinderWindow } from '../../src/debug-handle';
 import type { Job, JobStatus } from '../../src/lib/types';
+import { waitUntil } from '../shared/poll';
 import { repoRoot } from './harness';
 import type { FixtureFile } from './harness';
 
@@ -151,22 +152,6 @@ export function blobKeys(page: Page): Promise<string[]> {
   });
 }
 
-/**
- * Polls `fn` until it returns true, for hooks (expect.poll only works inside a test). Throws with `describe()`
- * of the last state when time runs out.
- */
-export async function waitUntil(
-  fn: () => Promise<boolean>,
-  timeout: number,
-  describe: () => Promise<string> | string,
-): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms: ${await describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 /** Imports `dir` through the webkitdirectory input and waits (outside a test too) until no job is left to run. */
 export async function importAndIndex(page: Page, dir: string, timeout = 90_000): Promise<void> {
   await page.getByLabel('Choose a folder of videos').first().setInputFiles(dir);
@@ -178,7 +163,8 @@ export async function waitForIdle(page: Page, timeout = 90_000): Promise<void> {
   const status = page.getByRole('contentinfo').getByRole('status');
   await waitUntil(
     async () => /Scan finished:/.test(await status.innerText()),
-    20_000,
+    'the scan to finish',
+    { timeout: 20_000, interval: 200 },
     () => status.innerText(),
   );
   const counts = () => page.evaluate(() => (window as unknown as FramefinderWindow).framefinder.catalog.jobCounts());
@@ -187,7 +173,8 @@ export async function waitForIdle(page: Page, timeout = 90_000): Promise<void> {
       const c = await counts();
       return c.queued + c.running === 0;
     },
-    timeout,
+    'the jobs to finish',
+    { timeout, interval: 200 },
     async () => `jobs still waiting: ${JSON.stringify(await counts())}`,
   );
 }

@@ -4,18 +4,8 @@ import { FrameIndex, wordsPerFingerprint } from '../../src/lib/search/frame-inde
 import { defaultSearchSettings } from '../../src/lib/search/settings';
 import { findDuplicates } from '../../src/workers/search/duplicates';
 import { encodeChunk, parseChunks, SegmentStore } from '../../src/workers/search/store';
+import { seededRandom } from '../shared/random';
 
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const randomFingerprint = (random: () => number) =>
   Uint32Array.from({ length: wordsPerFingerprint }, () => (random() * 4294967296) >>> 0);
 const flipBits = (random: () => number, f: Uint32Array, bits: number) => {
@@ -67,7 +57,7 @@ function memoryBlobs(): BlobStore & { files: Map<string, Uint8Array> } {
 }
 
 describe('fingerprint segment files', () => {
-  const random = seeded(7);
+  const random = seededRandom(7);
   const a = [randomFingerprint(random), randomFingerprint(random)];
   const b = [randomFingerprint(random)];
 
@@ -120,7 +110,7 @@ describe('duplicates', () => {
   }
 
   it('groups a trimmed re-encode with its original and not videos sharing one identical frame', () => {
-    const random = seeded(3);
+    const random = seededRandom(3);
     const original = footage(random, 30);
     const unrelated = footage(random, 30);
     const card = randomFingerprint(random);
