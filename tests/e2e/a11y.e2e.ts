@@ -89,8 +89,12 @@ describe('accessibility (axe-core)', () => {
         await page.keyboard.press('Enter');
         const player = page.getByRole('dialog', { name: 'Player' });
         await player.waitFor();
-        await player.locator('video').waitFor();
-        await page.waitForTimeout(300);
+        // Checked once the video shows its first frame (the player's controls depend on its metadata).
+        await player
+          .locator('video')
+          .evaluate((v: HTMLVideoElement) =>
+            v.readyState >= v.HAVE_CURRENT_DATA ? undefined : new Promise((loaded) => (v.onloadeddata = loaded)),
+          );
         expect(await violations(page)).toEqual([]);
         await page.keyboard.press('Escape');
         await player.waitFor({ state: 'hidden' });
