@@ -256,6 +256,7 @@ describe('word search with CLIP', () => {
     const hub = 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/';
     const fetched: string[] = [];
     let holdWeights = true;
+    let heldWeights = 0;
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     await context.route('https://huggingface.co/**', async (route) => {
@@ -263,7 +264,10 @@ describe('word search with CLIP', () => {
       const path = url.startsWith(hub) ? decodeURIComponent(url.slice(hub.length)) : '';
       const range = route.request().headers().range; // transformers.js asks for byte 0 first, to learn the size
       if (!range) fetched.push(path);
-      if (holdWeights && path.endsWith('.onnx')) await held; // the download is under way until the test cancels it
+      if (holdWeights && path.endsWith('.onnx')) {
+        heldWeights += 1;
+        await held; // the download is under way until the test cancels it
+      }
       const headers = { 'access-control-allow-origin': '*', 'content-type': 'application/octet-stream' };
       let body: Buffer;
       try {
@@ -291,7 +295,8 @@ describe('word search with CLIP', () => {
     await download.click();
     await panel.getByRole('progressbar', { name: 'Download progress' }).waitFor();
     await expect.poll(() => fetched.filter((p) => p.endsWith('.json')).length, { timeout: 20_000 }).toBeGreaterThan(3);
-    await page.waitForTimeout(300); // the weights' requests are held: this is a download under way
+    // A request for the weights is held: this is a download under way.
+    await expect.poll(() => heldWeights, { timeout: 20_000 }).toBeGreaterThan(0);
     await panel.getByRole('button', { name: 'Cancel download' }).click();
     await panel.getByText(/^Download cancelled\./).waitFor();
     release();
