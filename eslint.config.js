@@ -23,7 +23,7 @@ export default ts.config(
   ...svelte.configs.recommended,
   {
     languageOptions: {
-      globals: { ...globals.browser, ...globals.node, __APP_VERSION__: 'readonly' },
+      globals: { ...globals.browser, ...globals.node, __APP_VERSION__: 'readonly', __FF_DEBUG__: 'readonly' },
       parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], tsconfigRootDir: import.meta.dirname },
     },
     rules: {

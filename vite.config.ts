@@ -31,7 +31,11 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+  define: {
+    __APP_VERSION__: JSON.stringify(pkg.version),
+    // FF_DEBUG=1 builds a test build, with the debug handle (src/debug-handle.ts); other builds drop its code.
+    __FF_DEBUG__: JSON.stringify(process.env.FF_DEBUG === '1'),
+  },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
+import { testBuildEnv } from './debug-handle.mjs';
 import { findChromium } from './find-chromium.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,12 +33,15 @@ export async function launchChromium(options = {}) {
   });
 }
 
-/** `vite build` into `outDir` (never dist/, which the tests use); exits the process if the build fails. */
+/**
+ * A test build (with the debug handle the scripts drive the app through) into `outDir` (never dist/, which the tests
+ * use); exits the process if the build fails.
+ */
 export function buildApp(outDir, { env = process.env, logLevel = 'warn' } = {}) {
   const built = spawnSync(
     process.execPath,
     [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', logLevel],
-    { cwd: root, stdio: 'inherit', env },
+    { cwd: root, stdio: 'inherit', env: testBuildEnv(env) },
   );
   if (built.status !== 0) process.exit(1);
 }

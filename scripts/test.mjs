@@ -5,7 +5,10 @@
 //   node scripts/test.mjs --e2e-only       build + e2e
 //   node scripts/test.mjs -- harness       extra args (e.g. a file filter) go to both vitest runs
 //
-// Env: CHROMIUM_PATH (browser to drive), FF_DIST (serve an already built folder: the build is skipped).
+// Env: CHROMIUM_PATH (browser to drive), FF_DIST (serve an already built test build, `npm run build:test`: the
+// builds are skipped).
+// The e2e tests drive a test build (FF_DEBUG=1: window.framefinder, src/debug-handle.ts). A full run also makes a
+// production build and fails if the handle is in it.
 // Ends with one line such as `12 passed, 0 failed` and exits non-zero when anything failed or nothing ran.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hasDebugHandle, testBuildEnv } from './debug-handle.mjs';
 import { findChromium } from './find-chromium.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -120,6 +124,24 @@ async function staticChecks() {
   }
 }
 
+/** Builds the app as `npm run build` does and checks that window.framefinder is not in it (counted as a test). */
+async function productionBuildHasNoHandle() {
+  process.stdout.write('[test] vite build (production, checked for the debug handle)\n');
+  const outDir = join(workDir, 'production');
+  const env = { ...process.env };
+  delete env.FF_DEBUG;
+  if ((await run([binOf('vite'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], env)) !== 0) {
+    process.stderr.write('[test] vite build failed: e2e tests not run\n');
+    anyFailed = true;
+    return false;
+  }
+  if (hasDebugHandle(outDir)) {
+    process.stderr.write('[test] the production build puts the debug handle on window.framefinder\n');
+    totals.failed += 1;
+  } else totals.passed += 1;
+  return true;
+}
+
 async function main() {
   if (!e2eOnly) {
     if (!extraArgs.length) await staticChecks();
@@ -137,9 +159,17 @@ async function main() {
 
   if (process.env.FF_DIST) {
     process.stdout.write(`[test] FF_DIST=${process.env.FF_DIST}: serving it as built, skipping vite build\n`);
+    if (!hasDebugHandle(resolve(root, process.env.FF_DIST))) {
+      process.stderr.write(
+        `[test] ${process.env.FF_DIST} is a production build, without the debug handle the e2e tests use: build it with \`npm run build:test\`\n`,
+      );
+      anyFailed = true;
+      return finish();
+    }
   } else {
-    process.stdout.write('[test] vite build\n');
-    const buildCode = await run([binOf('vite'), 'build', '--logLevel', 'warn']);
+    if (!(await productionBuildHasNoHandle())) return finish();
+    process.stdout.write('[test] vite build (test build, FF_DEBUG=1)\n');
+    const buildCode = await run([binOf('vite'), 'build', '--logLevel', 'warn'], testBuildEnv());
     if (buildCode !== 0) {
       process.stderr.write('[test] vite build failed: e2e tests not run\n');
       anyFailed = true;

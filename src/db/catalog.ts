@@ -3,6 +3,7 @@ import type { ScanOp } from '../lib/scan-diff';
 import type { JobStage, JobStatus, LibrarySource, VideoQuery } from '../lib/types';
 import type { ProbeResult, Tier } from '../lib/media/types';
 import type { Scene } from '../lib/media/scenes';
+import type { CatalogSettingKey, SettingValue } from '../lib/settings';
 import * as collections from './collections';
 import * as facets from './facets';
 import * as jobs from './jobs';
@@ -128,8 +129,11 @@ export class Catalog {
   listFrames = (videoId: number) => media.listFrames(this.sql, videoId);
 
   // Settings
-  getSetting = <T>(key: string, fallback: T) => settings.getSetting(this.sql, key, fallback);
-  setSetting = (key: string, value: unknown) => this.#write((s) => settings.setSetting(s, key, value));
+  // Typed by key and validated against lib/settings.ts. The second argument is ignored (the registry holds the
+  // default); it stays only until the pipeline files switch to `readSettings` (issue 10).
+  getSetting = <K extends CatalogSettingKey>(key: K) => settings.getSetting(this.sql, key);
+  setSetting = <K extends CatalogSettingKey>(key: K, value: SettingValue<K>) =>
+    this.#write((s) => settings.setSetting(s, key, value));
 
   // Jobs
   claimJobs = (limit: number, libraryIds?: readonly number[]) =>

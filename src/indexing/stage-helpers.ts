@@ -1,6 +1,6 @@
 // What several stages share: opening a job's video, its settings, storing its images, time limits.
 import { AbortError, isPermissionError } from '../lib/errors';
-import { defaultSampling, type SamplingSettings } from '../lib/media/sampling';
+import { readSettings, type SettingValue } from '../lib/settings';
 import type { Tier } from '../lib/media/types';
 import type { Job, Video } from '../lib/types';
 import type { PipelineTools } from './stage';
@@ -9,12 +9,8 @@ import type { PipelineTools } from './stage';
 export const timeoutFor = (duration: number | null, perSecondMs: number, floorMs = 60_000) =>
   Math.max(floorMs, (duration ?? 0) * perSecondMs);
 
-export async function samplingSettings(tools: PipelineTools): Promise<SamplingSettings> {
-  return {
-    ...defaultSampling,
-    ...((await tools.db.getSetting('sampling', defaultSampling)) as Partial<SamplingSettings>),
-  };
-}
+export const samplingSettings = (tools: PipelineTools): Promise<SettingValue<'sampling'>> =>
+  readSettings(tools.db, 'sampling');
 
 /** The video of a job and its file, or why the job must wait (folder not connected, permission withdrawn). */
 export async function openVideo(job: Job, tools: PipelineTools): Promise<{ video: Video; file: File }> {

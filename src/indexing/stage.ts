@@ -1,9 +1,9 @@
 import type { Remote } from 'comlink';
 import type { JobContext } from './job-runner';
 import type { EmbedFrame } from '../lib/embeddings/plan';
-import type { FramePass } from '../lib/media/types';
+import type { Scene } from '../lib/media/scenes';
+import type { FramePass, ProbeResult, Tier } from '../lib/media/types';
 import type { Job, JobStage, Video } from '../lib/types';
-import type { CatalogApi } from '../workers/catalog.worker';
 import type { MediaApi } from '../workers/media.worker';
 
 /**
@@ -40,6 +40,34 @@ export interface FrameRoutes {
   toEmbed(videoId: number, token: number): Promise<MessagePort>;
 }
 
+/**
+ * What the stages ask of the catalog (the catalog worker's API satisfies it). Spelled out rather than picked from
+ * that API's type: the catalog's job queue reads the stage registry, and the types would otherwise go round.
+ */
+export interface StageCatalog {
+  getVideo(id: number): Promise<Video | undefined>;
+  getSetting(key: 'sampling'): Promise<unknown>;
+  setQuickHash(videoId: number, hash: string): Promise<void>;
+  saveProbe(videoId: number, probe: ProbeResult, tier: Tier): Promise<void>;
+  saveThumbnail(t: {
+    videoId: number;
+    kind: 'poster' | 'strip' | 'scenes';
+    mime: string;
+    width: number;
+    height: number;
+    frameCount: number;
+    time: number | null;
+  }): Promise<void>;
+  saveScenes(videoId: number, scenes: readonly Scene[]): Promise<void>;
+  listScenes(videoId: number): Promise<Scene[]>;
+  saveFrames(videoId: number, frames: readonly { time: number; keyframe: boolean }[]): Promise<void>;
+  listFrames(videoId: number): Promise<{ time: number; keyframe: boolean }[]>;
+  /** Back in the queue without counting the attempt. */
+  requeueJobs(ids: readonly number[]): Promise<void>;
+  /** Puts bytes in the blob store (images live there, not in the database). */
+  blobPut(key: string, bytes: Uint8Array): Promise<void>;
+}
+
 /** What the stages ask of the search worker (src/workers/search.worker.ts). */
 export interface SearchIndexing {
   /** A stage starts handing on `pass` of the video's frames: earlier frames of that pass are forgotten. */
@@ -67,20 +95,7 @@ export interface ActiveModelInfo {
  * singleton: in unit tests the same stages run on a Node catalog and a media API over generated frames.
  */
 export interface PipelineTools {
-  db: Pick<
-    Remote<CatalogApi>,
-    | 'getVideo'
-    | 'getSetting'
-    | 'setQuickHash'
-    | 'saveProbe'
-    | 'saveThumbnail'
-    | 'saveScenes'
-    | 'listScenes'
-    | 'saveFrames'
-    | 'listFrames'
-    | 'requeueJobs'
-    | 'blobPut'
-  >;
+  db: StageCatalog;
   media: MediaRunner;
   /** The quick hash of a file (first and last 64 KiB), on a worker that abort terminates. */
   checksum(file: File, signal: AbortSignal): Promise<string>;

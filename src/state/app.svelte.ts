@@ -1,11 +1,9 @@
-import { embedWorker, newEmbedWorker, searchWorker } from '../workers/bridge';
+import { exposeDebugHandle } from '../debug-handle';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { jobs } from './jobs.svelte';
 import { library } from './library.svelte';
 import { models } from './models.svelte';
-import { player } from './player.svelte';
-import { search } from './search.svelte';
 import { settings } from './settings.svelte';
 import { compactStores, stageRunner } from './pipeline';
 import { handleError } from './toasts.svelte';
@@ -35,12 +33,5 @@ export async function startApp(): Promise<void> {
     handleError(err, 'Framefinder could not open its catalog');
     throw err;
   }
-  // For diagnostics, benchmarks and tests: the catalog worker's API, as the app itself uses it.
-  (globalThis as unknown as { framefinder: object }).framefinder = {
-    catalog: catalog.db,
-    search: searchWorker.api,
-    embed: embedWorker.api,
-    newEmbedWorker,
-    state: { catalog, library, imports, jobs, search, player, models },
-  };
+  if (__FF_DEBUG__) exposeDebugHandle();
 }

@@ -1,5 +1,6 @@
 import { JobRunner, type JobHandler, type JobStore } from '../indexing/job-runner';
 import { stageOf } from '../indexing/registry';
+import { readSettings } from '../lib/settings';
 import { coalesce } from '../lib/timing';
 import type { Job, JobCounts, JobStage, JobStatus } from '../lib/types';
 import { catalog } from './catalog.svelte';
@@ -60,7 +61,7 @@ class JobsState {
         this.#touchLibrary();
       },
     });
-    const stored = Boolean(await db.getSetting('jobsPaused', false));
+    const stored = await readSettings(db, 'jobsPaused');
     // A click on Pause/Resume while the setting was being read wins over the stored value.
     if (!this.#toggled) this.paused = stored;
     if (!this.paused) this.#runner.start();

@@ -1,6 +1,7 @@
 import { proxy } from 'comlink';
-import { defaultEmbeddingInterval, embeddingIntervalLimits } from '../lib/embeddings/plan';
+import { defaultEmbeddingInterval } from '../lib/embeddings/plan';
 import { isAbortError } from '../lib/errors';
+import { readSettings, saveSettings, settingsRegistry, validField, type SettingValue } from '../lib/settings';
 import { embedWorker, newEmbedWorker } from '../workers/bridge';
 import {
   copyModelFolder,
@@ -22,12 +23,8 @@ export interface ActiveModel {
   modelId: string;
 }
 
-interface EmbeddingSettings {
-  /** The model folder in use, or null for none. */
-  activeFolder: string | null;
-  interval: number;
-}
-const defaults: EmbeddingSettings = { activeFolder: null, interval: defaultEmbeddingInterval };
+/** The model folder in use (null for none) and the embedding interval. */
+type EmbeddingSettings = SettingValue<'embeddings'>;
 
 /**
  * ONNX Runtime threads: several only where the page is cross-origin isolated (SharedArrayBuffer), and half the
@@ -64,13 +61,13 @@ class ModelsState {
     return (this.#restored ??= this.#restore());
   }
 
-  async #settings(): Promise<EmbeddingSettings> {
-    return { ...defaults, ...((await catalog.db.getSetting('embeddings', defaults)) as Partial<EmbeddingSettings>) };
+  #settings(): Promise<EmbeddingSettings> {
+    return readSettings(catalog.db, 'embeddings');
   }
 
   async #save(patch: Partial<EmbeddingSettings>): Promise<void> {
     if (catalog.readOnly) return;
-    await catalog.db.setSetting('embeddings', { ...(await this.#settings()), ...patch });
+    await saveSettings(catalog.db, 'embeddings', { ...(await this.#settings()), ...patch });
   }
 
   async #restore(): Promise<ActiveModel | null> {
@@ -218,8 +215,7 @@ class ModelsState {
 
   async setInterval(seconds: number): Promise<void> {
     if (!Number.isFinite(seconds)) return;
-    const [min, max] = embeddingIntervalLimits;
-    this.interval = Math.min(max, Math.max(min, seconds));
+    this.interval = validField(settingsRegistry.embeddings.interval, seconds);
     try {
       await this.#save({ interval: this.interval });
     } catch (err) {

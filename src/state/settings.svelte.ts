@@ -1,5 +1,6 @@
 import { defaultSampling, type SamplingSettings } from '../lib/media/sampling';
-import { defaultSearchSettings, searchSettingLimits, type SearchSettings } from '../lib/search/settings';
+import { defaultSearchSettings, type SearchSettings } from '../lib/search/settings';
+import { readSettings, saveSettings, validSetting, type GroupField } from '../lib/settings';
 import type { StorageInfo } from '../lib/types';
 import { catalog } from './catalog.svelte';
 import { handleError } from './toasts.svelte';
@@ -10,40 +11,30 @@ class SettingsState {
   search = $state<SearchSettings>({ ...defaultSearchSettings });
 
   async loadSearch(): Promise<void> {
-    const stored = (await catalog.db.getSetting('search', defaultSearchSettings)) as Partial<SearchSettings>;
-    this.search = { ...defaultSearchSettings, ...stored };
+    this.search = await readSettings(catalog.db, 'search');
   }
 
-  /** Saves one search setting; it applies to the next search. */
-  async setSearch<K extends keyof SearchSettings>(key: K, value: number): Promise<void> {
-    const [min, max] = searchSettingLimits[key];
+  /** Saves one search setting, within its bounds; it applies to the next search. */
+  async setSearch(name: GroupField<'search'>, value: number): Promise<void> {
     if (!Number.isFinite(value)) return;
-    this.search = { ...this.search, [key]: Math.min(max, Math.max(min, value)) };
-    try {
-      await catalog.db.setSetting('search', $state.snapshot(this.search));
-    } catch (err) {
-      handleError(err, 'Could not save the setting');
-    }
+    this.search = validSetting('search', { ...this.search, [name]: value });
+    await this.#save(() => saveSettings(catalog.db, 'search', $state.snapshot(this.search)));
   }
 
   async loadSampling(): Promise<void> {
-    const stored = (await catalog.db.getSetting('sampling', defaultSampling)) as Partial<SamplingSettings>;
-    this.sampling = { ...defaultSampling, ...stored };
+    this.sampling = await readSettings(catalog.db, 'sampling');
   }
 
-  /** Saves one indexing setting; it applies to videos indexed from now on. */
-  async setSampling<K extends keyof SamplingSettings>(key: K, value: number): Promise<void> {
-    const limits: Record<keyof SamplingSettings, [number, number]> = {
-      keyframeInterval: [0.1, 60],
-      maxKeyframes: [1, 100_000],
-      maxDuration: [1, 48 * 3600],
-      frameBatchSize: [1, 256],
-    };
-    const [min, max] = limits[key];
+  /** Saves one indexing setting, within its bounds; it applies to videos indexed from now on. */
+  async setSampling(name: GroupField<'sampling'>, value: number): Promise<void> {
     if (!Number.isFinite(value)) return;
-    this.sampling = { ...this.sampling, [key]: Math.min(max, Math.max(min, value)) };
+    this.sampling = validSetting('sampling', { ...this.sampling, [name]: value });
+    await this.#save(() => saveSettings(catalog.db, 'sampling', $state.snapshot(this.sampling)));
+  }
+
+  async #save(save: () => Promise<void>): Promise<void> {
     try {
-      await catalog.db.setSetting('sampling', $state.snapshot(this.sampling));
+      await save();
     } catch (err) {
       handleError(err, 'Could not save the setting');
     }

@@ -1,15 +1,15 @@
-export type Theme = 'system' | 'light' | 'dark';
+import { settingDefault, validSetting, type SettingValue } from '../lib/settings';
+
+export type Theme = SettingValue<'theme'>;
 
 const storageKey = 'framefinder-theme';
-const themes: readonly Theme[] = ['system', 'light', 'dark'];
 
 function stored(): Theme {
   try {
-    const value = localStorage.getItem(storageKey) as Theme | null;
-    return value && themes.includes(value) ? value : 'system';
+    return validSetting('theme', localStorage.getItem(storageKey));
   } catch {
     // Storage refused (a locked-down profile): follow the system.
-    return 'system';
+    return settingDefault('theme');
   }
 }
 
@@ -24,7 +24,7 @@ function apply(theme: Theme): void {
  * opens, so the first paint is already in the right colours. Other tabs follow a change.
  */
 class ThemeState {
-  theme = $state<Theme>('system');
+  theme = $state<Theme>(settingDefault('theme'));
 
   constructor() {
     if (typeof document === 'undefined') return;

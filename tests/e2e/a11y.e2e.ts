@@ -5,7 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { catalogVideos, jobCounts, waitForWriter } from './app';
 import { fixtureLibraryDir, launchBrowser, startServer, type TestServer } from './harness';
-import { clickCard, facetValue, gridNames, selectionBar, until } from './library-helpers';
+import { waitUntil } from '../shared/poll';
+import { clickCard, facetValue, gridNames, selectionBar } from './library-helpers';
 
 /** Serious and critical violations, one line each: rule, what it says, and where. */
 async function violations(page: Page): Promise<string[]> {
@@ -39,15 +40,15 @@ describe('accessibility (axe-core)', () => {
         await page.goto(server.url);
         await waitForWriter(page);
         await page.getByLabel('Choose a folder of videos').first().setInputFiles(fixtureLibraryDir);
-        await until(async () => (await catalogVideos(page)).length === 6, 'the scan');
-        await until(async () => {
+        await waitUntil(async () => (await catalogVideos(page)).length === 6, 'the scan');
+        await waitUntil(async () => {
           const c = await jobCounts(page);
           return c.queued + c.running === 0;
         }, 'the jobs');
       });
 
       test('the library: grid, list, facets in use, a selection and its dialogs', async () => {
-        await until(async () => (await gridNames(page)).length === 6, 'the grid');
+        await waitUntil(async () => (await gridNames(page)).length === 6, 'the grid');
         expect(await violations(page)).toEqual([]);
 
         await facetValue(page, 'Resolution', 'SD').click();
@@ -83,13 +84,17 @@ describe('accessibility (axe-core)', () => {
         // Not a reload: the folder was chosen for this visit only, and the player needs its files.
         await page.getByRole('button', { name: /^All videos/ }).click();
         await page.getByRole('group', { name: 'Layout' }).getByRole('button', { name: 'Grid' }).click();
-        await until(async () => (await gridNames(page)).length === 6, 'the grid');
+        await waitUntil(async () => (await gridNames(page)).length === 6, 'the grid');
         await clickCard(page, 'sunrise.mp4');
         await page.keyboard.press('Enter');
         const player = page.getByRole('dialog', { name: 'Player' });
         await player.waitFor();
-        await player.locator('video').waitFor();
-        await page.waitForTimeout(300);
+        // Checked once the video shows its first frame (the player's controls depend on its metadata).
+        await player
+          .locator('video')
+          .evaluate((v: HTMLVideoElement) =>
+            v.readyState >= v.HAVE_CURRENT_DATA ? undefined : new Promise((loaded) => (v.onloadeddata = loaded)),
+          );
         expect(await violations(page)).toEqual([]);
         await page.keyboard.press('Escape');
         await player.waitFor({ state: 'hidden' });

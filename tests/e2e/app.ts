@@ -2,19 +2,8 @@
 // Jobs panel the way a user sees them, and ask the catalog worker (window.framefinder) for exact state.
 import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import type { FramefinderWindow } from '../../src/debug-handle';
 import type { Job, JobCounts, JobStatus, Video } from '../../src/lib/types';
-
-interface FramefinderGlobal {
-  framefinder?: {
-    catalog: {
-      listVideos(query: object): Promise<Video[]>;
-      jobCounts(): Promise<JobCounts>;
-      listJobs(status: JobStatus, limit?: number): Promise<Job[]>;
-      flush(): Promise<void>;
-    };
-    state: { catalog: { role: string } };
-  };
-}
 
 /** `expect.poll` with room for the app's workers (its default gives up after 1 s). */
 export function eventually<T>(fn: () => Promise<T> | T, timeout = 10_000) {
@@ -23,7 +12,7 @@ export function eventually<T>(fn: () => Promise<T> | T, timeout = 10_000) {
 
 /** Saves the catalog now, as the app does on its own a moment after each change. */
 export async function flushCatalog(page: Page): Promise<void> {
-  await page.evaluate(() => (window as FramefinderGlobal).framefinder!.catalog.flush());
+  await page.evaluate(() => (window as unknown as FramefinderWindow).framefinder.catalog.flush());
 }
 
 /** Loads the app and waits until this tab holds the catalog for writing (buttons are enabled then). */
@@ -34,7 +23,7 @@ export async function openApp(page: Page, url: string): Promise<void> {
 
 export async function waitForWriter(page: Page): Promise<void> {
   await page.waitForFunction(
-    () => (window as FramefinderGlobal).framefinder?.state.catalog.role === 'writer',
+    () => (window as unknown as Partial<FramefinderWindow>).framefinder?.state.catalog.role === 'writer',
     undefined,
     {
       timeout: 20_000,
@@ -44,15 +33,15 @@ export async function waitForWriter(page: Page): Promise<void> {
 
 /** Every video in the catalog, as `framefinder.catalog.listVideos({})` returns it. */
 export function catalogVideos(page: Page): Promise<Video[]> {
-  return page.evaluate(() => (window as FramefinderGlobal).framefinder!.catalog.listVideos({}));
+  return page.evaluate(() => (window as unknown as FramefinderWindow).framefinder.catalog.listVideos({}));
 }
 
 export function jobCounts(page: Page): Promise<JobCounts> {
-  return page.evaluate(() => (window as FramefinderGlobal).framefinder!.catalog.jobCounts());
+  return page.evaluate(() => (window as unknown as FramefinderWindow).framefinder.catalog.jobCounts());
 }
 
 export function catalogJobs(page: Page, status: JobStatus): Promise<Job[]> {
-  return page.evaluate((s) => (window as FramefinderGlobal).framefinder!.catalog.listJobs(s), status);
+  return page.evaluate((s) => (window as unknown as FramefinderWindow).framefinder.catalog.listJobs(s), status);
 }
 
 /** Waits until no job is queued or running. */

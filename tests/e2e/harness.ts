@@ -49,7 +49,9 @@ export function freePort(): Promise<number> {
 export async function startServer(options: { port?: number } = {}): Promise<TestServer> {
   const outDir = distDir();
   if (!existsSync(join(outDir, 'index.html'))) {
-    throw new Error(`${outDir}/index.html is missing: run \`npx vite build\` first (or set FF_DIST)`);
+    throw new Error(
+      `${outDir}/index.html is missing: run \`npm run build:test\` first (a test build, with the debug handle), or set FF_DIST`,
+    );
   }
   const port = options.port ?? (await freePort());
   const server = await preview({

@@ -85,10 +85,3 @@ export async function showLibrary(page: Page, name: string): Promise<void> {
 export function focusedName(page: Page): Promise<string | null> {
   return page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);
 }
-
-/** Polls `ok` until it holds (for hooks, where `expect.poll` is not allowed). */
-export async function until(ok: () => Promise<boolean>, what: string, timeout = 30_000): Promise<void> {
-  for (const start = Date.now(); !(await ok()); await new Promise((r) => setTimeout(r, 100))) {
-    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
-  }
-}

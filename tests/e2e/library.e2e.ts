@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { videoDate } from '../../src/lib/facets';
+import { waitUntil } from '../shared/poll';
 import { catalogVideos, eventually, flushCatalog, jobCounts } from './app';
 import {
   expectedLibrary,
@@ -30,7 +31,6 @@ import {
   selectionBar,
   showLibrary,
   summary,
-  until,
 } from './library-helpers';
 
 /** A few files of tests/fixtures/media with what the facets need: 4K, portrait, AV1, VP9, a creation date. */
@@ -110,10 +110,10 @@ describe('library browsing', () => {
     await page.evaluate(async () => void (await navigator.serviceWorker.ready));
     await seedOpfsFolder(page, 'library', fixtureFiles());
     await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
-    await until(async () => (await catalogVideos(page)).length === 6, 'the first scan');
+    await waitUntil(async () => (await catalogVideos(page)).length === 6, 'the first scan');
     await page.getByLabel('Choose a folder of videos').first().setInputFiles(mediaDir);
-    await until(async () => (await catalogVideos(page)).length === 11, 'the second scan');
-    await until(async () => {
+    await waitUntil(async () => (await catalogVideos(page)).length === 11, 'the second scan');
+    await waitUntil(async () => {
       const c = await jobCounts(page);
       return c.queued + c.running === 0;
     }, 'the jobs');

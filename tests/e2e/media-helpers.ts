@@ -3,7 +3,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { Job, JobCounts, JobStatus } from '../../src/lib/types';
+import type { FramefinderWindow } from '../../src/debug-handle';
+import type { Job, JobStatus } from '../../src/lib/types';
+import { waitUntil } from '../shared/poll';
 import { repoRoot } from './harness';
 import type { FixtureFile } from './harness';
 
@@ -78,15 +80,6 @@ export interface ThumbnailRow {
   blobKey: string;
 }
 
-interface MediaCatalog {
-  listScenes(videoId: number): Promise<SceneRow[]>;
-  listFrames(videoId: number): Promise<FrameRow[]>;
-  getThumbnail(videoId: number, kind: string): Promise<ThumbnailRow | undefined>;
-  blobRead(key: string): Promise<Uint8Array | null>;
-  blobList(): Promise<{ key: string; size: number }[]>;
-  listJobs(status: JobStatus, limit?: number): Promise<Job[]>;
-}
-
 /** What the catalog stored for one video, besides its row. */
 export interface VideoMedia {
   scenes: SceneRow[];
@@ -97,7 +90,7 @@ export interface VideoMedia {
 
 export function videoMedia(page: Page, videoId: number): Promise<VideoMedia> {
   return page.evaluate(async (id) => {
-    const c = (window as unknown as { framefinder: { catalog: MediaCatalog } }).framefinder.catalog;
+    const c = (window as unknown as FramefinderWindow).framefinder.catalog;
     const [scenes, frames, poster, strip] = await Promise.all([
       c.listScenes(id),
       c.listFrames(id),
@@ -119,7 +112,7 @@ export interface ImageStats {
 export function imageStats(page: Page, blobKey: string, mime: string): Promise<ImageStats | null> {
   return page.evaluate(
     async ({ blobKey, mime }) => {
-      const c = (window as unknown as { framefinder: { catalog: MediaCatalog } }).framefinder.catalog;
+      const c = (window as unknown as FramefinderWindow).framefinder.catalog;
       const bytes = await c.blobRead(blobKey);
       if (!bytes) return null;
       const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: mime }));
@@ -145,7 +138,7 @@ export function imageStats(page: Page, blobKey: string, mime: string): Promise<I
 /** Every job in the catalog, whatever its status. */
 export function allJobs(page: Page): Promise<Job[]> {
   return page.evaluate(async () => {
-    const c = (window as unknown as { framefinder: { catalog: MediaCatalog } }).framefinder.catalog;
+    const c = (window as unknown as FramefinderWindow).framefinder.catalog;
     const statuses: JobStatus[] = ['queued', 'running', 'done', 'failed', 'cancelled'];
     return (await Promise.all(statuses.map((s) => c.listJobs(s, 100_000)))).flat();
   });
@@ -154,25 +147,9 @@ export function allJobs(page: Page): Promise<Job[]> {
 /** Keys of the stored images (posters, strips, scene sheets). */
 export function blobKeys(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
-    const c = (window as unknown as { framefinder: { catalog: MediaCatalog } }).framefinder.catalog;
+    const c = (window as unknown as FramefinderWindow).framefinder.catalog;
     return (await c.blobList()).map((b) => b.key);
   });
-}
-
-/**
- * Polls `fn` until it returns true, for hooks (expect.poll only works inside a test). Throws with `describe()`
- * of the last state when time runs out.
- */
-export async function waitUntil(
-  fn: () => Promise<boolean>,
-  timeout: number,
-  describe: () => Promise<string> | string,
-): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms: ${await describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /** Imports `dir` through the webkitdirectory input and waits (outside a test too) until no job is left to run. */
@@ -186,21 +163,18 @@ export async function waitForIdle(page: Page, timeout = 90_000): Promise<void> {
   const status = page.getByRole('contentinfo').getByRole('status');
   await waitUntil(
     async () => /Scan finished:/.test(await status.innerText()),
-    20_000,
+    'the scan to finish',
+    { timeout: 20_000, interval: 200 },
     () => status.innerText(),
   );
-  const counts = () =>
-    page.evaluate(() =>
-      (
-        window as unknown as { framefinder: { catalog: { jobCounts(): Promise<JobCounts> } } }
-      ).framefinder.catalog.jobCounts(),
-    );
+  const counts = () => page.evaluate(() => (window as unknown as FramefinderWindow).framefinder.catalog.jobCounts());
   await waitUntil(
     async () => {
       const c = await counts();
       return c.queued + c.running === 0;
     },
-    timeout,
+    'the jobs to finish',
+    { timeout, interval: 200 },
     async () => `jobs still waiting: ${JSON.stringify(await counts())}`,
   );
 }

@@ -1,10 +1,9 @@
 // The installed app works with the server gone, and nothing it does reaches beyond its own origin.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Remote } from 'comlink';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import type { CatalogApi } from '../../src/workers/catalog.worker';
+import type { FramefinderWindow } from '../../src/debug-handle';
 import {
   distDir,
   expectedLibrary,
@@ -17,8 +16,6 @@ import {
 } from './harness';
 
 import { videoNames } from './app';
-
-type FramefinderWindow = { framefinder: { catalog: Remote<CatalogApi> } };
 
 const folder = 'library';
 const fixtureNames = expectedLibrary()

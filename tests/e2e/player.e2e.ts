@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { FramefinderWindow } from '../../src/debug-handle';
 import type { Video } from '../../src/lib/types';
 import { catalogVideos, eventually, openApp } from './app';
 import { launchBrowser, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
@@ -14,22 +15,10 @@ import type { SceneRow } from './media-helpers';
 
 const files = ['scenes.mp4', 'hevc.mp4', 'prores.mov', 'h264.mp4'];
 
-interface PlayerGlobal {
-  framefinder: {
-    state: {
-      player: {
-        open(id: number, time?: number): Promise<void>;
-        close(): void;
-        source: string | null;
-        status: string;
-        lastPreview: { duration: number; seconds: number; encodeSeconds: number; bytes: number } | null;
-      };
-      search: { byImage(image: Blob, label?: string): Promise<void> };
-    };
-  };
+type PlayerGlobal = FramefinderWindow & {
   __denyFiles?: boolean;
   __searched?: { type: string; size: number; width: number; height: number; label: string };
-}
+};
 
 describe('the player', () => {
   let server: TestServer;

@@ -2,8 +2,9 @@
 // files dropped on the window as a user drops them, and what the "Search results" region shows.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import { repoRoot, seedOpfsFolder, type FixtureFile } from './harness';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { repoRoot, seedOpfsFolder, stubDirectoryPicker, type FixtureFile, type useApp } from './harness';
 import { waitForIdle } from './media-helpers';
 
 export const searchLibraryDir = join(repoRoot, 'tests', 'fixtures', 'search', 'library');
@@ -28,6 +29,40 @@ export async function importSearchLibrary(page: Page, timeout = 240_000): Promis
   await seedOpfsFolder(page, searchFolder, filesUnder(searchLibraryDir));
   await page.getByRole('button', { name: 'Open folder' }).first().click();
   await waitForIdle(page, timeout);
+}
+
+/** Waits until the app has opened its catalog (the debug handle appears then). */
+export async function waitForApp(page: Page): Promise<void> {
+  await page.waitForFunction(() => 'framefinder' in window, undefined, { timeout: 20_000 });
+}
+
+/**
+ * A new context with the search library imported and indexed through "Open folder", and the errors its pages
+ * throw (a spec expects none).
+ */
+export async function openSearchLibrary(
+  app: ReturnType<typeof useApp>,
+): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
+  const context = await app.newContext();
+  await stubDirectoryPicker(context, searchFolder);
+  const pageErrors: string[] = [];
+  context.on('weberror', (e) => pageErrors.push(e.error().message));
+  const page = await context.newPage();
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await importSearchLibrary(page);
+  return { context, page, pageErrors };
+}
+
+/** Drops a frame of `path` at `time` and expects that video first, at that moment (within one sampling interval). */
+export async function expectImageFound(page: Page, path: string, time: number): Promise<void> {
+  const frame = await grabFrame(page, path, time);
+  await dropFile(page, { base64: frame.base64, name: 'screenshot.png', type: 'image/png' });
+  const hits = await shownHits(page);
+  expect(hits.length, 'at least one result').toBeGreaterThan(0);
+  expect(hits[0].name).toBe(path.split('/').pop());
+  expect(Math.abs(secondsIn(hits[0].times[0]) - frame.time)).toBeLessThanOrEqual(1);
+  expect(hits[0].text).toMatch(/\d+% match/);
 }
 
 /**

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type * as Mediabunny from 'mediabunny';
 import type { Page } from 'playwright-core';
 import { repoRoot } from './harness';
+import { seededRandom } from '../shared/random';
 
 export const searchFixturesDir = join(repoRoot, 'tests', 'fixtures', 'search');
 
@@ -126,18 +127,6 @@ export interface QueryOptions {
 
 // ---------------------------------------------------------------------------------------------------- planning
 
-/** mulberry32: small, fast, and the same sequence everywhere. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Videos in rounds: each round visits every video once, in a fresh random order. */
 function roundRobin<T>(items: T[], count: number, random: () => number): T[] {
   const out: T[] = [];
@@ -205,8 +194,8 @@ export interface ImagePlan {
  * the per-query choices come from two generators, each drawn in query order.
  */
 export function planImageQueries({ videos, count, seed }: Required<QueryOptions>): ImagePlan[] {
-  const random = prng(seed ^ 0x5eed1a6e);
-  return roundRobin(videos, count, prng(seed)).map((video, index) => {
+  const random = seededRandom(seed ^ 0x5eed1a6e);
+  return roundRobin(videos, count, seededRandom(seed)).map((video, index) => {
     const [lo, hi] = usableRange(video);
     const fps = fixtureFor(video.path)?.fps ?? FPS_DEFAULT;
     // The middle of a frame (the frame shown there is unambiguous), among the frames centred in [lo, hi].
@@ -247,9 +236,9 @@ export interface ClipPlan {
 
 /** The clip queries a seed asks for (pure: no browser; asking for more keeps the first ones). */
 export function planClipQueries({ videos, count, seed }: Required<QueryOptions>): ClipPlan[] {
-  const random = prng(seed ^ 0x5eedc11b);
+  const random = seededRandom(seed ^ 0x5eedc11b);
   const rates = [null, 15, 30];
-  return roundRobin(videos, count, prng(seed)).map((video, index) => {
+  return roundRobin(videos, count, seededRandom(seed)).map((video, index) => {
     const [lo, hi] = usableRange(video);
     const length = Math.min(3 + random() * 7, hi - lo);
     const start = round3(lo + random() * (hi - lo - length));

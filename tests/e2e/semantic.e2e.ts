@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
+import type { FramefinderWindow } from '../../src/debug-handle';
 import { recordRequests, repoRoot, seedOpfsFolder, startServer, stubDirectoryPicker, useApp } from './harness';
 import { waitForJobsIdle } from './app';
 import { dropFile, filesUnder, grabFrame, resultsRegion, searchFolder } from './search-helpers';
@@ -32,17 +33,6 @@ makeTinyClip(modelA, { seed: 1 });
 makeTinyClip(modelB, { seed: 2 });
 afterAll(() => rmSync(modelsRoot, { recursive: true, force: true }));
 
-interface EmbedGlobal {
-  framefinder: {
-    catalog: {
-      listVideos(q: object): Promise<{ id: number; name: string }[]>;
-      listScenes(id: number): Promise<{ keyframeTime: number }[]>;
-    };
-    embed: { videoEmbeddings(id: number): Promise<{ modelId: string; times: number[]; scene: boolean[] } | null> };
-    state: { models: { active: { modelId: string } | null } };
-  };
-}
-
 async function waitForApp(page: Page): Promise<void> {
   await page.waitForFunction(() => 'framefinder' in window, undefined, { timeout: 20_000 });
 }
@@ -53,12 +43,12 @@ async function waitForServiceWorker(page: Page): Promise<void> {
 }
 
 const activeModelId = (page: Page) =>
-  page.evaluate(() => (window as unknown as EmbedGlobal).framefinder.state.models.active?.modelId ?? null);
+  page.evaluate(() => (window as unknown as FramefinderWindow).framefinder.state.models.active?.modelId ?? null);
 
 /** For every video: its stored embeddings' model, and whether each scene's representative frame has a row. */
 function embeddingReport(page: Page) {
   return page.evaluate(async () => {
-    const f = (window as unknown as EmbedGlobal).framefinder;
+    const f = (window as unknown as FramefinderWindow).framefinder;
     const out: { name: string; modelId: string | null; scenes: number; scenesEmbedded: number; rows: number }[] = [];
     for (const v of await f.catalog.listVideos({})) {
       const [e, scenes] = await Promise.all([f.embed.videoEmbeddings(v.id), f.catalog.listScenes(v.id)]);
@@ -266,6 +256,7 @@ describe('word search with CLIP', () => {
     const hub = 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/';
     const fetched: string[] = [];
     let holdWeights = true;
+    let heldWeights = 0;
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     await context.route('https://huggingface.co/**', async (route) => {
@@ -273,7 +264,10 @@ describe('word search with CLIP', () => {
       const path = url.startsWith(hub) ? decodeURIComponent(url.slice(hub.length)) : '';
       const range = route.request().headers().range; // transformers.js asks for byte 0 first, to learn the size
       if (!range) fetched.push(path);
-      if (holdWeights && path.endsWith('.onnx')) await held; // the download is under way until the test cancels it
+      if (holdWeights && path.endsWith('.onnx')) {
+        heldWeights += 1;
+        await held; // the download is under way until the test cancels it
+      }
       const headers = { 'access-control-allow-origin': '*', 'content-type': 'application/octet-stream' };
       let body: Buffer;
       try {
@@ -301,7 +295,8 @@ describe('word search with CLIP', () => {
     await download.click();
     await panel.getByRole('progressbar', { name: 'Download progress' }).waitFor();
     await expect.poll(() => fetched.filter((p) => p.endsWith('.json')).length, { timeout: 20_000 }).toBeGreaterThan(3);
-    await page.waitForTimeout(300); // the weights' requests are held: this is a download under way
+    // A request for the weights is held: this is a download under way.
+    await expect.poll(() => heldWeights, { timeout: 20_000 }).toBeGreaterThan(0);
     await panel.getByRole('button', { name: 'Cancel download' }).click();
     await panel.getByText(/^Download cancelled\./).waitFor();
     release();

@@ -1,9 +1,8 @@
 // Two tabs of the app on one profile: one writes, the other is read-only, follows the writer's saves and
 // takes over when the writer closes, and nothing either tab did is lost.
-import type { Remote } from 'comlink';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import type { CatalogApi } from '../../src/workers/catalog.worker';
+import type { FramefinderWindow } from '../../src/debug-handle';
 import {
   expectedLibrary,
   fixtureFiles,
@@ -16,10 +15,7 @@ import {
 
 import { videoNames } from './app';
 
-type FramefinderWindow = {
-  framefinder: { catalog: Remote<CatalogApi>; state: { catalog: { role: 'starting' | 'writer' | 'reader' } } };
-  tabMarker?: string;
-};
+type TabWindow = FramefinderWindow & { tabMarker?: string };
 
 /** The OPFS folder "Open folder" returns; the library takes its name. */
 const folder = 'Home videos';
@@ -94,7 +90,7 @@ describe('tabs', () => {
     // Tab B opens: read-only, same videos, nothing that changes the catalog is enabled.
     const b = await context.newPage();
     await openApp(b, app.server.url);
-    await b.evaluate(() => void ((window as unknown as FramefinderWindow).tabMarker = 'B, first load'));
+    await b.evaluate(() => void ((window as unknown as TabWindow).tabMarker = 'B, first load'));
     expect(await role(b)).toBe('reader');
     await expect.poll(() => noticeCount(b)).toBe(1);
     await expect.poll(() => shownNames(b)).toEqual(baseNames(fixturePaths).sort());
@@ -117,7 +113,7 @@ describe('tabs', () => {
       .poll(() => shownNames(b), { timeout: 10_000 })
       .toEqual([...baseNames(fixturePaths), 'sunrise copy.mp4'].sort());
     await expect.poll(() => b.getByRole('button', { name: 'new, 1 videos' }).count()).toBe(1);
-    expect(await b.evaluate(() => (window as unknown as FramefinderWindow).tabMarker)).toBe('B, first load');
+    expect(await b.evaluate(() => (window as unknown as TabWindow).tabMarker)).toBe('B, first load');
 
     // A closes: B takes over as the writer.
     await a.close();

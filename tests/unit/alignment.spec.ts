@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alignClip, groupImageResults, type QueryFrameMatches } from '../../src/lib/search/alignment';
 import { FrameIndex, wordsPerFingerprint } from '../../src/lib/search/frame-index';
-
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../shared/random';
 
 const randomFingerprint = (random: () => number) =>
   Uint32Array.from({ length: wordsPerFingerprint }, () => (random() * 4294967296) >>> 0);
@@ -35,7 +24,7 @@ const decoy = 2;
  * (another frame rate) with some frames dropped and every frame re-encoded (bits flipped).
  */
 function scenario(offset: number, seed: number) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const index = new FrameIndex();
   const refFrames: Uint32Array[] = [];
   let current = randomFingerprint(random);

@@ -23,8 +23,8 @@ describe('migrations', () => {
     expect(catalog.listLibraries().map((l) => [l.name, l.videoCount])).toEqual([['Home videos', 1]]);
     expect(catalog.listVideos()[0]).toMatchObject({ path: 'a.mp4', size: 42, modifiedAt: 7, status: 'pending' });
     // The new schema is usable on the upgraded data.
-    catalog.setSetting('frameInterval', 2);
-    expect(catalog.getSetting('frameInterval', 1)).toBe(2);
+    catalog.setSetting('jobsPaused', true);
+    expect(catalog.getSetting('jobsPaused')).toBe(true);
   });
 
   it('refuses a catalog written by a newer app instead of damaging it', async () => {

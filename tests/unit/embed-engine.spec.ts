@@ -7,6 +7,7 @@ import { dot, packVectors, topK } from '../../src/lib/embeddings/vectors';
 import { loadEngine, type EmbedEngine, type FramePixels, type ModelFiles } from '../../src/workers/embed/engine';
 // @ts-expect-error -- a plain .mjs script without types
 import { COLOURS, PROJECTION_DIM, makeTinyClip } from '../scripts/make-tiny-clip.mjs';
+import { seededRandom } from '../shared/random';
 
 const colours = COLOURS as Record<string, [number, number, number]>;
 
@@ -37,10 +38,9 @@ function memoryFiles(): ModelFiles & { stored: Map<string, Uint8Array> } {
 /** A flat colour with a little seeded grain, so frames are not perfectly uniform. */
 function frame([r, g, b]: readonly number[], width = 48, height = 36, seed = 7): FramePixels {
   const data = new Uint8ClampedArray(width * height * 4);
-  let s = seed;
+  const random = seededRandom(seed);
   for (let i = 0; i < data.length; i += 4) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    const grain = ((s >>> 16) % 11) - 5;
+    const grain = Math.floor(random() * 11) - 5;
     data.set([r + grain, g + grain, b + grain, 255], i);
   }
   return { data, width, height };

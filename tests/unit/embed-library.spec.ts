@@ -3,20 +3,11 @@ import { normalize, packVectors } from '../../src/lib/embeddings/vectors';
 import { EmbeddingLibrary } from '../../src/workers/embed/library';
 import { sceneFlag, type VideoEmbeddings } from '../../src/workers/embed/codec';
 import { memoryBlobs } from './memory-blobs';
-
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
+import { seededRandom } from '../shared/random';
 
 const dim = 8;
-const random = seeded(3);
+const uniform = seededRandom(3);
+const random = () => uniform() - 0.5;
 const unit = () => normalize(Float32Array.from({ length: dim }, random));
 
 function embeddings(videoId: number, modelId: string, vectors: Float32Array[], times: number[]): VideoEmbeddings {

@@ -11,18 +11,12 @@ import {
   topK,
   unpackRow,
 } from '../../src/lib/embeddings/vectors';
+import { gaussian, seededRandom } from '../shared/random';
 
 /** Seeded unit vectors (mulberry32 + Box–Muller), so failures reproduce. */
 function randomUnitVectors(count: number, dim: number, seed = 1): Float32Array[] {
-  let s = seed;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-  return Array.from({ length: count }, () => normalize(Float32Array.from({ length: dim }, gauss)));
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => normalize(Float32Array.from({ length: dim }, () => gaussian(random))));
 }
 
 describe('normalize, dot, cosine', () => {
@@ -112,9 +106,8 @@ describe('chanceMaxZ', () => {
   });
 
   it('agrees with a seeded simulation', () => {
-    let s = 42;
-    const uniform = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
-    const gauss = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+    const random = seededRandom(42);
+    const gauss = () => gaussian(random);
     let total = 0;
     for (let trial = 0; trial < 200; trial++) {
       let max = -Infinity;

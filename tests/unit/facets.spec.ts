@@ -13,6 +13,7 @@ import { resolutionLabel } from '../../src/lib/format';
 import type { FacetCounts, VideoQuery } from '../../src/lib/types';
 import { freshCatalog, file } from './helpers';
 import { seededLibrary } from './library-seed';
+import { seededRandom } from '../shared/random';
 
 /** Facet counts as plain objects, for readable expectations. */
 const summary = (f: FacetCounts) => ({
@@ -350,8 +351,7 @@ describe('speed on 10,000 videos', () => {
   it('counts facets and reads a filtered page quickly (printed, not asserted)', async () => {
     const { catalog } = await freshCatalog();
     const lib = catalog.addLibrary('Big', 'handle');
-    let seed = 42;
-    const random = () => (seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32;
+    const random = seededRandom(42);
     const words = ['beach', 'city', 'dog', 'Café', 'party', 'trip', 'snow', 'garden'];
     const ops = Array.from({ length: 10_000 }, (_, i) => ({
       kind: 'add' as const,

@@ -14,20 +14,9 @@ import {
   rejectReason,
   similarity,
 } from '../../src/lib/search/fingerprint';
+import { seededRandom } from '../shared/random';
 
 // ---- Synthetic pictures --------------------------------------------------------------------------------------
-
-/** A small seeded PRNG (mulberry32): the same seed paints the same picture on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function blank(width: number, height: number): RgbaFrame {
   return { time: 0, width, height, data: new Uint8ClampedArray(width * height * 4), keyframe: false };
@@ -50,7 +39,7 @@ type Shape = { kind: 'disc' | 'box'; cx: number; cy: number; rx: number; ry: num
  * grain. Coordinates are relative (0..1) so the same seed can be painted at any size.
  */
 function picture(seed: number, width = 160, height = 90): RgbaFrame {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const c0 = [r() * 255, r() * 255, r() * 255];
   const c1 = [r() * 255, r() * 255, r() * 255];
   const angle = r() * Math.PI * 2;
@@ -69,7 +58,7 @@ function picture(seed: number, width = 160, height = 90): RgbaFrame {
     rgb: [r() * 255, r() * 255, r() * 255],
   }));
   const grainSeed = seed * 7919 + 1;
-  const grain = rng(grainSeed);
+  const grain = seededRandom(grainSeed);
   return paint(width, height, (px, py) => {
     const u = px / width;
     const v = py / height;
@@ -146,7 +135,7 @@ function caption(f: RgbaFrame): RgbaFrame {
 
 /** Compression-like damage: each 4×4 block pulled toward its mean, plus seeded noise. */
 function noisy(f: RgbaFrame, seed: number, amplitude = 10): RgbaFrame {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const out = map(f, (v) => v);
   for (let by = 0; by + 4 <= f.height; by += 4)
     for (let bx = 0; bx + 4 <= f.width; bx += 4)
@@ -284,7 +273,7 @@ const soft = paint(160, 90, (x, y) => [60 + x * 0.5 + y * 0.3, 80 + x * 0.3, 90 
 
 describe('quality gate', () => {
   it('rejects black, white, flat, dim and very smooth frames', () => {
-    const grain = rng(9);
+    const grain = seededRandom(9);
     expect(fingerprint(paint(160, 90, () => [0, 0, 0]))).toBeNull();
     expect(fingerprint(paint(160, 90, () => [255, 255, 255]))).toBeNull();
     expect(fingerprint(paint(160, 90, () => [90, 140, 60]))).toBeNull();
@@ -327,7 +316,7 @@ describe('quality gate', () => {
 
 describe('hamming distance', () => {
   it('popcount32 matches a bit loop', () => {
-    const r = rng(11);
+    const r = seededRandom(11);
     for (const v of [0, 1, 0x80000000, 0xffffffff, 0x55555555, 0xaaaaaaaa, 0x0f0f0f0f])
       expect(popcount32(v)).toBe(
         v
@@ -347,7 +336,7 @@ describe('hamming distance', () => {
   });
 
   it('hamming over packed words matches a naive count, at offsets', () => {
-    const r = rng(12);
+    const r = seededRandom(12);
     const packed = new Uint32Array(fingerprintWords * 50);
     for (let i = 0; i < packed.length; i++) packed[i] = Math.floor(r() * 2 ** 32);
     for (let a = 0; a < 50; a++)
@@ -395,7 +384,7 @@ describe('speed (printed, not asserted)', () => {
     const perFrameUs = ((performance.now() - t) * 1000) / rounds;
 
     const n = 100_000;
-    const r = rng(13);
+    const r = seededRandom(13);
     const store = new Uint32Array(n * fingerprintWords);
     for (let i = 0; i < store.length; i++) store[i] = Math.floor(r() * 2 ** 32);
     const query = fp(frames[0]);

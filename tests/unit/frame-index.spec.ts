@@ -6,18 +6,7 @@ import {
   wordsPerFingerprint,
   type FrameMatch,
 } from '../../src/lib/search/frame-index';
-
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../shared/random';
 
 const randomWords = (random: () => number, n: number) => {
   const words = new Uint32Array(n);
@@ -62,7 +51,7 @@ function naiveSearch(
 }
 
 function randomLibrary(seed: number, frames: number, videos: number) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const words = randomWords(random, frames * wordsPerFingerprint);
   const videoIds = new Int32Array(frames);
   const times = new Float32Array(frames);

@@ -93,19 +93,24 @@ describe('job queue', () => {
   it('cancels one running job (its handler is aborted) and all queued ones', async () => {
     const { catalog } = await catalogWithVideos(3);
     const started: number[] = [];
+    let onStart = () => {};
+    const nextStart = () => new Promise<void>((resolve) => (onStart = resolve));
+    // A job that runs until it is aborted.
     const slow: JobHandler = (job, ctx) =>
-      new Promise((resolve, reject) => {
+      new Promise((_resolve, reject) => {
         started.push(job.id);
         ctx.signal.addEventListener('abort', () => reject(new AbortError()));
-        setTimeout(resolve, 10_000);
+        onStart();
       });
     const runner = new JobRunner(catalog, byStage(every(slow)), { concurrency: 1 });
+    let starting = nextStart();
     runner.start();
-    await new Promise((r) => setTimeout(r, 20));
+    await starting;
     expect(started).toHaveLength(1);
+    starting = nextStart();
     catalog.cancelJob(started[0]);
     runner.abort(started[0]);
-    await new Promise((r) => setTimeout(r, 20));
+    await starting;
     expect(started).toHaveLength(2); // the next job started
     expect(catalog.cancelAllJobs()).toBe(3 * perVideo - 1);
     runner.abortAll();

@@ -5,23 +5,12 @@ import { FrameIndex, wordsPerFingerprint } from '../../src/lib/search/frame-inde
 import { defaultSearchSettings } from '../../src/lib/search/settings';
 import { searchApi } from '../../src/workers/search/api';
 import { findDuplicates } from '../../src/workers/search/duplicates';
+import { seededRandom } from '../shared/random';
 import { memoryBlobs } from './memory-blobs';
-
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A decoded frame of blocks in seeded greys: every seed a different picture, plenty of detail to fingerprint. */
 function frame(seed: number, time: number, width = 64, height = 48): RgbaFrame {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const blocks = Array.from({ length: 8 * 6 }, () => random() * 255);
   const data = new Uint8ClampedArray(width * height * 4);
   for (let y = 0; y < height; y++)
@@ -158,7 +147,7 @@ describe('duplicates', () => {
   }
 
   it('groups a trimmed re-encode with its original and not videos sharing one identical frame', () => {
-    const random = seeded(3);
+    const random = seededRandom(3);
     const original = footage(random, 30);
     const unrelated = footage(random, 30);
     const card = randomFingerprint(random);

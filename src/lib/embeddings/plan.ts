@@ -1,8 +1,9 @@
 /** Which frames of a video get an embedding: every scene's representative frame, plus one every N seconds. */
+import { settingsRegistry } from '../settings';
 
 /** Seconds between embedded frames besides the scenes' own (the "Embedding interval" setting). */
-export const defaultEmbeddingInterval = 5;
-export const embeddingIntervalLimits: readonly [number, number] = [1, 600];
+const intervalField = settingsRegistry.embeddings.interval;
+export const defaultEmbeddingInterval = intervalField.default;
 /** A video never gets more embeddings than this (a 10-hour recording at 5 s would be 7,200). */
 export const maxEmbeddedFrames = 2000;
 
@@ -28,7 +29,7 @@ export function embeddingPlan(
   maxFrames = maxEmbeddedFrames,
 ): EmbedFrame[] {
   const end = Math.max(0, Math.min(duration, maxDuration));
-  const step = Math.max(embeddingIntervalLimits[0], interval);
+  const step = Math.max(intervalField.min, interval);
   const scenes = [...new Set(sceneFrames.filter((t) => t >= 0 && t <= end).map(round3))].sort((a, b) => a - b);
   let samples: number[] = [];
   for (let t = step / 2; t < end; t += step) {

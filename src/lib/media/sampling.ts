@@ -1,26 +1,8 @@
-/** The indexing settings, with the names the Settings panel uses. */
-export interface SamplingSettings {
-  /** Seconds between frames sampled at a fixed interval (pass 2). */
-  keyframeInterval: number;
-  /** At most this many frames per video are sampled for search. */
-  maxKeyframes: number;
-  /** Only the first this-many seconds of a video are sampled. */
-  maxDuration: number;
-  /** Frames decoded and handed on together. */
-  frameBatchSize: number;
-}
+import { settingDefault, type SettingValue } from '../settings';
 
-/**
- * Half a second between samples: a screenshot taken anywhere is then at most a quarter second from a sampled
- * frame. On the search fixtures this took image-search recall from 98.3 % (1 s) to 99.3 %; the extra frames cost
- * little, as decoding dominates and near-identical neighbours are pruned from the index.
- */
-export const defaultSampling: SamplingSettings = {
-  keyframeInterval: 0.5,
-  maxKeyframes: 2000,
-  maxDuration: 4 * 3600,
-  frameBatchSize: 32,
-};
+/** The indexing settings (`sampling` in lib/settings.ts, where their bounds and the reasons for the defaults are). */
+export type SamplingSettings = SettingValue<'sampling'>;
+export const defaultSampling: SamplingSettings = settingDefault('sampling');
 
 /** Where the poster is looked for: 10 % first, then further candidates, never the very first frames. */
 export function posterCandidates(duration: number): number[] {

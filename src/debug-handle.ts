@@ -1,0 +1,30 @@
+// The debug handle: the app's catalog API, workers and state on `window.framefinder`, for tests and benchmarks.
+// It exists only in builds made with FF_DEBUG=1 (`npm run build:test`, scripts/test.mjs, the bench scripts): a
+// production build leaves it out entirely, so no page script can reach the raw catalog through it.
+import { catalog } from './state/catalog.svelte';
+import { imports } from './state/import.svelte';
+import { jobs } from './state/jobs.svelte';
+import { library } from './state/library.svelte';
+import { models } from './state/models.svelte';
+import { player } from './state/player.svelte';
+import { search } from './state/search.svelte';
+import { embedWorker, newEmbedWorker, searchWorker } from './workers/bridge';
+
+const handle = () => ({
+  /** The catalog worker's API, as the app itself uses it. */
+  catalog: catalog.db,
+  search: searchWorker.api,
+  embed: embedWorker.api,
+  newEmbedWorker,
+  state: { catalog, library, imports, jobs, search, player, models },
+});
+
+/** What `window.framefinder` holds in a test build; tests import this type rather than copy it. */
+export type FramefinderDebug = ReturnType<typeof handle>;
+/** The page's `window` in a test build, as seen from `page.evaluate`. */
+export type FramefinderWindow = Window & { framefinder: FramefinderDebug };
+
+/** Puts the handle on `window.framefinder`. Call only under `if (__FF_DEBUG__)`, so production builds drop it. */
+export function exposeDebugHandle(): void {
+  (globalThis as unknown as { framefinder: FramefinderDebug }).framefinder = handle();
+}
