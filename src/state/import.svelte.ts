@@ -144,8 +144,8 @@ class ImportState {
 
   async removeLibrary(libraryId: number): Promise<void> {
     if (this.scan?.libraryId === libraryId) this.cancelScan();
+    // Resolves once the removal is on disk (a user's edit: see the catalog worker's EditGate).
     await catalog.db.removeLibrary(libraryId);
-    await catalog.db.flush();
     await dropLibraryFromSearch(libraryId).catch((err) => console.warn('Could not drop search data', err));
     await deleteHandle(libraryId).catch(() => undefined);
     this.#sources.delete(libraryId);
@@ -199,9 +199,8 @@ class ImportState {
     });
     try {
       const result = await Promise.race([worker.api.scan(libraryId, source, known, hooks), cancelled]);
+      // Resolves once on disk, with every batch before it: a reload right after "Scan finished" keeps it all.
       await catalog.db.finishScan(libraryId);
-      // On disk before the user is told it is done: a reload right after "Scan finished" keeps it all.
-      await catalog.db.flush();
       this.scan = result;
       catalog.touch();
       this.onWorkAdded();

@@ -172,7 +172,8 @@ describe('catalog storage', () => {
     await fresh();
     await importFixtures(page);
     await settle(page);
-    // Back-to-back saves of a fat catalog (8 MB of settings), so that a save is nearly always under way.
+    // Back-to-back saves of a fat catalog (8 MB of settings), so that a save is nearly always under way. Each
+    // setting is a user edit, saved before its call returns.
     await inCatalog(page, async (catalog) => {
       const w = window as unknown as { savedRounds: number; saving: boolean };
       w.savedRounds = 0;
@@ -180,7 +181,7 @@ describe('catalog storage', () => {
       await catalog.setSetting('ballast', 'x'.repeat(8_000_000));
       void (async () => {
         for (let round = 1; ; round++) {
-          for (let i = 0; i < 50; i++) await catalog.setSetting(`burst-${i}`, round);
+          for (let i = 0; i < 10; i++) await catalog.setSetting(`burst-${i}`, round);
           await catalog.setSetting('round', round);
           w.saving = true;
           await catalog.flush();
@@ -210,7 +211,7 @@ describe('catalog storage', () => {
     const state = await inCatalog<{ round: number; burst: number[]; writer: boolean }>(page, async (catalog) => {
       const round = Number(await catalog.getSetting('round', 0));
       const burst = await Promise.all(
-        Array.from({ length: 50 }, async (_, i) => Number(await catalog.getSetting(`burst-${i}`, 0))),
+        Array.from({ length: 10 }, async (_, i) => Number(await catalog.getSetting(`burst-${i}`, 0))),
       );
       return { round, burst, writer: await catalog.isWriter() };
     });
