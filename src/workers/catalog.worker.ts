@@ -3,9 +3,10 @@ import { expose } from 'comlink';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import sqlWasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { BlobStore } from '../db/blob-store';
-import { Catalog } from '../db/catalog';
+import { NotEmptyError, openBackup } from '../db/backup';
+import { Catalog, type CatalogOptions } from '../db/catalog';
 import { openCatalogStore, storageInfo, type CatalogStore } from '../db/persistence';
-import { isQuotaError, ReadOnlyError, StorageFullError } from '../lib/errors';
+import { isQuotaError, NewerCatalogError, ReadOnlyError, StorageFullError } from '../lib/errors';
 import { EditGate } from './edit-gate';
 import { SaveScheduler } from './save-scheduler';
 
@@ -63,19 +64,42 @@ async function run<T>(call: (c: Catalog) => T): Promise<T> {
   return edits.run(() => call(catalog));
 }
 
+const options: CatalogOptions = {
+  onWrite: (kind) => {
+    if (kind === 'edit') edits.markEdited();
+    saves.request();
+  },
+  beforeWrite: () => {
+    if (newerCatalog) throw newerCatalog;
+    if (!writer) throw new ReadOnlyError();
+  },
+};
+
+/** Set when the saved catalog comes from a newer app: it is never overwritten, so nothing is written here. */
+let newerCatalog: NewerCatalogError | null = null;
+/** What opening the catalog found and did, for the page to say (a damaged copy, a newer catalog). */
+const notices = new Set<string>();
+
 async function load(): Promise<void> {
   SQL ??= await initSqlJs({ locateFile: () => sqlWasmUrl });
-  const bytes = await store.load();
+  const { body, damaged } = await store.load();
+  if (damaged > 0) {
+    notices.add(
+      body
+        ? 'A damaged copy of the catalog was found and skipped: the last intact save was opened.'
+        : 'The saved catalog was damaged and could not be read: Framefinder started with an empty one. Open your folders again to rebuild it.',
+    );
+  }
   catalog?.close();
-  catalog = Catalog.open(SQL, bytes, {
-    onWrite: (kind) => {
-      if (kind === 'edit') edits.markEdited();
-      saves.request();
-    },
-    beforeWrite: () => {
-      if (!writer) throw new ReadOnlyError();
-    },
-  });
+  try {
+    catalog = Catalog.open(SQL, body, options);
+  } catch (err) {
+    if (!(err instanceof NewerCatalogError)) throw err;
+    // Shown empty and read-only; the file on disk stays exactly as the newer app left it.
+    newerCatalog = err;
+    notices.add(err.message);
+    catalog = Catalog.open(SQL, null, options);
+  }
 }
 
 channel.onmessage = (e: MessageEvent<CatalogMessage>) => {
@@ -97,7 +121,9 @@ const api = {
   },
 
   /** Loads the saved catalog (read-only until `becomeWriter`). */
-  async open(listener?: CatalogEvents): Promise<{ backend: CatalogStore['backend'] }> {
+  async open(
+    listener?: CatalogEvents,
+  ): Promise<{ backend: CatalogStore['backend']; notices: string[]; newer: string | null }> {
     events = listener;
     try {
       store = await openCatalogStore();
@@ -108,7 +134,12 @@ const api = {
       opened = Promise.reject(err);
       throw err;
     }
-    return { backend: store.backend };
+    if (store.backend === 'memory') {
+      notices.add(
+        'This browser gives Framefinder no storage here (a private window?): the catalog is kept for this visit only.',
+      );
+    }
+    return { backend: store.backend, notices: [...notices], newer: newerCatalog?.message ?? null };
   },
 
   /**
@@ -119,6 +150,7 @@ const api = {
   async becomeWriter(): Promise<{ resumed: number; added: number }> {
     await load();
     writer = true;
+    if (newerCatalog) return { resumed: 0, added: 0 };
     return { resumed: catalog.resumeInterruptedJobs(), added: catalog.enqueueMissingStages() };
   },
 
@@ -128,6 +160,27 @@ const api = {
   flush: () => saves.flush(),
 
   storage: () => storageInfo(store.backend),
+
+  /** The catalog as a SQLite file: a backup with the libraries, tags, collections and settings. */
+  exportBackup: () => run((c) => c.export()),
+
+  /**
+   * Replaces this empty catalog with a backup (see openBackup), saved before this resolves; other tabs reload.
+   * Refused while any library is here: restoring never merges into, or silently drops, a catalog.
+   */
+  async restoreBackup(bytes: Uint8Array): Promise<{ libraries: number; videos: number }> {
+    const restored = await run((current) => {
+      options.beforeWrite?.();
+      if (current.listLibraries().length > 0) throw new NotEmptyError();
+      const next = openBackup(SQL!, bytes, options);
+      current.close();
+      catalog = next;
+      options.onWrite?.('edit'); // the swap is the user's edit: saved before this call resolves
+      return next;
+    });
+    post({ type: 'restored' });
+    return { libraries: restored.listLibraries().length, videos: restored.countVideos({}) };
+  },
 
   /** Raw catalog image, for diagnostics and tests. */
   exportCatalog: () => catalog.export(),
