@@ -87,6 +87,16 @@ class ImportState {
         return this.rescan(lib.id);
       }
     }
+    // A library from a restored backup (no access stored on this device) re-links to the folder of its name.
+    const orphan = await this.#unlinkedNamed(
+      libraries.filter((l) => l.source === 'handle'),
+      handle.name,
+    );
+    if (orphan) {
+      await saveHandle(orphan.id, handle);
+      this.#attach(orphan.id, { kind: 'handle', root: handle });
+      return this.rescan(orphan.id);
+    }
     const lib = await catalog.db.addLibrary(handle.name, 'handle');
     await saveHandle(lib.id, handle);
     void askToKeepData();
@@ -99,7 +109,7 @@ class ImportState {
   async addFiles(name: string, files: { path: string; file: File }[]): Promise<void> {
     await catalog.untilWritable();
     const libraries = await catalog.db.listLibraries();
-    const existing = libraries.find((l) => l.source === 'files' && l.name === name);
+    const existing = await this.#unlinkedNamed(libraries, name);
     const lib = existing ?? (await catalog.db.addLibrary(name, 'files'));
     void askToKeepData();
     this.#attach(lib.id, { kind: 'files', files });
@@ -157,6 +167,14 @@ class ImportState {
     if (!this.#sources.delete(libraryId)) return;
     this.access = { ...this.access, [libraryId]: 'prompt' };
     toasts.show('Framefinder lost access to a folder. Click “Reconnect folder” to continue.', 'error');
+  }
+
+  /** The library called `name` that this device has no folder access for (a chosen folder, a restored backup). */
+  async #unlinkedNamed(libraries: Library[], name: string): Promise<Library | undefined> {
+    for (const lib of libraries.filter((l) => l.name === name)) {
+      if (lib.source === 'files' || !(await loadHandle(lib.id).catch(() => undefined))) return lib;
+    }
+    return undefined;
   }
 
   #attach(libraryId: number, source: FolderSource): void {
