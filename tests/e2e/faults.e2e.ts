@@ -1,6 +1,6 @@
 // Faults made for real in Chromium, each checked for what the user sees and that nothing saved is lost: storage
-// full (a small quota over CDP), a catalog copy with a bad checksum, and a catalog written by a newer version of
-// the app. `npm test` runs this file with every core busy (scripts/test.mjs).
+// full (a small quota over CDP), folder access withdrawn while jobs run, a catalog copy with a bad checksum, and a
+// catalog written by a newer version of the app. `npm test` runs this file with every core busy (scripts/test.mjs).
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { eventually, openApp, statusBar, waitForWriter } from './app';
@@ -10,6 +10,8 @@ const folder = 'library';
 const slotNames = ['catalog-a.ffdb', 'catalog-b.ffdb'];
 
 interface AppCatalog {
+  jobCounts(): Promise<{ queued: number; running: number; done: number; failed: number }>;
+  listJobs(status: 'failed'): Promise<{ stage: string; error: string | null }[]>;
   flush(): Promise<void>;
   listCollections(): Promise<{ name: string }[]>;
   listLibraries(): Promise<{ name: string }[]>;
@@ -110,6 +112,55 @@ describe('faults', () => {
     await page.reload();
     await waitForWriter(page);
     expect((await inCatalog(page, (c) => c.listCollections())).map((c) => c.name)).toEqual(['Keepers']);
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('folder access withdrawn while jobs run: they wait for "Reconnect folder", none fails, then all finish', async () => {
+    const counts = () => inCatalog(page, (c) => c.jobCounts());
+    await eventually(async () => (await counts()).done, 60_000).toBeGreaterThan(0);
+    // The page's handles to the folder now refuse, as after the user withdraws access in the browser.
+    await page.evaluate(() => {
+      const w = window as unknown as { accessWithdrawn: boolean };
+      w.accessWithdrawn = true;
+      const refuse = () => Promise.reject(new DOMException('Permission withdrawn', 'NotAllowedError'));
+      for (const proto of [FileSystemDirectoryHandle.prototype, FileSystemFileHandle.prototype] as object[]) {
+        for (const name of ['getFileHandle', 'getDirectoryHandle', 'getFile'] as const) {
+          const original = (proto as Record<string, unknown>)[name] as ((...a: unknown[]) => unknown) | undefined;
+          if (!original) continue;
+          (proto as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+            return w.accessWithdrawn ? refuse() : original.apply(this, args);
+          };
+        }
+      }
+      const handle = FileSystemHandle.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+      for (const name of ['queryPermission', 'requestPermission']) {
+        const original = handle[name];
+        handle[name] = function (this: unknown, ...args: unknown[]) {
+          return w.accessWithdrawn && name === 'queryPermission'
+            ? Promise.resolve('prompt')
+            : original.apply(this, args);
+        };
+      }
+    });
+    const withdrawnAt = await counts();
+    await page.getByRole('button', { name: 'Reconnect folder' }).waitFor({ timeout: 60_000 });
+    await eventually(() => page.getByRole('alert').allInnerTexts()).toContainEqual(
+      expect.stringContaining('Framefinder lost access to a folder. Click “Reconnect folder” to continue.'),
+    );
+    await eventually(async () => (await counts()).running, 60_000).toBe(0);
+    const waiting = await counts();
+    // The fixtures' empty.mp4 fails on its own ("The file is empty"); nothing else may.
+    const failedForAccess = async () =>
+      (await inCatalog(page, (c) => c.listJobs('failed'))).filter((j) => j.error !== 'The file is empty (0 bytes).');
+    expect(await failedForAccess(), 'a job failed for good because access was withdrawn').toEqual([]);
+    expect(waiting.queued, 'every job had finished before access was withdrawn').toBeGreaterThan(0);
+    expect(waiting.done).toBeGreaterThanOrEqual(withdrawnAt.done);
+
+    // The user allows access again: the rest runs, and nothing failed.
+    await page.evaluate(() => ((window as unknown as { accessWithdrawn: boolean }).accessWithdrawn = false));
+    await page.getByRole('button', { name: 'Reconnect folder' }).click();
+    await eventually(async () => ((c) => c.queued + c.running)(await counts()), 120_000).toBe(0);
+    expect(await failedForAccess()).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 
