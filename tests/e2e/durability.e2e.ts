@@ -54,7 +54,12 @@ describe('edits survive a reload made as soon as they show, under load', () => {
 
         await page.getByRole('button', { name: `Remove ${folder}` }).click();
         await page.getByRole('dialog').getByRole('button', { name: 'Remove library' }).click();
-        await eventually(() => libraries().count()).toBe(0);
+        // Reload the instant the sidebar drops the library (checked every frame, not on a polling interval).
+        await page.waitForFunction(
+          (name) => !document.querySelector(`nav[aria-label="Libraries"] section[aria-label="${name}"]`),
+          folder,
+          { polling: 'raf', timeout: 30_000 },
+        );
         await reload();
         await page.getByRole('heading', { name: 'Your videos, searchable, on this device' }).waitFor();
         expect(await libraries().count(), `round ${round}: the removed library came back`).toBe(0);
