@@ -18,21 +18,29 @@ import * as trash from './trash';
 import { foldName } from '../lib/video-files';
 import * as videos from './videos';
 
+/**
+ * What a write was: a user's `edit` (tags, collections, Trash, libraries, settings, a finished scan, job
+ * commands) must be on disk before the app says it is done; `bookkeeping` (scan batches, job progress,
+ * media results) is frequent and may be saved on a short delay.
+ */
+export type WriteKind = 'edit' | 'bookkeeping';
+
 export interface CatalogOptions {
-  /** Called after every write, so the owner can schedule a save. */
-  onWrite?: () => void;
+  /** Called after every write, so the owner can schedule a save (at once for an edit). */
+  onWrite?: (kind: WriteKind) => void;
   /** Called before every write; throws to refuse it (a read-only tab). */
   beforeWrite?: () => void;
   now?: () => number;
 }
 
 /**
- * The catalog: one sql.js database and every query the app makes of it. Reads are plain methods;
- * writes go through `#write`, which tells the owner (the catalog worker) that a save is due.
+ * The catalog: one sql.js database and every query the app makes of it. Reads are plain methods; writes
+ * go through `#edit` (what the user did) or `#write` (bookkeeping), which tell the owner (the catalog
+ * worker) that a save is due, and how soon.
  */
 export class Catalog {
   readonly sql: Sql;
-  #onWrite: () => void;
+  #onWrite: (kind: WriteKind) => void;
   #beforeWrite: () => void;
   #now: () => number;
 
@@ -58,19 +66,23 @@ export class Catalog {
     this.sql.db.close();
   }
 
-  #write<T>(fn: (sql: Sql, now: number) => T): T {
+  #write<T>(fn: (sql: Sql, now: number) => T, kind: WriteKind = 'bookkeeping'): T {
     this.#beforeWrite();
     const result = fn(this.sql, this.#now());
-    this.#onWrite();
+    this.#onWrite(kind);
     return result;
+  }
+
+  #edit<T>(fn: (sql: Sql, now: number) => T): T {
+    return this.#write(fn, 'edit');
   }
 
   // Libraries and folders
   listLibraries = () => libraries.listLibraries(this.sql);
   listFolders = (libraryId: number) => libraries.listFolders(this.sql, libraryId);
   addLibrary = (name: string, source: LibrarySource) =>
-    this.#write((s, now) => libraries.addLibrary(s, name, source, now));
-  removeLibrary = (id: number) => this.#write((s) => libraries.removeLibrary(s, id));
+    this.#edit((s, now) => libraries.addLibrary(s, name, source, now));
+  removeLibrary = (id: number) => this.#edit((s) => libraries.removeLibrary(s, id));
 
   // Videos
   listVideos = (q?: VideoQuery) => facets.listVideos(this.sql, q);
@@ -86,36 +98,36 @@ export class Catalog {
   suggestTags = (prefix: string, limit?: number) => tags.suggestTags(this.sql, prefix, limit);
   tagsOfVideos = (videoIds: readonly number[]) => tags.tagsOfVideos(this.sql, videoIds);
   tagVideos = (videoIds: readonly number[], names: readonly string[]) =>
-    this.#write((s) => tags.tagVideos(s, videoIds, names));
+    this.#edit((s) => tags.tagVideos(s, videoIds, names));
   untagVideos = (videoIds: readonly number[], tagIds: readonly number[]) =>
-    this.#write((s) => tags.untagVideos(s, videoIds, tagIds));
-  renameTag = (id: number, name: string) => this.#write((s) => tags.renameTag(s, id, name));
-  deleteTag = (id: number) => this.#write((s) => tags.deleteTag(s, id));
+    this.#edit((s) => tags.untagVideos(s, videoIds, tagIds));
+  renameTag = (id: number, name: string) => this.#edit((s) => tags.renameTag(s, id, name));
+  deleteTag = (id: number) => this.#edit((s) => tags.deleteTag(s, id));
 
   // Collections
   listCollections = () => collections.listCollections(this.sql);
   getCollection = (id: number) => collections.getCollection(this.sql, id);
   listCollectionVideos = (id: number, q?: VideoQuery) => facets.listVideos(this.sql, { ...q, collectionId: id });
-  createCollection = (name: string) => this.#write((s, now) => collections.createCollection(s, name, now));
-  renameCollection = (id: number, name: string) => this.#write((s) => collections.renameCollection(s, id, name));
-  deleteCollection = (id: number) => this.#write((s) => collections.deleteCollection(s, id));
+  createCollection = (name: string) => this.#edit((s, now) => collections.createCollection(s, name, now));
+  renameCollection = (id: number, name: string) => this.#edit((s) => collections.renameCollection(s, id, name));
+  deleteCollection = (id: number) => this.#edit((s) => collections.deleteCollection(s, id));
   addToCollection = (id: number, videoIds: readonly number[]) =>
-    this.#write((s) => collections.addToCollection(s, id, videoIds));
+    this.#edit((s) => collections.addToCollection(s, id, videoIds));
   removeFromCollection = (id: number, videoIds: readonly number[]) =>
-    this.#write((s) => collections.removeFromCollection(s, id, videoIds));
+    this.#edit((s) => collections.removeFromCollection(s, id, videoIds));
   moveInCollection = (id: number, videoId: number, index: number) =>
-    this.#write((s) => collections.moveInCollection(s, id, videoId, index));
+    this.#edit((s) => collections.moveInCollection(s, id, videoId, index));
 
   // Trash: soft delete; files on disk are never touched
-  removeVideos = (videoIds: readonly number[]) => this.#write((s, now) => trash.removeVideos(s, videoIds, now));
-  restoreVideos = (videoIds: readonly number[]) => this.#write((s) => trash.restoreVideos(s, videoIds));
+  removeVideos = (videoIds: readonly number[]) => this.#edit((s, now) => trash.removeVideos(s, videoIds, now));
+  restoreVideos = (videoIds: readonly number[]) => this.#edit((s) => trash.restoreVideos(s, videoIds));
   listTrash = (q?: VideoQuery) => facets.listVideos(this.sql, { ...q, trash: true });
   countTrash = (libraryId?: number) => facets.countVideos(this.sql, { libraryId, trash: true });
 
   // Scans
   applyScanOps = (libraryId: number, ops: readonly ScanOp[]) =>
     this.#write((s, now) => scan.applyScanOps(s, libraryId, ops, now));
-  finishScan = (libraryId: number) => this.#write((s, now) => scan.finishScan(s, libraryId, now));
+  finishScan = (libraryId: number) => this.#edit((s, now) => scan.finishScan(s, libraryId, now));
 
   // Media pipeline results
   saveProbe = (videoId: number, probe: ProbeResult, tier: Tier) =>
@@ -129,11 +141,10 @@ export class Catalog {
   listFrames = (videoId: number) => media.listFrames(this.sql, videoId);
 
   // Settings
-  // Typed by key and validated against lib/settings.ts. The second argument is ignored (the registry holds the
-  // default); it stays only until the pipeline files switch to `readSettings` (issue 10).
+  // Typed by key and validated against lib/settings.ts; a setting is a user's edit, on disk when the call returns.
   getSetting = <K extends CatalogSettingKey>(key: K) => settings.getSetting(this.sql, key);
   setSetting = <K extends CatalogSettingKey>(key: K, value: SettingValue<K>) =>
-    this.#write((s) => settings.setSetting(s, key, value));
+    this.#edit((s) => settings.setSetting(s, key, value));
 
   // Jobs
   claimJobs = (limit: number, libraryIds?: readonly number[]) =>
@@ -143,12 +154,12 @@ export class Catalog {
   failJob = (id: number, message: string, permanent?: boolean) =>
     this.#write((s, now) => jobs.failJob(s, id, message, now, permanent));
   enqueueMissingStages = () => this.#write((s, now) => jobs.enqueueMissingStages(s, now));
-  cancelJob = (id: number) => this.#write((s, now) => jobs.cancelJob(s, id, now));
-  cancelAllJobs = () => this.#write((s, now) => jobs.cancelAllJobs(s, now));
-  retryJob = (id: number) => this.#write((s) => jobs.retryJob(s, id));
-  retryAllJobs = (status: 'failed' | 'cancelled') => this.#write((s) => jobs.retryAllJobs(s, status));
+  cancelJob = (id: number) => this.#edit((s, now) => jobs.cancelJob(s, id, now));
+  cancelAllJobs = () => this.#edit((s, now) => jobs.cancelAllJobs(s, now));
+  retryJob = (id: number) => this.#edit((s) => jobs.retryJob(s, id));
+  retryAllJobs = (status: 'failed' | 'cancelled') => this.#edit((s) => jobs.retryAllJobs(s, status));
   requeueJobs = (ids: readonly number[]) => this.#write((s) => jobs.requeueJobs(s, ids));
-  requeueStage = (stage: JobStage) => this.#write((s) => jobs.requeueStage(s, stage));
+  requeueStage = (stage: JobStage) => this.#edit((s) => jobs.requeueStage(s, stage));
   resumeInterruptedJobs = () => this.#write((s) => jobs.resumeInterruptedJobs(s));
   getJob = (id: number) => jobs.getJob(this.sql, id);
   jobCounts = () => jobs.jobCounts(this.sql);

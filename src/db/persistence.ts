@@ -5,10 +5,15 @@ import { encodeSnapshot, newestSnapshot } from './snapshot';
 /** Where the catalog image lives between visits. */
 export interface CatalogStore {
   readonly backend: StorageInfo['backend'];
-  /** The newest intact catalog image, or null on a first visit. */
-  load(): Promise<Uint8Array | null>;
+  /** The newest intact catalog image (null on a first visit), and how many saved copies were damaged. */
+  load(): Promise<LoadedCatalog>;
   /** Writes a new image without touching the last good one until it is complete. */
   save(body: Uint8Array): Promise<void>;
+}
+
+export interface LoadedCatalog {
+  body: Uint8Array | null;
+  damaged: number;
 }
 
 const slotNames = ['catalog-a.ffdb', 'catalog-b.ffdb'];
@@ -29,12 +34,12 @@ class OpfsStore implements CatalogStore {
     }
   }
 
-  async load(): Promise<Uint8Array | null> {
-    const newest = await newestSnapshot(await Promise.all(slotNames.map((n) => this.#read(n))));
-    if (!newest) return null;
+  async load(): Promise<LoadedCatalog> {
+    const { newest, damaged } = await newestSnapshot(await Promise.all(slotNames.map((n) => this.#read(n))));
+    if (!newest) return { body: null, damaged };
     this.#generation = newest.generation;
     this.#slot = newest.slot;
-    return newest.body;
+    return { body: newest.body, damaged };
   }
 
   async save(body: Uint8Array): Promise<void> {
@@ -60,9 +65,9 @@ class OpfsStore implements CatalogStore {
 class IdbStore implements CatalogStore {
   readonly backend = 'indexeddb' as const;
   constructor(private db: IDBPDatabase) {}
-  async load(): Promise<Uint8Array | null> {
+  async load(): Promise<LoadedCatalog> {
     const value: unknown = await this.db.get('catalog', 'current');
-    return value instanceof Uint8Array ? value : null;
+    return { body: value instanceof Uint8Array ? value : null, damaged: 0 };
   }
   async save(body: Uint8Array): Promise<void> {
     // One IndexedDB transaction is atomic on its own.
@@ -73,8 +78,8 @@ class IdbStore implements CatalogStore {
 class MemoryStore implements CatalogStore {
   readonly backend = 'memory' as const;
   #body: Uint8Array | null = null;
-  async load() {
-    return this.#body;
+  async load(): Promise<LoadedCatalog> {
+    return { body: this.#body, damaged: 0 };
   }
   async save(body: Uint8Array) {
     this.#body = body.slice();

@@ -1,3 +1,4 @@
+import { NewerCatalogError } from '../lib/errors';
 import type { Database } from 'sql.js';
 
 /**
@@ -194,7 +195,7 @@ export function migrate(db: Database, upTo = schemaVersion): number {
   db.run('PRAGMA foreign_keys = ON');
   let version = userVersion(db);
   if (version > schemaVersion) {
-    throw new Error(`This catalog was written by a newer Framefinder (schema ${version}); reload to update the app.`);
+    throw new NewerCatalogError(version);
   }
   while (version < upTo) {
     db.run('BEGIN');

@@ -36,14 +36,16 @@ export async function decodeSnapshot(data: Uint8Array): Promise<{ generation: nu
   return { generation, body };
 }
 
-/** The newest intact snapshot among the slots, if any. */
+/** The newest intact snapshot among the slots, if any, and how many slots hold a damaged one. */
 export async function newestSnapshot(
   slots: (Uint8Array | null)[],
-): Promise<{ generation: number; body: Uint8Array; slot: number } | null> {
-  let best: { generation: number; body: Uint8Array; slot: number } | null = null;
+): Promise<{ newest: { generation: number; body: Uint8Array; slot: number } | null; damaged: number }> {
+  let newest: { generation: number; body: Uint8Array; slot: number } | null = null;
+  let damaged = 0;
   for (const [slot, data] of slots.entries()) {
     const snap = data ? await decodeSnapshot(data) : null;
-    if (snap && (!best || snap.generation > best.generation)) best = { ...snap, slot };
+    if (data && data.byteLength > 0 && !snap) damaged += 1;
+    if (snap && (!newest || snap.generation > newest.generation)) newest = { ...snap, slot };
   }
-  return best;
+  return { newest, damaged };
 }

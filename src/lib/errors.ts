@@ -15,6 +15,16 @@ export class StorageFullError extends Error {
   }
 }
 
+/** The saved catalog comes from a newer version of the app: it is left untouched, never overwritten. */
+export class NewerCatalogError extends Error {
+  override name = 'NewerCatalogError';
+  constructor(readonly schema: number) {
+    super(
+      `The saved catalog was written by a newer version of Framefinder (schema ${schema}). It is kept untouched: reload to update the app. Until then nothing is saved here.`,
+    );
+  }
+}
+
 export const isQuotaError = (err: unknown) =>
   err instanceof Error && (err.name === 'QuotaExceededError' || /quota/i.test(err.message));
 

@@ -11,11 +11,16 @@ const writerLock = 'framefinder-writer';
  * revision number that views watch to re-query after any change.
  */
 class CatalogState {
-  /** 'starting' until the catalog is loaded; then this tab is the writer or a read-only reader. */
-  role = $state<'starting' | 'writer' | 'reader'>('starting');
+  /**
+   * 'starting' until the catalog is loaded; then this tab is the writer or a read-only reader, or 'newer': the
+   * saved catalog comes from a newer version of the app, so no tab of this version may write over it.
+   */
+  role = $state<'starting' | 'writer' | 'reader' | 'newer'>('starting');
   saveError = $state<string | null>(null);
   revision = $state(0);
   backend = $state<StorageInfo['backend'] | null>(null);
+  /** What opening the catalog found and did (a damaged copy skipped, a newer catalog left untouched). */
+  notices = $state<string[]>([]);
   #writerListeners: Array<() => void> = [];
 
   get db() {
@@ -37,6 +42,7 @@ class CatalogState {
    */
   async untilWritable(): Promise<void> {
     await this.#settled;
+    if (this.role === 'newer') throw new Error(this.notices.at(-1));
     if (this.role !== 'writer') throw new ReadOnlyError();
   }
 
@@ -50,7 +56,7 @@ class CatalogState {
   }
 
   async start(): Promise<void> {
-    const { backend } = await this.db.open(
+    const { backend, notices, newer } = await this.db.open(
       proxy({
         changed: () => this.touch(),
         saveError: (message: string | null) => {
@@ -59,7 +65,13 @@ class CatalogState {
       }),
     );
     this.backend = backend;
+    this.notices = notices;
     this.touch();
+    if (newer) {
+      this.role = 'newer';
+      this.#settle();
+      return;
+    }
     addEventListener('pagehide', () => void this.flush());
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') void this.flush();

@@ -82,6 +82,16 @@ class ImportState {
         return this.rescan(lib.id);
       }
     }
+    // A library from a restored backup (no access stored on this device) re-links to the folder of its name.
+    const orphan = await this.#unlinkedNamed(
+      libraries.filter((l) => l.source === 'handle'),
+      handle.name,
+    );
+    if (orphan) {
+      await saveHandle(orphan.id, handle);
+      this.#attach(orphan.id, { kind: 'handle', root: handle });
+      return this.rescan(orphan.id);
+    }
     const lib = await catalog.db.addLibrary(handle.name, 'handle');
     await saveHandle(lib.id, handle);
     void askToKeepData();
@@ -94,7 +104,7 @@ class ImportState {
   async addFiles(name: string, files: { path: string; file: File }[]): Promise<void> {
     await catalog.untilWritable();
     const libraries = await catalog.db.listLibraries();
-    const existing = libraries.find((l) => l.source === 'files' && l.name === name);
+    const existing = await this.#unlinkedNamed(libraries, name);
     const lib = existing ?? (await catalog.db.addLibrary(name, 'files'));
     void askToKeepData();
     this.#attach(lib.id, { kind: 'files', files });
@@ -139,8 +149,8 @@ class ImportState {
 
   async removeLibrary(libraryId: number): Promise<void> {
     if (this.scan?.libraryId === libraryId) this.cancelScan();
+    // Resolves once the removal is on disk (a user's edit: see the catalog worker's EditGate).
     await catalog.db.removeLibrary(libraryId);
-    await catalog.db.flush();
     await searchWorker.api.dropLibrary(libraryId).catch((err) => console.warn('Could not drop search data', err));
     await embedWorker.api.dropLibrary(libraryId).catch((err) => console.warn('Could not drop word-search data', err));
     await deleteHandle(libraryId).catch(() => undefined);
@@ -153,6 +163,14 @@ class ImportState {
     if (!this.#sources.delete(libraryId)) return;
     this.access = { ...this.access, [libraryId]: 'prompt' };
     toasts.show('Framefinder lost access to a folder. Click “Reconnect folder” to continue.', 'error');
+  }
+
+  /** The library called `name` that this device has no folder access for (a chosen folder, a restored backup). */
+  async #unlinkedNamed(libraries: Library[], name: string): Promise<Library | undefined> {
+    for (const lib of libraries.filter((l) => l.name === name)) {
+      if (lib.source === 'files' || !(await loadHandle(lib.id).catch(() => undefined))) return lib;
+    }
+    return undefined;
   }
 
   #attach(libraryId: number, source: FolderSource): void {
@@ -191,9 +209,8 @@ class ImportState {
     });
     try {
       const result = await worker.run(scanning.signal, (scan) => scan.scan(libraryId, source, known, hooks));
+      // Resolves once on disk, with every batch before it: a reload right after "Scan finished" keeps it all.
       await catalog.db.finishScan(libraryId);
-      // On disk before the user is told it is done: a reload right after "Scan finished" keeps it all.
-      await catalog.db.flush();
       this.scan = result;
       catalog.touch();
       this.onWorkAdded();

@@ -73,7 +73,6 @@ class JobsState {
     this.#toggled = true;
     this.paused = true;
     await catalog.db.setSetting('jobsPaused', true);
-    await catalog.db.flush();
     const running = this.#runner?.runningIds ?? [];
     this.#runner?.stop();
     await catalog.db.requeueJobs(running);
@@ -84,7 +83,6 @@ class JobsState {
     this.#toggled = true;
     this.paused = false;
     await catalog.db.setSetting('jobsPaused', false);
-    await catalog.db.flush();
     this.#runner?.start();
     this.refresh();
   }

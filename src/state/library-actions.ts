@@ -1,5 +1,6 @@
-// What the user does to videos of the library: tags, collections and the Trash. Each action writes the catalog,
-// lets every view re-read it, and says what happened; the files on disk are never touched.
+// What the user does to videos of the library: tags, collections and the Trash. Each action writes the catalog
+// (the call resolves once the edit is on disk), lets every view re-read it, and says what happened; the files
+// on disk are never touched.
 import { plural } from '../lib/format';
 import { toggled } from '../lib/view';
 import { catalog } from './catalog.svelte';
@@ -11,8 +12,6 @@ async function write<T>(message: string, fn: () => Promise<T>): Promise<T | unde
   try {
     const result = await fn();
     catalog.touch();
-    // Saved now rather than on the usual delay: a reload or a closed tab right after an edit keeps it.
-    void catalog.flush();
     return result;
   } catch (err) {
     handleError(err, message);

@@ -3,71 +3,25 @@ import { expose } from 'comlink';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import sqlWasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { BlobStore } from '../db/blob-store';
-import { Catalog } from '../db/catalog';
+import { NotEmptyError, openBackup } from '../db/backup';
+import { Catalog, type CatalogOptions } from '../db/catalog';
 import { openCatalogStore, storageInfo, type CatalogStore } from '../db/persistence';
-import { isQuotaError, ReadOnlyError, StorageFullError } from '../lib/errors';
+import { isQuotaError, NewerCatalogError, ReadOnlyError, StorageFullError } from '../lib/errors';
+import { EditGate } from './edit-gate';
 import { SaveScheduler } from './save-scheduler';
 
-/** Catalog methods the page may call, forwarded to the current Catalog. */
-const forwarded = [
-  'listLibraries',
-  'listFolders',
-  'addLibrary',
-  'listVideos',
-  'countVideos',
-  'facetCounts',
-  'listTags',
-  'suggestTags',
-  'tagsOfVideos',
-  'tagVideos',
-  'untagVideos',
-  'renameTag',
-  'deleteTag',
-  'listCollections',
-  'getCollection',
-  'listCollectionVideos',
-  'createCollection',
-  'renameCollection',
-  'deleteCollection',
-  'addToCollection',
-  'removeFromCollection',
-  'moveInCollection',
-  'removeVideos',
-  'restoreVideos',
-  'listTrash',
-  'countTrash',
-  'getVideo',
-  'listVideoIds',
-  'knownFiles',
-  'setQuickHash',
-  'applyScanOps',
-  'finishScan',
-  'getSetting',
-  'setSetting',
-  'claimJobs',
-  'setJobProgress',
-  'completeJob',
-  'failJob',
-  'cancelJob',
-  'cancelAllJobs',
-  'retryJob',
-  'retryAllJobs',
-  'requeueJobs',
-  'requeueStage',
-  'enqueueMissingStages',
-  'saveProbe',
-  'saveThumbnail',
-  'getThumbnail',
-  'saveScenes',
-  'listScenes',
-  'saveFrames',
-  'listFrames',
-  'getJob',
-  'jobCounts',
-  'listJobs',
-  'nextDueAt',
-] as const satisfies readonly (keyof Catalog)[];
-type Forwarded = { [K in (typeof forwarded)[number]]: Catalog[K] };
+/** Catalog members the page never calls: the database itself and steps only this worker takes. */
+type Internal = 'sql' | 'export' | 'close' | 'resumeInterruptedJobs';
+const internal: ReadonlySet<string> = new Set<Internal>(['sql', 'export', 'close', 'resumeInterruptedJobs']);
+/** Every other Catalog method is callable from the page, through `run`. */
+type CatalogCalls = Omit<Catalog, Internal>;
+
+/** What one catalog worker tells the others (every tab has one) over the BroadcastChannel. */
+export type CatalogMessage =
+  /** The writer saved: readers reload. */
+  | { type: 'saved' }
+  /** The writer replaced the whole catalog with a backup: readers reload. */
+  | { type: 'restored' };
 
 export interface CatalogEvents {
   /** Another tab saved the catalog and this read-only tab reloaded it. */
@@ -89,58 +43,87 @@ let events: CatalogEvents | undefined;
 let blobs: Promise<BlobStore> | undefined;
 const channel = new BroadcastChannel('framefinder-catalog');
 
+const post = (message: CatalogMessage) => channel.postMessage(message);
+
 const saves = new SaveScheduler(async () => {
   try {
     await store.save(catalog.export());
     events?.saveError(null);
-    channel.postMessage({ type: 'saved' });
+    post({ type: 'saved' });
   } catch (err) {
     const error = isQuotaError(err) ? new StorageFullError() : (err as Error);
     events?.saveError(error.message);
     throw error;
   }
 });
+const edits = new EditGate(() => saves.flush());
+
+/** Runs one call on the catalog once it is open; an edit resolves only once it is saved (see EditGate). */
+async function run<T>(call: (c: Catalog) => T): Promise<T> {
+  await opened;
+  return edits.run(() => call(catalog));
+}
+
+const options: CatalogOptions = {
+  onWrite: (kind) => {
+    if (kind === 'edit') edits.markEdited();
+    saves.request();
+  },
+  beforeWrite: () => {
+    if (newerCatalog) throw newerCatalog;
+    if (!writer) throw new ReadOnlyError();
+  },
+};
+
+/** Set when the saved catalog comes from a newer app: it is never overwritten, so nothing is written here. */
+let newerCatalog: NewerCatalogError | null = null;
+/** What opening the catalog found and did, for the page to say (a damaged copy, a newer catalog). */
+const notices = new Set<string>();
 
 async function load(): Promise<void> {
   SQL ??= await initSqlJs({ locateFile: () => sqlWasmUrl });
-  const bytes = await store.load();
+  const { body, damaged } = await store.load();
+  if (damaged > 0) {
+    notices.add(
+      body
+        ? 'A damaged copy of the catalog was found and skipped: the last intact save was opened.'
+        : 'The saved catalog was damaged and could not be read: Framefinder started with an empty one. Open your folders again to rebuild it.',
+    );
+  }
   catalog?.close();
-  catalog = Catalog.open(SQL, bytes, {
-    onWrite: () => saves.request(),
-    beforeWrite: () => {
-      if (!writer) throw new ReadOnlyError();
-    },
-  });
+  try {
+    catalog = Catalog.open(SQL, body, options);
+  } catch (err) {
+    if (!(err instanceof NewerCatalogError)) throw err;
+    // Shown empty and read-only; the file on disk stays exactly as the newer app left it.
+    newerCatalog = err;
+    notices.add(err.message);
+    catalog = Catalog.open(SQL, null, options);
+  }
 }
 
-channel.onmessage = (e: MessageEvent<{ type: string }>) => {
-  // Only a read-only tab follows the writer's saves; the writer's own copy is the newest.
-  if (e.data.type === 'saved' && !writer) {
-    void load().then(() => events?.changed());
+channel.onmessage = (e: MessageEvent<CatalogMessage>) => {
+  // Only a read-only tab follows the writer; the writer's own copy is the newest.
+  if (writer) return;
+  switch (e.data.type) {
+    case 'saved':
+    case 'restored':
+      void load().then(() => events?.changed());
   }
 };
 
 const api = {
-  ...(Object.fromEntries(
-    forwarded.map((name) => [
-      name,
-      async (...args: unknown[]) => {
-        await opened;
-        return (catalog[name] as (...a: unknown[]) => unknown)(...args);
-      },
-    ]),
-  ) as unknown as Forwarded),
-
   /** Forgets a library and deletes its images from the blob store; files on disk are never touched. */
   async removeLibrary(id: number): Promise<void> {
-    await opened;
-    const keys = catalog.removeLibrary(id);
+    const keys = await run((c) => c.removeLibrary(id));
     const store = await (blobs ??= BlobStore.open());
     for (const key of keys) await store.delete(key);
   },
 
   /** Loads the saved catalog (read-only until `becomeWriter`). */
-  async open(listener?: CatalogEvents): Promise<{ backend: CatalogStore['backend'] }> {
+  async open(
+    listener?: CatalogEvents,
+  ): Promise<{ backend: CatalogStore['backend']; notices: string[]; newer: string | null }> {
     events = listener;
     try {
       store = await openCatalogStore();
@@ -151,7 +134,12 @@ const api = {
       opened = Promise.reject(err);
       throw err;
     }
-    return { backend: store.backend };
+    if (store.backend === 'memory') {
+      notices.add(
+        'This browser gives Framefinder no storage here (a private window?): the catalog is kept for this visit only.',
+      );
+    }
+    return { backend: store.backend, notices: [...notices], newer: newerCatalog?.message ?? null };
   },
 
   /**
@@ -162,6 +150,7 @@ const api = {
   async becomeWriter(): Promise<{ resumed: number; added: number }> {
     await load();
     writer = true;
+    if (newerCatalog) return { resumed: 0, added: 0 };
     return { resumed: catalog.resumeInterruptedJobs(), added: catalog.enqueueMissingStages() };
   },
 
@@ -171,6 +160,27 @@ const api = {
   flush: () => saves.flush(),
 
   storage: () => storageInfo(store.backend),
+
+  /** The catalog as a SQLite file: a backup with the libraries, tags, collections and settings. */
+  exportBackup: () => run((c) => c.export()),
+
+  /**
+   * Replaces this empty catalog with a backup (see openBackup), saved before this resolves; other tabs reload.
+   * Refused while any library is here: restoring never merges into, or silently drops, a catalog.
+   */
+  async restoreBackup(bytes: Uint8Array): Promise<{ libraries: number; videos: number }> {
+    const restored = await run((current) => {
+      options.beforeWrite?.();
+      if (current.listLibraries().length > 0) throw new NotEmptyError();
+      const next = openBackup(SQL!, bytes, options);
+      current.close();
+      catalog = next;
+      options.onWrite?.('edit'); // the swap is the user's edit: saved before this call resolves
+      return next;
+    });
+    post({ type: 'restored' });
+    return { libraries: restored.listLibraries().length, videos: restored.countVideos({}) };
+  },
 
   /** Raw catalog image, for diagnostics and tests. */
   exportCatalog: () => catalog.export(),
@@ -192,5 +202,21 @@ const api = {
   },
 };
 
-export type CatalogApi = typeof api;
-expose(api);
+/** A Catalog method by name, called through `run`. */
+function forward(name: string) {
+  return (...args: unknown[]) =>
+    run((c) => {
+      const method = c[name as keyof CatalogCalls] as unknown;
+      if (typeof method !== 'function') throw new TypeError(`The catalog has no method ${name}`);
+      return (method as (...a: unknown[]) => unknown)(...args);
+    });
+}
+
+export type CatalogApi = typeof api & CatalogCalls;
+// The worker's own calls, and every public Catalog method (but the internal ones) forwarded by name.
+expose(
+  new Proxy(api, {
+    get: (target, name) =>
+      typeof name !== 'string' || name in target || internal.has(name) ? Reflect.get(target, name) : forward(name),
+  }),
+);

@@ -26,15 +26,10 @@ export class SaveScheduler {
     this.#dirtySince ??= now;
     clearTimeout(this.#timer);
     const wait = Math.min(this.delayMs, Math.max(0, this.#dirtySince + this.maxDelayMs - now));
-    this.#timer = setTimeout(() => void this.flush().catch(() => this.#retryLater()), wait);
+    this.#timer = setTimeout(() => void this.flush().catch(() => undefined), wait);
   }
 
-  #retryLater(): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.flush().catch(() => this.#retryLater()), this.retryMs);
-  }
-
-  /** Saves now if there is anything unsaved; resolves when it is on disk. */
+  /** Saves now if there is anything unsaved; resolves when it is on disk. A failure retries later by itself. */
   async flush(): Promise<void> {
     clearTimeout(this.#timer);
     while (this.#running) await this.#running.catch(() => undefined);
@@ -45,6 +40,9 @@ export class SaveScheduler {
       await this.#running;
     } catch (err) {
       this.#dirtySince ??= Date.now();
+      clearTimeout(this.#timer);
+      // Storage full or a transient error: try again later (room may have been made meanwhile).
+      this.#timer = setTimeout(() => void this.flush().catch(() => undefined), this.retryMs);
       throw err;
     } finally {
       this.#running = null;

@@ -61,10 +61,13 @@ async function shownNames(page: Page): Promise<string[]> {
   return videoNames(page);
 }
 
-/** Waits until the job queue is idle, then saves: the catalog on disk is now the one in memory. */
+/**
+ * Waits until the job queue is idle, then saves: the catalog on disk is now the one in memory. Indexing the
+ * fixtures is CPU-bound: a loaded machine (other tests, other work) needs more than the 20 s an idle one does.
+ */
 async function settle(page: Page): Promise<void> {
   const busy = () => inCatalog(page, async (c) => ((n) => n.queued + n.running)(await c.jobCounts()));
-  await expect.poll(busy, { timeout: 20_000 }).toBe(0);
+  await expect.poll(busy, { timeout: 60_000 }).toBe(0);
   await inCatalog(page, (c) => c.flush());
 }
 
@@ -176,7 +179,8 @@ describe('catalog storage', () => {
     await fresh();
     await importFixtures(page);
     await settle(page);
-    // Back-to-back saves of a fat catalog (8 MB of settings), so that a save is nearly always under way.
+    // Back-to-back saves of a fat catalog (8 MB of settings), so that a save is nearly always under way. Each
+    // setting is a user edit, saved before its call returns: `saving` marks the save of a round's last one.
     await inCatalog(page, async (catalog) => {
       const w = window as unknown as { savedRounds: number; saving: boolean };
       w.savedRounds = 0;
@@ -184,10 +188,9 @@ describe('catalog storage', () => {
       await catalog.setSetting('ballast', 'x'.repeat(8_000_000));
       void (async () => {
         for (let round = 1; ; round++) {
-          for (let i = 0; i < 50; i++) await catalog.setSetting(`burst-${i}`, round);
-          await catalog.setSetting('round', round);
+          for (let i = 0; i < 5; i++) await catalog.setSetting(`burst-${i}`, round);
           w.saving = true;
-          await catalog.flush();
+          await catalog.setSetting('round', round);
           w.saving = false;
           w.savedRounds = round;
         }
@@ -214,7 +217,7 @@ describe('catalog storage', () => {
     const state = await inCatalog<{ round: number; burst: number[]; writer: boolean }>(page, async (catalog) => {
       const round = Number(await catalog.getSetting('round', 0));
       const burst = await Promise.all(
-        Array.from({ length: 50 }, async (_, i) => Number(await catalog.getSetting(`burst-${i}`, 0))),
+        Array.from({ length: 5 }, async (_, i) => Number(await catalog.getSetting(`burst-${i}`, 0))),
       );
       return { round, burst, writer: await catalog.isWriter() };
     });
@@ -267,7 +270,10 @@ describe('catalog storage', () => {
 
     await openApp(page, server.url);
     await expect.poll(() => page.getByRole('heading', { name: emptyHeading }).count()).toBe(1);
-    expect(await page.getByRole('alert').count()).toBe(0);
+    // The app says what it did rather than starting empty without a word.
+    expect(await page.getByRole('alert').allInnerTexts()).toEqual([
+      expect.stringContaining('The saved catalog was damaged and could not be read'),
+    ]);
     expect(await inCatalog(page, (c) => c.isWriter())).toBe(true);
 
     await importFixtures(page);

@@ -31,7 +31,7 @@ describe('migrations', () => {
     const SQL = await sqlJs();
     const db = new SQL.Database();
     db.run(`PRAGMA user_version = ${schemaVersion + 1}`);
-    expect(() => Catalog.open(SQL, db.export())).toThrow(/newer Framefinder/);
+    expect(() => Catalog.open(SQL, db.export())).toThrow(/newer version of Framefinder/);
   });
 
   it('survives export and reopen', async () => {
