@@ -186,5 +186,5 @@ describe('indexing, interrupted', () => {
         expect(v.status, t.path).toBe('failed');
       }
     }
-  });
+  }, 240_000); // its own waits (60 s for half the work, 90 s for the rest) exceed the default 90 s on a busy machine
 });
