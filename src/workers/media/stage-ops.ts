@@ -16,10 +16,12 @@ const cutProbeSide = 64;
 
 /**
  * Decoders hand back the last frame they could decode when asked past the data they have: a frame far
- * before the time asked, well inside the video, means the file ends early.
+ * before the time asked, well inside the video, means the file ends early, unless the source says the frame
+ * is still on screen at that time (a VFR still stretch).
  */
 export function checkReached(frame: RgbaFrame, wanted: number, duration: number): void {
-  if (wanted < duration - 1 && wanted - frame.time > 1) {
+  const still = frame.shownUntil !== undefined && frame.shownUntil > wanted - 0.5;
+  if (wanted < duration - 1 && wanted - frame.time > 1 && !still) {
     throw new BadMediaError(
       `The file seems truncated: nothing after ${frame.time.toFixed(1)} s of its ${duration.toFixed(1)} s can be decoded.`,
     );
