@@ -362,7 +362,10 @@ function shownFrames(file) {
   return [...out.stderr.matchAll(/\] n:\s*(\d+) pts:\s*-?\d+ pts_time:(-?[\d.]+)/g)].map((m) => Number(m[2]));
 }
 
-/** Writes frames `indices` of `file` as JPEG (quality 2 of 31), display orientation applied, optionally mirrored. */
+/**
+ * Writes frames `indices` of `file` as JPEG (quality 3 of 31) as they are shown: rotated, non-square pixels (3GP,
+ * the loop's blown-up grid) stretched to square ones, optionally mirrored.
+ */
 function writeFrames(file, indices, names, { mirror = false } = {}) {
   const select = indices.map((n) => `eq(n\\,${n})`).join('+');
   const pattern = join(work, 'frame-%d.jpg');
@@ -373,7 +376,7 @@ function writeFrames(file, indices, names, { mirror = false } = {}) {
     '-map',
     '0:v:0',
     '-vf',
-    `select='${select}'${mirror ? ',hflip' : ''}`,
+    `select='${select}',scale='trunc(iw*sar)':ih,setsar=1${mirror ? ',hflip' : ''}`,
     '-fps_mode',
     'passthrough',
     '-q:v',
