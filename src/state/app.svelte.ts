@@ -1,4 +1,4 @@
-import { embedWorker, newEmbedWorker, searchWorker } from '../workers/bridge';
+import { embedWorker, newEmbedWorker, newMediaWorker, searchWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { jobs } from './jobs.svelte';
@@ -41,6 +41,7 @@ export async function startApp(): Promise<void> {
     search: searchWorker.api,
     embed: embedWorker.api,
     newEmbedWorker,
+    newMediaWorker,
     state: { catalog, library, imports, jobs, search, player, models },
   };
 }
