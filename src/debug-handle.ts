@@ -8,7 +8,7 @@ import { library } from './state/library.svelte';
 import { models } from './state/models.svelte';
 import { player } from './state/player.svelte';
 import { search } from './state/search.svelte';
-import { embedWorker, newEmbedWorker, searchWorker } from './workers/bridge';
+import { embedWorker, newEmbedWorker, newMediaWorker, searchWorker } from './workers/bridge';
 
 const handle = () => ({
   /** The catalog worker's API, as the app itself uses it. */
@@ -16,6 +16,8 @@ const handle = () => ({
   search: searchWorker.api,
   embed: embedWorker.api,
   newEmbedWorker,
+  /** A media worker of its own (the decode tests ask it for frames directly). */
+  newMediaWorker,
   state: { catalog, library, imports, jobs, search, player, models },
 });
 

@@ -24,9 +24,16 @@ export function filesUnder(dir: string): FixtureFile[] {
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** Seeds the search library, opens it through "Open folder" (picker stubbed) and waits for every stage. */
-export async function importSearchLibrary(page: Page, timeout = 240_000): Promise<void> {
-  await seedOpfsFolder(page, searchFolder, filesUnder(searchLibraryDir));
+/**
+ * Seeds a library folder (default: the search fixture library), opens it through "Open folder" (picker stubbed) and
+ * waits for every stage.
+ */
+export async function importSearchLibrary(
+  page: Page,
+  timeout = 240_000,
+  library: { folder: string; files: FixtureFile[] } = { folder: searchFolder, files: filesUnder(searchLibraryDir) },
+): Promise<void> {
+  await seedOpfsFolder(page, library.folder, library.files);
   await page.getByRole('button', { name: 'Open folder' }).first().click();
   await waitForIdle(page, timeout);
 }
@@ -172,4 +179,43 @@ export function secondsIn(label: string): number {
   const m = /from (?:(\d+):)?(\d+):(\d+(?:\.\d+)?)/.exec(label);
   if (!m) throw new Error(`no time in “${label}”`);
   return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+}
+
+export interface Hit {
+  path: string;
+  time: number;
+  similarity: number;
+}
+
+/** The app's own image search (as a drop does), its hits best first. */
+export async function searchImage(page: Page, base64: string, mime: string): Promise<Hit[]> {
+  return page.evaluate(
+    async ({ base64, mime }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const search = (window as unknown as { framefinder: { state: { search: SearchLike } } }).framefinder.state.search;
+      await search.byImage(new Blob([bytes], { type: mime }), 'query');
+      return search.imageHits.map((h) => ({ path: h.video.path, time: h.times[0].time, similarity: h.similarity }));
+    },
+    { base64, mime },
+  );
+}
+
+/** The app's own clip search (as a drop does), its hits best first with where the clip starts. */
+export async function searchClip(page: Page, base64: string, mime: string): Promise<Hit[]> {
+  return page.evaluate(
+    async ({ base64, mime }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const search = (window as unknown as { framefinder: { state: { search: SearchLike } } }).framefinder.state.search;
+      await search.byClip(new File([bytes], mime === 'video/mp4' ? 'clip.mp4' : 'clip.webm', { type: mime }));
+      return search.clipHits.map((h) => ({ path: h.video.path, time: h.from, similarity: h.confidence }));
+    },
+    { base64, mime },
+  );
+}
+
+interface SearchLike {
+  byImage(b: Blob, label: string): Promise<void>;
+  byClip(f: File): Promise<void>;
+  imageHits: { video: { path: string }; similarity: number; times: { time: number }[] }[];
+  clipHits: { video: { path: string }; from: number; confidence: number }[];
 }

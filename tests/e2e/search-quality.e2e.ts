@@ -2,18 +2,11 @@
 // transformed screenshots at seeded random times, re-encoded sub-clips, and screenshots of videos that are not in
 // the library. Every query goes through the app's own search (search.byImage / search.byClip), exactly as a drop
 // does. Prints the figures, fails below the targets.
-import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { defaultSampling } from '../../src/lib/media/sampling';
 import { stubDirectoryPicker, useApp } from './harness';
-import { importSearchLibrary, searchFolder } from './search-helpers';
+import { importSearchLibrary, searchClip, searchFolder, searchImage } from './search-helpers';
 import { makeClipQueries, makeImageQueries, makeOutsideQueries, searchTruth } from './search-queries';
-
-interface Hit {
-  path: string;
-  time: number;
-  similarity: number;
-}
 
 const baseName = (p: string) => p.split('/').pop()!;
 const truth = searchTruth();
@@ -22,37 +15,6 @@ function asOriginal(hit: { path: string; time: number }): { name: string; time: 
   const copy = truth.find((t) => t.role === 'copy' && t.path.endsWith(hit.path));
   if (!copy?.copyOf) return { name: baseName(hit.path), time: hit.time };
   return { name: baseName(copy.copyOf), time: hit.time + (copy.trimStart ?? 0) };
-}
-
-async function searchImage(page: Page, base64: string, mime: string): Promise<Hit[]> {
-  return page.evaluate(
-    async ({ base64, mime }) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const search = (window as unknown as { framefinder: { state: { search: SearchLike } } }).framefinder.state.search;
-      await search.byImage(new Blob([bytes], { type: mime }), 'query');
-      return search.imageHits.map((h) => ({ path: h.video.path, time: h.times[0].time, similarity: h.similarity }));
-    },
-    { base64, mime },
-  );
-}
-
-async function searchClip(page: Page, base64: string, mime: string): Promise<Hit[]> {
-  return page.evaluate(
-    async ({ base64, mime }) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const search = (window as unknown as { framefinder: { state: { search: SearchLike } } }).framefinder.state.search;
-      await search.byClip(new File([bytes], mime === 'video/mp4' ? 'clip.mp4' : 'clip.webm', { type: mime }));
-      return search.clipHits.map((h) => ({ path: h.video.path, time: h.from, similarity: h.confidence }));
-    },
-    { base64, mime },
-  );
-}
-
-interface SearchLike {
-  byImage(b: Blob, label: string): Promise<void>;
-  byClip(f: File): Promise<void>;
-  imageHits: { video: { path: string }; similarity: number; times: { time: number }[] }[];
-  clipHits: { video: { path: string }; from: number; confidence: number }[];
 }
 
 const share = (n: number, of: number) => (of === 0 ? 0 : n / of);

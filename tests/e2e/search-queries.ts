@@ -187,6 +187,8 @@ export interface ImagePlan {
   factor?: number;
   aspect?: '4:3' | '1:1';
   text?: string;
+  /** The url is an image of the frame (a still as a user sees it), not the video: nothing to seek. */
+  fromImage?: boolean;
 }
 
 /**
@@ -204,21 +206,26 @@ export function planImageQueries({ videos, count, seed }: Required<QueryOptions>
     const frame = first + Math.floor(random() * (last - first + 1));
     const requestedTime = round3((frame + 0.5) / fps);
     const transform = imageTransforms[index % imageTransforms.length];
-    const plan: ImagePlan = { index, video, requestedTime, transform };
-    if (transform === 'crop') {
-      // Keep 92% of the area: the same share of each side, anywhere in the frame.
-      const keep = Math.sqrt(0.92);
-      plan.crop = { x: random() * (1 - keep), y: random() * (1 - keep), w: keep, h: keep };
-    } else if (transform === 'brightness') {
-      plan.factor = random() < 0.5 ? 0.85 : 1.15;
-    } else if (transform === 'letterbox') {
-      plan.aspect = random() < 0.5 ? '4:3' : '1:1';
-    } else if (transform === 'caption') {
-      const n = 3 + Math.floor(random() * 3);
-      plan.text = Array.from({ length: n }, () => captionWords[Math.floor(random() * captionWords.length)]).join(' ');
-    }
-    return plan;
+    return withTransformParams({ index, video, requestedTime, transform }, random);
   });
+}
+
+/** Draws the transform's parameters (crop rectangle, brightness factor, letterbox aspect, caption) from `random`. */
+export function withTransformParams(plan: ImagePlan, random: () => number): ImagePlan {
+  const transform = plan.transform;
+  if (transform === 'crop') {
+    // Keep 92% of the area: the same share of each side, anywhere in the frame.
+    const keep = Math.sqrt(0.92);
+    plan.crop = { x: random() * (1 - keep), y: random() * (1 - keep), w: keep, h: keep };
+  } else if (transform === 'brightness') {
+    plan.factor = random() < 0.5 ? 0.85 : 1.15;
+  } else if (transform === 'letterbox') {
+    plan.aspect = random() < 0.5 ? '4:3' : '1:1';
+  } else if (transform === 'caption') {
+    const n = 3 + Math.floor(random() * 3);
+    plan.text = Array.from({ length: n }, () => captionWords[Math.floor(random() * captionWords.length)]).join(' ');
+  }
+  return plan;
 }
 
 export const clipCodecs = ['vp9', 'avc', 'vp8'] as const;
@@ -340,37 +347,44 @@ interface RenderedImage {
 }
 
 /** Draws the frame at `plan.requestedTime` and applies the plan's transform, in the page. */
-function renderImage(page: Page, url: string, plan: ImagePlan): Promise<RenderedImage> {
+export function renderImage(page: Page, url: string, plan: ImagePlan): Promise<RenderedImage> {
   return page.evaluate(
     async ({ url, plan }) => {
-      const w = window as unknown as { __ffQueryVideos?: Record<string, HTMLVideoElement> };
-      w.__ffQueryVideos ??= {};
-      let video = w.__ffQueryVideos[url];
-      if (!video) {
-        video = document.createElement('video');
-        video.muted = true;
-        video.preload = 'auto';
-        video.src = url;
-        await new Promise((ok, fail) => {
-          video.onloadeddata = ok;
-          video.onerror = () => fail(new Error(`cannot load ${url}: ${video.error?.message}`));
+      const grab = async (): Promise<{ video: CanvasImageSource; time: number; vw: number; vh: number }> => {
+        if (plan.fromImage) {
+          const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+          return { video: bitmap, time: plan.requestedTime, vw: bitmap.width, vh: bitmap.height };
+        }
+        const w = window as unknown as { __ffQueryVideos?: Record<string, HTMLVideoElement> };
+        w.__ffQueryVideos ??= {};
+        let video = w.__ffQueryVideos[url];
+        if (!video) {
+          video = document.createElement('video');
+          video.muted = true;
+          video.preload = 'auto';
+          video.src = url;
+          await new Promise((ok, fail) => {
+            video.onloadeddata = ok;
+            video.onerror = () => fail(new Error(`cannot load ${url}: ${video.error?.message}`));
+          });
+          w.__ffQueryVideos[url] = video;
+        }
+        const seeked = new Promise((ok, fail) => {
+          video.addEventListener('seeked', ok, { once: true });
+          setTimeout(() => fail(new Error(`no 'seeked' at ${plan.requestedTime} s in ${plan.video.path}`)), 15_000);
         });
-        w.__ffQueryVideos[url] = video;
-      }
-      const seeked = new Promise((ok, fail) => {
-        video.addEventListener('seeked', ok, { once: true });
-        setTimeout(() => fail(new Error(`no 'seeked' at ${plan.requestedTime} s in ${plan.video.path}`)), 15_000);
-      });
-      // 'seeked' can fire before the new frame is what drawImage gets (under load the previous query's frame was
-      // drawn now and then): wait until the frame at the new time is presented, and take its own timestamp.
-      const presented = new Promise<number | null>((ok) => {
-        video.requestVideoFrameCallback((_now, meta) => ok(meta.mediaTime));
-        setTimeout(() => ok(null), 2000);
-      });
-      video.currentTime = plan.requestedTime;
-      await seeked;
-      const time = (await presented) ?? video.currentTime;
-      const [vw, vh] = [video.videoWidth, video.videoHeight];
+        // 'seeked' can fire before the new frame is what drawImage gets (under load the previous query's frame was
+        // drawn now and then): wait until the frame at the new time is presented, and take its own timestamp.
+        const presented = new Promise<number | null>((ok) => {
+          video.requestVideoFrameCallback((_now, meta) => ok(meta.mediaTime));
+          setTimeout(() => ok(null), 2000);
+        });
+        video.currentTime = plan.requestedTime;
+        await seeked;
+        const time = (await presented) ?? video.currentTime;
+        return { video, time, vw: video.videoWidth, vh: video.videoHeight };
+      };
+      const { video, time, vw, vh } = await grab();
 
       let canvas: OffscreenCanvas;
       let mime: 'image/png' | 'image/jpeg' = 'image/png';
@@ -403,12 +417,16 @@ function renderImage(page: Page, url: string, plan: ImagePlan): Promise<Rendered
         }
         ctx.putImageData(image, 0, 0);
       } else if (plan.transform === 'letterbox') {
-        // The frame keeps its width; black bars above and below fill a 4:3 or square canvas.
-        const height = plan.aspect === '1:1' ? vw : Math.round((vw * 3) / 4);
-        const ctx = draw(vw, height);
+        // The frame keeps its width; black bars above and below fill a 4:3 or square canvas. A portrait frame
+        // keeps its height and gets the bars at its sides instead (a phone video in a landscape player).
+        const portrait = vh > vw;
+        const long = portrait ? vh : vw;
+        const short = plan.aspect === '1:1' ? long : Math.round((long * 3) / 4);
+        const [width, height] = portrait ? [short, long] : [long, short];
+        const ctx = draw(width, height);
         ctx.fillStyle = '#000';
-        ctx.fillRect(0, 0, vw, height);
-        ctx.drawImage(video, 0, Math.round((height - vh) / 2));
+        ctx.fillRect(0, 0, width, height);
+        ctx.drawImage(video, Math.round((width - vw) / 2), Math.round((height - vh) / 2));
       } else {
         const ctx = draw(vw, vh);
         ctx.drawImage(video, 0, 0);
@@ -443,7 +461,7 @@ function renderImage(page: Page, url: string, plan: ImagePlan): Promise<Rendered
   );
 }
 
-function describeTransform(plan: ImagePlan, width: number, height: number): string {
+export function describeTransform(plan: ImagePlan, width: number, height: number): string {
   switch (plan.transform) {
     case 'downscale':
       return `downscaled 50% to ${width}x${height}`;

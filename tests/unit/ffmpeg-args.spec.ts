@@ -144,6 +144,12 @@ describe('frameRunArgs', () => {
     expect(args.slice(args.indexOf('-ss'), args.indexOf('-ss') + 3)).toEqual(['-ss', '1.501', '-noaccurate_seek']);
     // Frames nothing refers to are skipped, and so is deblocking: invisible at thumbnail sizes, half the work.
     expect(args.slice(args.indexOf('-skip_frame'), args.indexOf('-skip_frame') + 2)).toEqual(['-skip_frame', 'noref']);
+    // One frame asked: that exact frame, B-frames included.
+    const single = frameRunArgs(plan([1.52])[0], '/ff-1/input.mp4', '/out.rgba', size);
+    expect(single.slice(single.indexOf('-skip_frame'), single.indexOf('-skip_frame') + 2)).toEqual([
+      '-skip_frame',
+      'default',
+    ]);
     expect(args.slice(args.indexOf('-skip_loop_filter'), args.indexOf('-skip_loop_filter') + 2)).toEqual([
       '-skip_loop_filter',
       'all',

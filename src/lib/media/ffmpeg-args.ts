@@ -220,8 +220,9 @@ export function frameRunArgs(run: FrameRun, input: string, output: string, size:
     'info',
     // Not -discard nokey as well: dropping packets in the demuxer breaks the timestamps of streams with B-frames.
     // Otherwise skip frames nothing refers to: the nearest decoded frame after a wanted time is at most a
-    // couple of frames later, invisible at 1 frame/s, and half the decoding of a typical B-frame stream.
-    ...['-skip_frame', run.keyframesOnly ? 'nokey' : 'noref'],
+    // couple of frames later, invisible at 1 frame/s, and half the decoding of a typical B-frame stream. A run for
+    // one frame (the matched frame a user looks at, a poster) decodes them all: that exact frame is the point.
+    ...['-skip_frame', run.keyframesOnly ? 'nokey' : run.times.length > 1 ? 'noref' : 'default'],
     // Our frames are 320 px at most: deblocking makes no visible difference there and costs a third of decoding.
     ...['-skip_loop_filter', 'all'],
     ...(run.seek > 0 ? ['-ss', secs(run.seek), '-noaccurate_seek'] : []),

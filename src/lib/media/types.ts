@@ -32,6 +32,12 @@ export interface RgbaFrame {
   height: number;
   data: Uint8ClampedArray;
   keyframe: boolean;
+  /**
+   * When the source knows it: the time (s) this frame stays on screen until (the next frame's time, or the end of
+   * what was decoded without error). VFR files (screen recordings) hold one frame for seconds: asked inside such a
+   * stretch, the frame before it is the right answer, not a sign that the file ends early.
+   */
+  shownUntil?: number;
 }
 
 /**

@@ -306,6 +306,8 @@ class FfmpegSource implements FrameSource {
     );
     const log = first.log;
     let frames = first.frames;
+    // How far decoding went (s): a frame with no later one before this is still on screen here (a VFR still).
+    let decodedUntil = run.origin + run.end;
     // select= only keeps a frame at or after each time: times past the last decodable frame get nothing.
     const lastFrame = () => (frames.length ? frames[frames.length - 1].time : -Infinity);
     const missed = () => run.times.filter((t) => t - run.tolerance > lastFrame());
@@ -324,6 +326,7 @@ class FfmpegSource implements FrameSource {
       const span = run.times[run.times.length - 1] - origin + 1;
       const args = (out: string) => frameSpanArgs(this.#input, out, seek, span, size);
       const tail = await this.#decode(args, origin, zero, size, timeoutMs);
+      decodedUntil = Math.max(decodedUntil, origin + span);
       log.push(...tail.log);
       frames = [...frames, ...tail.frames].sort((x, y) => x.time - y.time);
       if (seek === 0) break;
@@ -341,8 +344,10 @@ class FfmpegSource implements FrameSource {
     for (const i of picks) {
       if (i < 0) break;
       const { time, keyframe, data } = frames[i];
+      const shownUntil = frames[i + 1]?.time ?? (damage ? undefined : decodedUntil);
       // Two times may share a frame; the second gets a copy, as each buffer is transferred away.
-      yield { time, width: size.width, height: size.height, data: used.has(i) ? data.slice() : data, keyframe };
+      const copy = used.has(i) ? data.slice() : data;
+      yield { time, width: size.width, height: size.height, data: copy, keyframe, shownUntil };
       used.add(i);
     }
     if (frames.length === 0 || lost.length > 0) {

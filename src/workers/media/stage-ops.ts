@@ -16,10 +16,12 @@ const cutProbeSide = 64;
 
 /**
  * Decoders hand back the last frame they could decode when asked past the data they have: a frame far
- * before the time asked, well inside the video, means the file ends early.
+ * before the time asked, well inside the video, means the file ends early, unless the source says the frame
+ * is still on screen at that time (a VFR still stretch).
  */
 export function checkReached(frame: RgbaFrame, wanted: number, duration: number): void {
-  if (wanted < duration - 1 && wanted - frame.time > 1) {
+  const still = frame.shownUntil !== undefined && frame.shownUntil > wanted - 0.5;
+  if (wanted < duration - 1 && wanted - frame.time > 1 && !still) {
     throw new BadMediaError(
       `The file seems truncated: nothing after ${frame.time.toFixed(1)} s of its ${duration.toFixed(1)} s can be decoded.`,
     );
@@ -169,6 +171,18 @@ export async function refineScenes(
   return { scenes, sheet: await sceneSheet(source, scenes) };
 }
 
+/**
+ * A VFR file (a screen recording) holds one frame for seconds, then moves for a moment: a time grid can ask for
+ * the held frame again and again and step over the moving frames between two planned times. When the frame
+ * answered for `wanted` was held for over a second and the next frame starts before the next planned time, that
+ * next frame's time (just inside it), else null.
+ */
+export function burstAfter(frame: RgbaFrame, wanted: number, nextPlanned: number): number | null {
+  const until = frame.shownUntil;
+  if (until === undefined || until - frame.time <= 1 || until <= wanted || until >= nextPlanned) return null;
+  return until + 0.001;
+}
+
 export interface SampledFrames {
   /** Times actually decoded, with the plan's key frame flags. */
   decoded: { time: number; keyframe: boolean }[];
@@ -192,16 +206,30 @@ export async function sampleFrames(
   const decoded: { time: number; keyframe: boolean }[] = [];
   const samples: { time: number; signature: Float32Array; flat: boolean }[] = [];
   let batch: RgbaFrame[] = [];
-  for await (const frame of source.framesAt(times, searchFrameSide)) {
-    checkReached(frame, times[decoded.length], duration);
-    decoded.push({ time: frame.time, keyframe: plan[decoded.length].keyframe || frame.keyframe });
+  const take = async (frame: RgbaFrame, keyframe: boolean) => {
+    decoded.push({ time: frame.time, keyframe });
     samples.push({ time: frame.time, signature: sceneSignature(frame), flat: isFlat(frameStats(frame)) });
     batch.push(frame);
     if (batch.length >= batchSize) {
       await onFrames(batch, decoded.length);
       batch = [];
     }
+  };
+  const bursts: number[] = [];
+  for await (const frame of source.framesAt(times, searchFrameSide)) {
+    const wanted = times[decoded.length];
+    checkReached(frame, wanted, duration);
+    const next = burstAfter(frame, wanted, times[decoded.length + 1] ?? duration);
+    if (next !== null) bursts.push(next);
+    await take(frame, plan[decoded.length].keyframe || frame.keyframe);
   }
+  // The first frames after VFR stills, unless a planned time already landed on them.
+  const extra = [...new Set(bursts)]
+    .filter((t) => !decoded.some((d) => Math.abs(d.time - t) < 0.02))
+    .sort((a, b) => a - b);
+  for await (const frame of source.framesAt(extra, searchFrameSide)) await take(frame, frame.keyframe);
+  decoded.sort((a, b) => a.time - b.time);
+  samples.sort((a, b) => a.time - b.time);
   if (batch.length) await onFrames(batch, decoded.length);
   return { decoded, ...(await refineScenes(source, duration, fps, samples)) };
 }

@@ -187,6 +187,8 @@ class WebCodecsSource implements FrameSource {
       for (const asked of times) {
         const sample = await nextSample(samples, asked);
         const timestamp = sample.timestamp;
+        // The packet's duration: in a VFR file, how long this frame stays on screen (seconds, in a still stretch).
+        const shownUntil = sample.duration > 0 ? timestamp + sample.duration - this.#origin : undefined;
         let data: Uint8ClampedArray;
         try {
           data = (await this.#fromYuv(sample, plan, scratch)) ?? this.#fromCanvas(sample, plan);
@@ -194,7 +196,7 @@ class WebCodecsSource implements FrameSource {
           sample.close(); // decoders lend out a small pool of frames: keep one and decoding stalls
         }
         const keyframe = await this.#isKey(timestamp);
-        yield { time: timestamp - this.#origin, width: plan.width, height: plan.height, data, keyframe };
+        yield { time: timestamp - this.#origin, width: plan.width, height: plan.height, data, keyframe, shownUntil };
       }
     } finally {
       await samples.return();
