@@ -68,23 +68,40 @@ class JobsState {
     this.refresh();
   }
 
-  /** Pauses processing: running jobs stop and go back to the queue; nothing is lost. */
+  /** A pause or resume is being saved: the buttons wait, so what they show is always what a reload shows. */
+  switching = $state(false);
+
+  /**
+   * Pauses processing: running jobs stop at once and go back to the queue (nothing is lost); the panel says
+   * "paused" once that is saved, so a reload right after still finds processing paused.
+   */
   async pause(): Promise<void> {
     this.#toggled = true;
-    this.paused = true;
-    await catalog.db.setSetting('jobsPaused', true);
-    const running = this.#runner?.runningIds ?? [];
-    this.#runner?.stop();
-    await catalog.db.requeueJobs(running);
-    this.refresh();
+    this.switching = true;
+    try {
+      const running = this.#runner?.runningIds ?? [];
+      this.#runner?.stop();
+      await catalog.db.requeueJobs(running);
+      await catalog.db.setSetting('jobsPaused', true);
+      this.paused = true;
+    } finally {
+      this.switching = false;
+      this.refresh();
+    }
   }
 
+  /** Resumes processing once that is saved. */
   async resume(): Promise<void> {
     this.#toggled = true;
-    this.paused = false;
-    await catalog.db.setSetting('jobsPaused', false);
-    this.#runner?.start();
-    this.refresh();
+    this.switching = true;
+    try {
+      await catalog.db.setSetting('jobsPaused', false);
+      this.paused = false;
+      this.#runner?.start();
+    } finally {
+      this.switching = false;
+      this.refresh();
+    }
   }
 
   poke(): void {
