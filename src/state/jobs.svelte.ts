@@ -15,6 +15,8 @@ class JobsState {
   lists = $state.raw<Record<JobStatus, Job[]>>({ queued: [], running: [], failed: [], done: [], cancelled: [] });
   /** The panel is open: keep its lists fresh. */
   watching = $state(false);
+  /** The runner has started, running jobs or holding them as the stored pause says (writer tab only). */
+  started = $state(false);
   /** The user paused processing; kept in the catalog so it survives a reload. */
   paused = $state(false);
   #runner: JobRunner | undefined;
@@ -65,6 +67,7 @@ class JobsState {
     // A click on Pause/Resume while the setting was being read wins over the stored value.
     if (!this.#toggled) this.paused = stored;
     if (!this.paused) this.#runner.start();
+    this.started = true;
     this.refresh();
   }
 

@@ -5,6 +5,7 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { dependentsOf } from '../../src/indexing/registry';
+import type { FramefinderWindow } from '../../src/debug-handle';
 import {
   baseNames,
   catalogJobs,
@@ -50,8 +51,10 @@ const finishedAfterImport = 5 * perVideo + 1;
 /** The stages a failed probe skips: every stage after it. */
 const afterProbe = dependentsOf('probe') as (keyof typeof stageLabels)[];
 const emptySkipped = stageLabelsOf(['empty.mp4'], afterProbe);
-/** Long enough for the first jobs on the fixtures to have run if processing were not paused. */
-const settleMs = 1500;
+/** Resolves once the job runner has started, holding the jobs when processing is paused: from then on a job
+ * that ran would already be showing. */
+const runnerStarted = (page: Page) =>
+  page.waitForFunction(() => (window as unknown as FramefinderWindow).framefinder.state.jobs.started);
 
 describe('jobs', () => {
   const app = useApp();
@@ -145,7 +148,7 @@ describe('jobs', () => {
     const page = await pickerPage();
     await pause(page);
     await importViaPicker(page);
-    await page.waitForTimeout(settleMs);
+    await runnerStarted(page);
     let jobs = await openJobs(page);
     await expectAllQueued(page, jobs);
     const queued = jobSection(jobs, 'Queued');
@@ -226,7 +229,7 @@ describe('jobs', () => {
 
     await page.reload();
     await waitForWriter(page);
-    await page.waitForTimeout(settleMs);
+    await runnerStarted(page);
     const jobs = await openJobs(page);
     expect(await jobs.getByRole('button', { name: 'Resume processing' }).count()).toBe(1);
     expect(await jobs.getByRole('button', { name: 'Pause processing' }).count()).toBe(0);
