@@ -216,10 +216,13 @@ describe('the player', () => {
 
   test('HEVC: a clear message, "Make a preview" (progress, cancel), then the preview plays and is reused', async () => {
     await open('hevc.mp4', 1.5);
-    await eventually(() =>
-      dialog()
-        .getByText(/This browser cannot play .*HEVC video/)
-        .isVisible(),
+    // Told by the element's metadata (a picture of width 0), or by the player's wait for metadata that never comes.
+    await eventually(
+      () =>
+        dialog()
+          .getByText(/This browser cannot play .*HEVC video/)
+          .isVisible(),
+      30_000,
     ).toBe(true);
     const make = dialog().getByRole('button', { name: 'Make a preview' });
 
