@@ -60,11 +60,15 @@ export class JobRunner {
     this.poke();
   }
 
-  /** Stops taking new jobs and aborts the running ones (they are resumed from the queue next time). */
-  stop(): void {
+  /**
+   * Stops taking new jobs and aborts the running ones (they are resumed from the queue next time). Resolves once
+   * their handlers have returned, so nothing they were writing lands after the caller calls processing stopped.
+   */
+  stop(): Promise<void> {
     this.#active = false;
     clearTimeout(this.#timer);
     for (const controller of this.#running.values()) controller.abort();
+    return this.whenIdle();
   }
 
   /** Looks at the queue now: call after adding or retrying jobs. */
@@ -107,8 +111,12 @@ export class JobRunner {
     } finally {
       this.#pumping = false;
       if (this.#again) this.poke();
-      else if (this.#running.size === 0) this.#idle.splice(0).forEach((resolve) => resolve());
+      else this.#settleIdle();
     }
+  }
+
+  #settleIdle(): void {
+    if (this.#running.size === 0 && !this.#pumping) this.#idle.splice(0).forEach((resolve) => resolve());
   }
 
   async #sleepUntilDue(): Promise<void> {
@@ -150,7 +158,8 @@ export class JobRunner {
       .finally(() => {
         this.#running.delete(job.id);
         this.#opts.onChange();
-        this.poke();
+        if (this.#active) this.poke();
+        else this.#settleIdle();
       });
   }
 }

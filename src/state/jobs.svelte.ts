@@ -83,7 +83,8 @@ class JobsState {
     this.switching = true;
     try {
       const running = this.#runner?.runningIds ?? [];
-      this.#runner?.stop();
+      // Once "paused" shows, no stopped job is still writing: a backup or a reload then sees a still catalog.
+      await this.#runner?.stop();
       await catalog.db.requeueJobs(running);
       await catalog.db.setSetting('jobsPaused', true);
       this.paused = true;

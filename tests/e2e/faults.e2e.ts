@@ -165,6 +165,10 @@ describe('faults', () => {
   });
 
   test('a catalog copy with a bad checksum is skipped, said so, and the previous save opens', async () => {
+    // Processing paused (and nothing still writing once it says so): the save that adds 'Later' is the newest.
+    await page.getByRole('banner').getByRole('button', { name: /^Jobs/ }).click();
+    await page.getByRole('button', { name: 'Pause processing' }).click();
+    await page.getByRole('button', { name: 'Resume processing' }).waitFor();
     await inCatalog(page, async (c) => {
       await c.addLibrary('Later', 'files');
     });

@@ -42,7 +42,7 @@ describe('job queue', () => {
     const runner = new JobRunner(catalog, byStage(every(checksum)), { concurrency: 2 });
     runner.start();
     await runner.whenIdle();
-    runner.stop();
+    await runner.stop();
     expect(peak).toBe(2);
     expect(catalog.jobCounts()).toMatchObject({ done: 5 * perVideo, queued: 0, running: 0 });
     expect(catalog.listVideos().every((v) => v.status === 'done')).toBe(true);
@@ -75,7 +75,7 @@ describe('job queue', () => {
       r.poke();
       await r.whenIdle();
     }
-    r.stop();
+    await r.stop();
     expect(calls).toBe(maxAttempts);
     const [failed] = catalog.listJobs('failed');
     expect(failed).toMatchObject({ attempts: 3, error: 'File could not be read', videoName: 'v0.mp4' });
@@ -115,7 +115,7 @@ describe('job queue', () => {
     expect(catalog.cancelAllJobs()).toBe(3 * perVideo - 1);
     runner.abortAll();
     await runner.whenIdle();
-    runner.stop();
+    await runner.stop();
     expect(catalog.jobCounts()).toMatchObject({ cancelled: 3 * perVideo, done: 0, failed: 0 });
   });
 
@@ -133,7 +133,7 @@ describe('job queue', () => {
     });
     runner.start();
     await runner.whenIdle();
-    runner.stop();
+    await runner.stop();
     expect(done).toHaveLength(2 * perVideo); // the interrupted job ran once more, nothing twice
     expect(reopened.jobCounts()).toMatchObject({ done: 2 * perVideo, queued: 0 });
   });
@@ -161,7 +161,7 @@ describe('job queue', () => {
     );
     runner.start();
     await runner.whenIdle();
-    runner.stop();
+    await runner.stop();
     expect(catalog.listJobs('failed')).toMatchObject([
       { stage: 'probe', attempts: 1, error: '“v0.mp4” is not a video file.' },
     ]);
@@ -194,5 +194,29 @@ describe('pausing', () => {
     catalog.requeueJobs(claimed.map((j) => j.id));
     expect(catalog.jobCounts()).toMatchObject({ queued: 2 * perVideo, running: 0 });
     expect(catalog.listJobs('queued').every((j) => j.attempts === 0)).toBe(true);
+  });
+
+  it('stop() resolves only after the stopped handlers returned, whatever they still wrote first', async () => {
+    const { catalog } = await catalogWithVideos(1);
+    const log: string[] = [];
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const slow: JobHandler = (job, ctx) =>
+      new Promise((_, reject) => {
+        started();
+        // A stage that finishes its write after the abort, as one mid-way through a catalog call does.
+        ctx.signal.addEventListener('abort', () =>
+          setTimeout(() => {
+            log.push(`wrote ${job.stage}`);
+            reject(new AbortError());
+          }, 30),
+        );
+      });
+    const runner = new JobRunner(catalog, byStage(every(slow)), { concurrency: 1 });
+    runner.start();
+    await running;
+    await runner.stop();
+    log.push('stopped');
+    expect(log).toEqual(['wrote probe', 'stopped']);
   });
 });
