@@ -1,22 +1,14 @@
 // The one place that connects the indexing pipeline (src/indexing/) to the app: the catalog, the folders the
 // user opened, the active model and the workers. Stages import none of these; they get them as tools here.
-import { transfer } from 'comlink';
 import { MediaPool } from '../indexing/media-pool';
 import { stageOf } from '../indexing/registry';
 import type { PipelineTools } from '../indexing/stage';
 import type { JobHandler } from '../indexing/job-runner';
-import { embedWorker, newMediaWorker, newScanWorker, searchWorker } from '../workers/bridge';
+import { embedWorker, frameRoute, newMediaWorker, newScanWorker, searchWorker } from '../workers/bridge';
 import { openFile } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { models } from './models.svelte';
-
-/** A port pair: the media worker writes to the one returned; `receive` hands the other to its reader. */
-async function route(receive: (port: MessagePort) => Promise<void>): Promise<MessagePort> {
-  const { port1, port2 } = new MessageChannel();
-  await receive(transfer(port1, [port1]));
-  return port2;
-}
 
 function pipelineTools(concurrency: number): PipelineTools {
   const checksums = newScanWorker();
@@ -31,8 +23,8 @@ function pipelineTools(concurrency: number): PipelineTools {
     },
     lostAccess: (libraryId) => imports.lostAccess(libraryId),
     routes: {
-      toSearch: (videoId, pass) => route((port) => searchWorker.api.receiveFrames(videoId, pass, port)),
-      toEmbed: (videoId, token) => route((port) => embedWorker.api.receiveFrames(videoId, token, port)),
+      toSearch: (videoId, pass) => frameRoute((port) => searchWorker.api.receiveFrames(videoId, pass, port)),
+      toEmbed: (videoId, token) => frameRoute((port) => embedWorker.api.receiveFrames(videoId, token, port)),
     },
     search: searchWorker.api,
     embed: embedWorker.api,

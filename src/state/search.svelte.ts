@@ -4,7 +4,7 @@ import type { RgbaFrame } from '../lib/media/types';
 import type { ClipAlignment, ImageMatchTime } from '../lib/search/alignment';
 import type { Video } from '../lib/types';
 import { isVideoFile } from '../lib/video-files';
-import { newMediaWorker, searchWorker } from '../workers/bridge';
+import { frameRoute, newMediaWorker, searchWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
 import { settings } from './settings.svelte';
 
@@ -109,14 +109,13 @@ class SearchState {
       const plan: { time: number; keyframe: boolean }[] = [];
       for (let t = 0; t < duration; t += step) plan.push({ time: Math.round(t * 1000) / 1000, keyframe: false });
       // The clip's frames go from the media worker straight to the search worker; only counts come here.
-      const { port1, port2 } = new MessageChannel();
-      await searchWorker.api.receiveQueryFrames(queryId, transfer(port1, [port1]));
+      const sink = await frameRoute((port) => searchWorker.api.receiveQueryFrames(queryId, port));
       const onProgress = proxy((done: number) => {
         if (!signal.aborted) this.message = `Sampling the clip: ${done} of ${plan.length} frames…`;
       });
       const sampled = await this.#media.run(signal, (m) =>
         m.sampleFrames(
-          transfer({ file, plan, duration, fps: probe.fps, batchSize: 32, prefer: tier, sink: port2 }, [port2]),
+          transfer({ file, plan, duration, fps: probe.fps, batchSize: 32, prefer: tier, sink }, [sink]),
           onProgress,
         ),
       );
@@ -138,6 +137,9 @@ class SearchState {
       this.#finish(started, hits.length);
     } catch (err) {
       if (!signal.aborted) this.#fail(messageOf(err, 'The clip could not be searched'));
+    } finally {
+      // A clip search given up half-way leaves no sampled frames behind in the search worker.
+      if (signal.aborted) void searchWorker.api.dropQuery(queryId).catch(() => undefined);
     }
   }
 

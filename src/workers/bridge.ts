@@ -1,4 +1,4 @@
-import { wrap, type Remote } from 'comlink';
+import { transfer, wrap, type Remote } from 'comlink';
 import { AbortError, TimeoutError } from '../lib/errors';
 import type { CatalogApi } from './catalog.worker';
 import type { EmbedApi } from './embed.worker';
@@ -102,3 +102,13 @@ export const embedWorker = new WorkerBridge<EmbedApi>(embedWorkerOf);
 
 /** A worker of its own for a model download (terminated to cancel it) or a thread-count comparison. */
 export const newEmbedWorker = () => new WorkerBridge<EmbedApi>(embedWorkerOf);
+
+/**
+ * A frame route between two workers: `receive` hands one end of a new port pair to the reader (the search or embed
+ * worker); the other end is returned for the media worker to write frame batches to. Frames never pass the page.
+ */
+export async function frameRoute(receive: (port: MessagePort) => Promise<void>): Promise<MessagePort> {
+  const { port1, port2 } = new MessageChannel();
+  await receive(transfer(port1, [port1]));
+  return port2;
+}

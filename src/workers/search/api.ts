@@ -197,6 +197,11 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       queryFrames.set(queryId, list);
     },
 
+    /** Forgets a query clip's frames (its search was cancelled). */
+    dropQuery(queryId: string): void {
+      queryFrames.delete(queryId);
+    },
+
     /** Where the clip's frames align in each video, ranked by aligned matching frames. */
     async searchClip(queryId: string, settings: SearchSettings): Promise<{ results: ClipAlignment[]; usable: number }> {
       const frames = queryFrames.get(queryId) ?? [];
