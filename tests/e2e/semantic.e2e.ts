@@ -84,7 +84,7 @@ async function loadModelFolder(page: Page, dir: string, name: string): Promise<s
   await panel.waitFor();
   await panel.getByLabel('Model folder to load').setInputFiles(dir);
   await expect
-    .poll(() => panel.getByRole('region', { name: 'In use' }).innerText(), { timeout: 30_000 })
+    .poll(() => panel.getByRole('region', { name: 'In use' }).innerText(), { timeout: 90_000 })
     .toMatch(new RegExp(`(^|\n)${name} · videos are embedded with it`));
   const id = await activeModelId(page);
   expect(id).not.toBe(before);
@@ -307,7 +307,7 @@ describe('word search with CLIP', () => {
     const before = fetched.length;
     await download.click();
     await expect
-      .poll(() => panel.getByRole('region', { name: 'In use' }).innerText(), { timeout: 30_000 })
+      .poll(() => panel.getByRole('region', { name: 'In use' }).innerText(), { timeout: 90_000 })
       .toMatch(/(^|\n)CLIP ViT-B\/32 .* · videos are embedded with it/);
     const again = fetched.slice(before);
     expect(again.filter((p) => p.endsWith('.onnx')).sort()).toEqual([

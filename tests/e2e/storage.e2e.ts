@@ -256,7 +256,8 @@ describe('catalog storage', () => {
     await settle(page);
     expect(Object.values(await slotGenerations(page))).not.toContain(null);
     await page.reload();
-    await expect.poll(() => shownNames(page)).toEqual([...fixtureNames, 'new clip.mp4'].sort());
+    await page.waitForFunction(() => 'framefinder' in window, undefined, { timeout: 20_000 });
+    await expect.poll(() => shownNames(page), { timeout: 20_000 }).toEqual([...fixtureNames, 'new clip.mp4'].sort());
     expect(pageErrors).toEqual([]);
   });
 
@@ -279,7 +280,8 @@ describe('catalog storage', () => {
     await importFixtures(page);
     await settle(page);
     await page.reload();
-    await expect.poll(() => shownNames(page)).toEqual(fixtureNames);
+    await page.waitForFunction(() => 'framefinder' in window, undefined, { timeout: 20_000 });
+    await expect.poll(() => shownNames(page), { timeout: 20_000 }).toEqual(fixtureNames);
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
