@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaFrame } from '../../src/lib/media/types';
-import { fingerprint, hamming } from '../../src/lib/search/fingerprint';
+import { fingerprint, fingerprintCoefficients, hamming } from '../../src/lib/search/fingerprint';
 import { momentWindow } from '../../src/lib/search/moment';
 import { MomentQueries } from '../../src/workers/search/moments';
 import { seededRandom } from '../shared/random';
@@ -28,7 +28,7 @@ describe('refining in the search worker', () => {
     const moments = new MomentQueries();
     const truth = 58; // 2.32 s: between the samples at 2.0 and 2.5 s
     const query = fingerprint(scrolling(truth, 12))!;
-    moments.keep('q1', query);
+    moments.keep('q1', fingerprintCoefficients(scrolling(truth, 12))!);
     const sampledFrame = scrolling(50);
     const sampled = { time: 2, distance: hamming(fingerprint(sampledFrame)!, 0, query, 0) };
     expect(sampled.distance).toBeGreaterThan(0);
@@ -44,7 +44,7 @@ describe('refining in the search worker', () => {
 
   it('keeps nothing of a query once dropped, and ignores frames that arrive after', () => {
     const moments = new MomentQueries();
-    moments.keep('q2', fingerprint(scrolling(10))!);
+    moments.keep('q2', fingerprintCoefficients(scrolling(10))!);
     moments.drop('q2');
     moments.add('q2', 1, [scrolling(10)]);
     expect(moments.size).toBe(0);

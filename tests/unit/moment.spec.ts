@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { momentWindow, pickMoment } from '../../src/lib/search/moment';
+import { coefficientGap, momentWindow, pickMoment } from '../../src/lib/search/moment';
+import { seededRandom } from '../shared/random';
 
 /** Which frame of a `fps` video a decoder shows at `t` (the last one starting at or before it). */
 const frameAt = (t: number, fps: number) => Math.floor(t * fps + 1e-9);
@@ -58,5 +59,35 @@ describe('the refined moment', () => {
     const window = [1.8, 2.2].map((time) => ({ time, distance: 21 }));
     expect(pickMoment(window, sampled)).toEqual({ time: 2, distance: 20, moved: false });
     expect(pickMoment([], sampled)).toEqual({ time: 2, distance: 20, moved: false });
+  });
+
+  it('tells frames a bit or two apart by their coefficients, and identical pictures by time', () => {
+    // The frame at 2.32 s is the picture; the one at 2.12 s happens to share a bit more with the screenshot.
+    const window = [
+      { time: 2.12, distance: 6, gap: 0.031 },
+      { time: 2.32, distance: 8, gap: 0.012 },
+      { time: 2.6, distance: 14, gap: 0.002 }, // too many bits away to be ranked by its gap
+    ];
+    expect(pickMoment(window, sampled)).toEqual({ time: 2.32, distance: 8, moved: true });
+    const still = [1.8, 1.9, 2.2].map((time) => ({ time, distance: 9, gap: 0.02 }));
+    expect(pickMoment(still, sampled)).toEqual({ time: 1.9, distance: 9, moved: true });
+  });
+});
+
+describe('the coefficient gap', () => {
+  it('is 0 for the same picture at any brightness and contrast, about 1 for unrelated pictures', () => {
+    const random = seededRandom(3);
+    const a = Float64Array.from({ length: 85 }, () => random() * 200 - 100);
+    const b = Float64Array.from({ length: 85 }, () => random() * 200 - 100);
+    expect(coefficientGap(a, a)).toBeCloseTo(0, 9);
+    expect(
+      coefficientGap(
+        a,
+        a.map((v) => v * 1.7 + 3),
+      ),
+    ).toBeCloseTo(0, 9);
+    expect(coefficientGap(a, b)).toBeGreaterThan(0.7);
+    const near = a.map((v) => v + (random() - 0.5) * 10);
+    expect(coefficientGap(a, near)).toBeLessThan(coefficientGap(a, b));
   });
 });

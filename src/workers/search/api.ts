@@ -1,7 +1,13 @@
 import { expose } from 'comlink';
 import type { FramePass, FrameSink, RgbaFrame } from '../../lib/media/types';
 import { alignClip, groupImageResults, type ClipAlignment, type ImageVideoResult } from '../../lib/search/alignment';
-import { fingerprint, pruneConsecutive, rejectReason } from '../../lib/search/fingerprint';
+import {
+  fingerprint,
+  fingerprintCoefficients,
+  fingerprintOf,
+  pruneConsecutive,
+  rejectReason,
+} from '../../lib/search/fingerprint';
 import { FrameIndex, wordsPerFingerprint, type FrameMatch } from '../../lib/search/frame-index';
 import {
   acceptImageResults,
@@ -165,9 +171,11 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       const started = performance.now();
       const frame = await decodeImage(image);
       await ready();
-      const f = fingerprint(frame);
-      if (!f) return { results: [], rejected: rejectReason(frame) ?? 'flat', ms: performance.now() - started };
-      if (queryId !== undefined) moments.keep(queryId, f);
+      const coefficients = fingerprintCoefficients(frame);
+      if (!coefficients)
+        return { results: [], rejected: rejectReason(frame) ?? 'flat', ms: performance.now() - started };
+      const f = fingerprintOf(coefficients);
+      if (queryId !== undefined) moments.keep(queryId, coefficients);
       // Fetched well below the threshold, so the next video's score is known when judging a weaker best match.
       const matches = index.search(f, { k: imageK, maxDistance: distanceFor(searchFloor) });
       const results = acceptImageResults(groupImageResults(matches), settings);

@@ -1,10 +1,12 @@
 import { expose } from 'comlink';
 import type { FrameSink, RgbaFrame } from '../../lib/media/types';
-import { fingerprint, hamming } from '../../lib/search/fingerprint';
-import { pickMoment, type MomentCandidate, type PickedMoment } from '../../lib/search/moment';
+import { fingerprintCoefficients, fingerprintOf, hamming } from '../../lib/search/fingerprint';
+import { coefficientGap, pickMoment, type MomentCandidate, type PickedMoment } from '../../lib/search/moment';
 
 interface ImageQuery {
   fingerprint: Uint32Array;
+  /** The DCT coefficients its fingerprint codes. */
+  coefficients: Float64Array;
   /** Per video: every window frame decoded so far, as its distance from the query. */
   videos: Map<number, MomentCandidate[]>;
 }
@@ -12,14 +14,15 @@ interface ImageQuery {
 /**
  * The search worker's side of moment refinement: a query image's fingerprint is kept under its query id while the
  * page routes the frames around each rough moment here; each frame is fingerprinted as the index's frames are and
- * kept only as its distance from the query. `drop` forgets a query; frames that arrive for a query no longer kept
+ * kept only as its distance from the query (in bits, and as the gap between the coefficients the bits code). `drop` forgets a query; frames that arrive for a query no longer kept
  * (its search was closed or replaced) are ignored, so nothing outlives the search.
  */
 export class MomentQueries {
   #queries = new Map<string, ImageQuery>();
 
-  keep(queryId: string, query: Uint32Array): void {
-    this.#queries.set(queryId, { fingerprint: query, videos: new Map() });
+  /** Keeps a query image's `fingerprintCoefficients` (its fingerprint follows from them). */
+  keep(queryId: string, coefficients: Float64Array): void {
+    this.#queries.set(queryId, { fingerprint: fingerprintOf(coefficients), coefficients, videos: new Map() });
   }
 
   has(queryId: string): boolean {
@@ -38,9 +41,11 @@ export class MomentQueries {
     let list = query.videos.get(videoId);
     if (!list) query.videos.set(videoId, (list = []));
     for (const frame of frames) {
-      const f = fingerprint(frame);
+      const c = fingerprintCoefficients(frame);
       // A flat frame (a fade to black) cannot be compared; the query itself was not flat.
-      if (f) list.push({ time: frame.time, distance: hamming(f, 0, query.fingerprint, 0) });
+      if (!c) continue;
+      const distance = hamming(fingerprintOf(c), 0, query.fingerprint, 0);
+      list.push({ time: frame.time, distance, gap: coefficientGap(c, query.coefficients) });
     }
   }
 
