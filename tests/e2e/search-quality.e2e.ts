@@ -135,11 +135,13 @@ describe('reverse search quality', () => {
     for (const [video, time] of betweenSamples) {
       const shot = await grabFrame(page, video, time);
       const hits = await searchImage(page, shot.base64, 'image/png');
-      const hit = hits[0]?.path === video ? hits[0] : null;
+      // A copy holding the same picture may come first: its times count as the original's.
+      const hit = hits[0] && asOriginal(hits[0]).name === video ? hits[0] : null;
+      const off = (time: number) => Math.abs(asOriginal({ path: hit!.path, time }).time - shot.time);
       between.push({
         name: `${video}@${shot.time.toFixed(2)}`,
-        sampled: hit ? Math.abs((hit.sampledTime ?? hit.time) - shot.time) : Infinity,
-        refined: hit ? Math.abs(hit.time - shot.time) : Infinity,
+        sampled: hit ? off(hit.sampledTime ?? hit.time) : Infinity,
+        refined: hit ? off(hit.time) : Infinity,
       });
     }
 
