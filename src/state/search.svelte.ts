@@ -85,8 +85,6 @@ class SearchState {
     const { signal } = this.#start({ kind: 'image', name: label, url: URL.createObjectURL(image) });
     const started = performance.now();
     const queryId = `q${++queries}`;
-    // Refinement decodes on this worker right after the results: its start overlaps the search.
-    this.#media.warm();
     try {
       this.message = 'Searching your library…';
       const r = await searchWorker.api.searchImage(image, $state.snapshot(settings.search), queryId);

@@ -24,11 +24,6 @@ export class WorkerBridge<T> {
     return this.#api;
   }
 
-  /** Starts the worker now, so its modules load while the caller does something else and a first call is quick. */
-  warm(): void {
-    void this.api;
-  }
-
   terminate(): void {
     this.#worker?.terminate();
     this.#worker = undefined;
