@@ -6,6 +6,7 @@ import type { Video } from '../lib/types';
 import { isVideoFile } from '../lib/video-files';
 import { frameRoute, newMediaWorker, searchWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
+import { refinedVideos, refineMoments } from './refine-moments';
 import { settings } from './settings.svelte';
 
 /**
@@ -17,7 +18,10 @@ import { settings } from './settings.svelte';
 export interface ImageHit {
   video: Video;
   similarity: number;
+  /** Best first; `times[0]` is refined to the exact frame once refinement has looked at this video. */
   times: ImageMatchTime[];
+  /** Set when refinement has looked at this video: the best time as the index (its sampled frames) answered. */
+  sampledTime?: number;
 }
 
 export interface ClipHit extends ClipAlignment {
@@ -39,7 +43,7 @@ const maxVideos = 20;
 /** Query clips are sampled this densely (seconds), and at most `maxClipFrames` frames in all. */
 const clipStep = 0.25;
 const maxClipFrames = 240;
-/** Query clips so far: each one's frames are kept under its own id in the search worker. */
+/** Queries so far: each one's clip frames or image fingerprint is kept under its own id in the search worker. */
 let queries = 0;
 
 const imageTypes = /^image\//;
@@ -59,6 +63,8 @@ class SearchState {
   clipHits = $state<ClipHit[]>([]);
   /** Time from the query to results, for the status line and the benchmark. */
   elapsedMs = $state(0);
+  /** The results are shown and the best moments are being narrowed to the exact frame. */
+  refining = $state(false);
   /** The search under way: a newer one, or closing, aborts it (and terminates its clip's media worker). */
   #current = new AbortController();
   /** A media worker of its own for query clips, so a dropped clip is sampled at once, not behind indexing. */
@@ -71,12 +77,17 @@ class SearchState {
     this.#fail(`“${file.name}” is neither an image nor a video, so it cannot be searched for.`);
   }
 
+  /**
+   * Shows the index's answer at once, then refines the best moments to the exact frame (see refine-moments.ts);
+   * resolves when both are done.
+   */
   async byImage(image: Blob, label = 'Frame'): Promise<void> {
     const { signal } = this.#start({ kind: 'image', name: label, url: URL.createObjectURL(image) });
     const started = performance.now();
+    const queryId = `q${++queries}`;
     try {
       this.message = 'Searching your library…';
-      const r = await searchWorker.api.searchImage(image, $state.snapshot(settings.search));
+      const r = await searchWorker.api.searchImage(image, $state.snapshot(settings.search), queryId);
       if (signal.aborted) return;
       if (r.rejected) {
         return this.#fail(
@@ -92,8 +103,22 @@ class SearchState {
       if (signal.aborted) return;
       this.imageHits = hits;
       this.#finish(started, hits.length);
+      this.refining = hits.length > 0;
+      const reach = settings.sampling.keyframeInterval;
+      await refineMoments(hits, queryId, reach, this.#media, signal, ({ index, moment, sampledTime }) => {
+        const hit = this.imageHits[index];
+        if (!hit) return;
+        // The refined moment is at least as close as the best sampled one was, so it stays first.
+        const others = hit.times.slice(1).filter((t) => Math.abs(t.time - moment.time) > 1e-3);
+        const times = [moment, ...others];
+        this.imageHits[index] = { ...hit, times, similarity: Math.max(hit.similarity, moment.similarity), sampledTime };
+      });
     } catch (err) {
       if (!signal.aborted) this.#fail(messageOf(err, 'The image could not be searched'));
+    } finally {
+      if (!signal.aborted) this.refining = false;
+      // Done or given up: the query's fingerprint and any window frames leave the search worker.
+      void searchWorker.api.dropQuery(queryId).catch(() => undefined);
     }
   }
 
@@ -143,11 +168,20 @@ class SearchState {
     }
   }
 
+  /**
+   * The best moment of the `index`th image hit may still move to the exact frame: its matched frame waits for it
+   * rather than decoding a frame that is replaced a moment later (and that decode slowing refinement down).
+   */
+  momentPending(index: number): boolean {
+    return this.refining && index < refinedVideos && this.imageHits[index]?.sampledTime === undefined;
+  }
+
   close(): void {
     this.#current.abort();
     this.#revoke();
     this.open = false;
     this.busy = false;
+    this.refining = false;
     this.query = null;
     this.imageHits = [];
     this.clipHits = [];
@@ -160,6 +194,7 @@ class SearchState {
     this.#revoke();
     this.open = true;
     this.busy = true;
+    this.refining = false;
     this.error = false;
     this.query = query;
     this.imageHits = [];

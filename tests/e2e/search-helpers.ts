@@ -185,16 +185,23 @@ export interface Hit {
   path: string;
   time: number;
   similarity: number;
+  /** An image hit's best time as the index answered it, before moment refinement (when refinement looked at it). */
+  sampledTime?: number;
 }
 
-/** The app's own image search (as a drop does), its hits best first. */
+/** The app's own image search (as a drop does), its hits best first, once their moments are refined. */
 export async function searchImage(page: Page, base64: string, mime: string): Promise<Hit[]> {
   return page.evaluate(
     async ({ base64, mime }) => {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       const search = (window as unknown as { framefinder: { state: { search: SearchLike } } }).framefinder.state.search;
       await search.byImage(new Blob([bytes], { type: mime }), 'query');
-      return search.imageHits.map((h) => ({ path: h.video.path, time: h.times[0].time, similarity: h.similarity }));
+      return search.imageHits.map((h) => ({
+        path: h.video.path,
+        time: h.times[0].time,
+        similarity: h.similarity,
+        sampledTime: h.sampledTime,
+      }));
     },
     { base64, mime },
   );
@@ -216,6 +223,6 @@ export async function searchClip(page: Page, base64: string, mime: string): Prom
 interface SearchLike {
   byImage(b: Blob, label: string): Promise<void>;
   byClip(f: File): Promise<void>;
-  imageHits: { video: { path: string }; similarity: number; times: { time: number }[] }[];
+  imageHits: { video: { path: string }; similarity: number; times: { time: number }[]; sampledTime?: number }[];
   clipHits: { video: { path: string }; from: number; confidence: number }[];
 }

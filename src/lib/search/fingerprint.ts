@@ -177,9 +177,21 @@ function analyse(
  * bits 3c..3c+2), or null when the frame must be neither indexed nor queried: flat, black, white or too smooth.
  */
 export function fingerprint(frame: Pixels, options: FingerprintOptions = {}): Uint32Array | null {
+  const values = fingerprintCoefficients(frame, options);
+  return values && fingerprintOf(values);
+}
+
+/**
+ * The 85 DCT coefficients a fingerprint codes, lowest frequencies first, or null when the frame has no fingerprint.
+ * Moment refinement compares them directly: neighbouring frames of a slow shot can share every fingerprint bit.
+ */
+export function fingerprintCoefficients(frame: Pixels, options: FingerprintOptions = {}): Float64Array | null {
   const { block } = analyse(frame, options);
-  if (!block) return null;
-  const values = Float64Array.from(keptIndices, (i) => block[i]);
+  return block && Float64Array.from(keptIndices, (i) => block[i]);
+}
+
+/** The fingerprint of `fingerprintCoefficients`' values: each coded by the quartile of the values it falls in. */
+export function fingerprintOf(values: Float64Array): Uint32Array {
   const sorted = Float64Array.from(values).sort();
   const thresholds = Array.from({ length: levels }, (_, j) => sorted[Math.floor(((j + 1) * kept) / (levels + 1))]);
   const bits = new Uint32Array(fingerprintWords);

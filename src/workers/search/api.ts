@@ -1,7 +1,13 @@
 import { expose } from 'comlink';
 import type { FramePass, FrameSink, RgbaFrame } from '../../lib/media/types';
 import { alignClip, groupImageResults, type ClipAlignment, type ImageVideoResult } from '../../lib/search/alignment';
-import { fingerprint, pruneConsecutive, rejectReason } from '../../lib/search/fingerprint';
+import {
+  fingerprint,
+  fingerprintCoefficients,
+  fingerprintOf,
+  pruneConsecutive,
+  rejectReason,
+} from '../../lib/search/fingerprint';
 import { FrameIndex, wordsPerFingerprint, type FrameMatch } from '../../lib/search/frame-index';
 import {
   acceptImageResults,
@@ -15,6 +21,7 @@ import { SegmentStore, type Blobs } from '../segments/store';
 import { fingerprintCodec } from './codec';
 import { decodeImage } from './decode-image';
 import { findDuplicates, type DuplicateGroup } from './duplicates';
+import { MomentQueries } from './moments';
 
 /**
  * The reverse-search worker's calls (search.worker.ts exposes them; unit tests call them directly): fingerprints
@@ -43,6 +50,7 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
   let library: Promise<SegmentLibrary<ArrayBuffer>> | undefined;
   const pending = new Map<number, Pending>();
   const queryFrames = new Map<string, { time: number; fingerprint: Uint32Array }[]>();
+  const moments = new MomentQueries();
 
   const hooks: SegmentHooks<ArrayBuffer> = {
     loaded(latest) {
@@ -151,16 +159,23 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       await (await ready()).dropLibrary(libraryId);
     },
 
-    /** Nearest moments to one image, grouped per video; `rejected` says why an image cannot be searched. */
+    /**
+     * Nearest moments to one image, grouped per video; `rejected` says why an image cannot be searched. With a
+     * `queryId`, the image's fingerprint is kept under it for moment refinement until `dropQuery(queryId)`.
+     */
     async searchImage(
       image: Blob,
       settings: SearchSettings,
+      queryId?: string,
     ): Promise<{ results: ImageVideoResult[]; rejected: 'flat' | 'smooth' | null; ms: number }> {
       const started = performance.now();
       const frame = await decodeImage(image);
       await ready();
-      const f = fingerprint(frame);
-      if (!f) return { results: [], rejected: rejectReason(frame) ?? 'flat', ms: performance.now() - started };
+      const coefficients = fingerprintCoefficients(frame);
+      if (!coefficients)
+        return { results: [], rejected: rejectReason(frame) ?? 'flat', ms: performance.now() - started };
+      const f = fingerprintOf(coefficients);
+      if (queryId !== undefined) moments.keep(queryId, coefficients);
       // Fetched well below the threshold, so the next video's score is known when judging a weaker best match.
       const matches = index.search(f, { k: imageK, maxDistance: distanceFor(searchFloor) });
       const results = acceptImageResults(groupImageResults(matches), settings);
@@ -197,9 +212,28 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       queryFrames.set(queryId, list);
     },
 
-    /** Forgets a query clip's frames (its search was cancelled). */
+    /** A frame route for the window around a query image's rough moment in one video (moment refinement). */
+    receiveMomentFrames(queryId: string, videoId: number, port: MessagePort): void {
+      moments.receive(queryId, videoId, port);
+    },
+
+    /**
+     * The query image's exact moment in a video, from the window frames routed here: the closest frame, and only
+     * when it is at least as close as the sampled moment (`sampled.distance`, bits); null once the query was dropped.
+     */
+    refineMoment(queryId: string, videoId: number, sampled: { time: number; distance: number }) {
+      return moments.pick(queryId, videoId, sampled);
+    },
+
+    /** Forgets what a query left here: a clip's frames, an image's fingerprint (its search is done or cancelled). */
     dropQuery(queryId: string): void {
       queryFrames.delete(queryId);
+      moments.drop(queryId);
+    },
+
+    /** Queries still kept (none once every search has finished or been cancelled). */
+    keptQueries(): number {
+      return queryFrames.size + moments.size;
     },
 
     /** Where the clip's frames align in each video, ranked by aligned matching frames. */
