@@ -1,4 +1,4 @@
-import type { BlobStore } from '../../db/blob-store';
+import type { Blobs as BlobStore } from '../../db/blob-store';
 import type { SegmentCodec } from './codec';
 
 /**
