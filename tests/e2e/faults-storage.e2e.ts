@@ -17,7 +17,7 @@ import {
 import { fixtureFiles, fixtureLibraryDir, seedOpfsFolder, stubDirectoryPicker, useApp } from './harness';
 import { clickCard, facetCounts, selectionBar, showLibrary } from './library-helpers';
 import { waitForIdle } from './media-helpers';
-import { expectImageFound, filesUnder, searchFolder, searchLibraryDir } from './search-helpers';
+import { dropFile, filesUnder, grabFrame, searchFolder, searchLibraryDir, shownHits } from './search-helpers';
 
 const folder = 'library';
 const fixtureNames = fixtureFiles()
@@ -26,6 +26,14 @@ const fixtureNames = fixtureFiles()
   .sort();
 const role = (page: Page) =>
   page.evaluate(() => (window as unknown as FramefinderWindow).framefinder.state.catalog.role);
+
+/** The user drops a still of `path` (at 2 s) on the app: that video comes first in the results. */
+async function expectFound(page: Page, path: string): Promise<void> {
+  const frame = await grabFrame(page, path, 2);
+  await dropFile(page, { base64: frame.base64, name: 'still.png', type: 'image/png' });
+  // Read until the results are this search's (the previous search's stay on screen until they are replaced).
+  await eventually(async () => (await shownHits(page))[0]?.name, 30_000).toBe(path.split('/').pop());
+}
 
 describe('faults in the app’s own storage', () => {
   const app = useApp();
@@ -170,9 +178,9 @@ describe('faults in the app’s own storage', () => {
       'The search data of 1 video was damaged and has been dropped: it is being indexed again.',
     ]);
     // The other videos are found at once; the damaged one again once it is indexed again.
-    for (const v of videos.filter((x) => x.id !== damaged)) await expectImageFound(page, v.path, 2);
+    for (const v of videos.filter((x) => x.id !== damaged)) await expectFound(page, v.path);
     await waitForJobsIdle(page, 120_000);
-    await expectImageFound(page, lost.path, 2);
+    await expectFound(page, lost.path);
     expect(errors).toEqual([]);
   }, 300_000);
 });
