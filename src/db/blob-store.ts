@@ -1,12 +1,23 @@
+import type { Blobs } from './blobs';
+import { IdbBlobs } from './idb-blobs';
+
+export type { Blobs };
+
 /**
- * Large binary data (frame vectors, later posters) kept in OPFS outside the sql.js image, which is
+ * Large binary data (frame vectors, posters) kept in OPFS outside the sql.js image, which is
  * exported whole on every save. One file per key; keys are '/'-free names chosen by the caller.
  */
-export class BlobStore {
+export class BlobStore implements Blobs {
   private constructor(private dir: FileSystemDirectoryHandle) {}
 
-  static async open(name = 'blobs'): Promise<BlobStore> {
-    const root = await navigator.storage.getDirectory();
+  /** The store `name` in OPFS, or in IndexedDB where the browser gives this page no OPFS (a private window). */
+  static async open(name = 'blobs'): Promise<Blobs> {
+    let root: FileSystemDirectoryHandle;
+    try {
+      root = await navigator.storage.getDirectory();
+    } catch {
+      return IdbBlobs.open(name);
+    }
     return new BlobStore(await root.getDirectoryHandle(name, { create: true }));
   }
 

@@ -161,6 +161,8 @@ export class Catalog {
   requeueJobs = (ids: readonly number[]) => this.#write((s) => jobs.requeueJobs(s, ids));
   requeueStage = (stage: JobStage) => this.#edit((s) => jobs.requeueStage(s, stage));
   resumeInterruptedJobs = () => this.#write((s) => jobs.resumeInterruptedJobs(s));
+  requeueUnindexed = (indexed: readonly number[], damaged: readonly number[]) =>
+    this.#write((s, now) => jobs.requeueUnindexed(s, indexed, damaged, now));
   getJob = (id: number) => jobs.getJob(this.sql, id);
   jobCounts = () => jobs.jobCounts(this.sql);
   listJobs = (status: JobStatus, limit?: number) => jobs.listJobs(this.sql, status, limit);

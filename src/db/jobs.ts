@@ -228,6 +228,37 @@ export function resumeInterruptedJobs(sql: Sql): number {
   return sql.changes();
 }
 
+/**
+ * Queues the scenes and frames stages again for videos that went through them but whose fingerprints the search
+ * store lost: not among `indexed` (the videos it holds), or among `damaged` (their newest chunk was cut short).
+ * A video whose stages are waiting or running is left alone: they write its fingerprints anyway (after a crash
+ * mid-write, for one). Returns the videos queued again.
+ */
+export function requeueUnindexed(
+  sql: Sql,
+  indexed: readonly number[],
+  damaged: readonly number[],
+  now: number,
+): number[] {
+  const have = new Set(indexed);
+  const cut = new Set(damaged);
+  const lost = sql
+    .all(
+      `SELECT v.id FROM videos v JOIN jobs j ON j.video_id = v.id AND j.stage = 'scenes' AND j.status = 'done'
+       WHERE v.removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM jobs w WHERE w.video_id = v.id
+         AND w.stage IN ('scenes', 'frames') AND w.status IN ('queued', 'running'))
+       ORDER BY v.id`,
+      [],
+      (r) => Number(r.id),
+    )
+    .filter((id) => !have.has(id) || cut.has(id));
+  for (const id of lost) {
+    enqueueStages(sql, id, now, ['scenes', 'frames']);
+    sql.run(`UPDATE videos SET status = 'pending' WHERE id = ? AND status = 'done'`, [id]);
+  }
+  return lost;
+}
+
 /** Puts running jobs back in the queue without counting the interrupted attempt (pause). */
 export function requeueJobs(sql: Sql, ids: readonly number[]): void {
   for (const id of ids) {

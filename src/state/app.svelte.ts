@@ -5,7 +5,7 @@ import { jobs } from './jobs.svelte';
 import { library } from './library.svelte';
 import { models } from './models.svelte';
 import { settings } from './settings.svelte';
-import { compactStores, stageRunner } from './pipeline';
+import { compactStores, reindexLostSearchData, stageRunner } from './pipeline';
 import { handleError } from './toasts.svelte';
 
 /** Starts the app: opens the catalog, restores folder access, and runs jobs once this tab is the writer. */
@@ -21,6 +21,11 @@ export async function startApp(): Promise<void> {
         // Decoding runs in workers and the main thread stays idle, so one job per core, at most four.
         const concurrency = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
         await jobs.start(stageRunner(concurrency), concurrency);
+        const lost = await reindexLostSearchData();
+        if (lost) {
+          catalog.notices = [...catalog.notices, lost];
+          jobs.poke();
+        }
         await compactStores();
       };
       begin().catch((err) => handleError(err, 'Could not start processing'));

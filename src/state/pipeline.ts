@@ -9,6 +9,7 @@ import { openFile } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { models } from './models.svelte';
+import { plural } from '../lib/format';
 
 function pipelineTools(concurrency: number): PipelineTools {
   const checksums = newScanWorker();
@@ -47,4 +48,16 @@ export async function compactStores(): Promise<void> {
   const live = await catalog.db.listVideoIds();
   await searchWorker.api.compact(live);
   await embedWorker.api.compact(live);
+}
+
+/**
+ * Videos the catalog calls indexed but whose fingerprints are gone from the search store (a file cut short or lost)
+ * are queued again, and the damaged files rewritten without the broken part; returns what to tell the user, or null when nothing was missing.
+ */
+export async function reindexLostSearchData(): Promise<string | null> {
+  const { indexed, damaged } = await searchWorker.api.repair();
+  const lost = await catalog.db.requeueUnindexed(indexed, damaged);
+  if (lost.length === 0) return null;
+  const they = lost.length === 1 ? 'it is' : 'they are';
+  return `The search data of ${plural(lost.length, 'video')} was damaged and has been dropped: ${they} being indexed again.`;
 }

@@ -2,7 +2,7 @@
 import { expose } from 'comlink';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import sqlWasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
-import { BlobStore } from '../db/blob-store';
+import { BlobStore, type Blobs } from '../db/blob-store';
 import { NotEmptyError, openBackup } from '../db/backup';
 import { Catalog, type CatalogOptions } from '../db/catalog';
 import { openCatalogStore, storageInfo, type CatalogStore } from '../db/persistence';
@@ -40,7 +40,7 @@ let store: CatalogStore;
 let catalog: Catalog;
 let writer = false;
 let events: CatalogEvents | undefined;
-let blobs: Promise<BlobStore> | undefined;
+let blobs: Promise<Blobs> | undefined;
 const channel = new BroadcastChannel('framefinder-catalog');
 
 const post = (message: CatalogMessage) => channel.postMessage(message);

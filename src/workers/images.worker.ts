@@ -3,6 +3,7 @@
 // URL.createObjectURL waits on the browser process (a synchronous call), which took up to half a second of the
 // page's main thread at a time while the grid scrolled. A URL made here works in the page's <img> the same way.
 import { expose } from 'comlink';
+import { readIdbBlob } from '../db/idb-blobs';
 
 /** The blob store's OPFS folder (BlobStore.open's default name in src/db/blob-store.ts). */
 const blobFolder = 'blobs';
@@ -17,16 +18,19 @@ function blobs(): Promise<FileSystemDirectoryHandle> {
   return folder;
 }
 
-/** The file under `key`, or null when there is none (or no OPFS here). */
-async function open(key: string): Promise<File | null> {
+/** The file under `key`, or null when there is none; where there is no OPFS, the copy kept in IndexedDB. */
+async function open(key: string): Promise<Blob | null> {
   try {
     const file = await (await (await blobs()).getFileHandle(key)).getFile();
     return file.size > 0 ? file : null;
   } catch (err) {
     const name = (err as Error).name;
-    if (name === 'NotFoundError' || name === 'TypeError' || name === 'SecurityError') return null;
-    throw err;
+    if (name === 'NotFoundError') return null;
+    if (name !== 'TypeError' && name !== 'SecurityError') throw err;
   }
+  // No OPFS in this browser (a private window): the blob store keeps its images in IndexedDB (src/db/idb-blobs.ts).
+  const bytes = await readIdbBlob(blobFolder, key);
+  return bytes && bytes.byteLength > 0 ? new Blob([bytes as Uint8Array<ArrayBuffer>]) : null;
 }
 
 const api = {

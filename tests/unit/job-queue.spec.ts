@@ -5,7 +5,7 @@ import { AbortError } from '../../src/lib/errors';
 import { backoffMs, maxAttempts } from '../../src/lib/jobs';
 import type { JobStage } from '../../src/lib/types';
 import { Catalog } from '../../src/db/catalog';
-import { freshCatalog, file, sqlJs } from './helpers';
+import { drainJobs, freshCatalog, file, sqlJs } from './helpers';
 
 /** The same handler for every stage. */
 const every = (handler: JobHandler): Partial<Record<JobStage, JobHandler>> =>
@@ -218,5 +218,21 @@ describe('pausing', () => {
     await runner.stop();
     log.push('stopped');
     expect(log).toEqual(['wrote probe', 'stopped']);
+  });
+});
+
+describe('search data lost from disk', () => {
+  it('queues scenes and frames again for indexed videos whose fingerprints are missing or cut short, once', async () => {
+    const { catalog } = await catalogWithVideos(4);
+    drainJobs(catalog);
+    const [a, b, c, d] = catalog.listVideoIds();
+    // c's fingerprints are gone, d's newest chunk was cut short; a and b are whole.
+    expect(catalog.requeueUnindexed([a, b, d], [d])).toEqual([c, d]);
+    const queued = catalog.listJobs('queued').map((j) => `${j.videoId}:${j.stage}`);
+    expect(queued.sort()).toEqual([`${c}:frames`, `${c}:scenes`, `${d}:frames`, `${d}:scenes`].sort());
+    // Waiting to be redone: asking again (another start before they ran) queues nothing more.
+    expect(catalog.requeueUnindexed([a, b], [d])).toEqual([]);
+    drainJobs(catalog);
+    expect(catalog.listVideos({}).every((v) => v.status === 'done')).toBe(true);
   });
 });

@@ -106,6 +106,22 @@ describe.each([
     expect([...fourth.files().values()].every((f) => f.dead === 0)).toBe(true);
   });
 
+  it('repair drops a chunk cut short from its file once, and names the video whose newest data it was', async () => {
+    const blobs = memoryBlobs();
+    const first = new SegmentLibrary(new SegmentStore(blobs, codec));
+    await first.commit(1, 10, make(10, 3));
+    await first.commit(1, 11, make(11, 2));
+    const newer = encodeChunk(codec, 10, make(10, 4, 1));
+    await blobs.append(key(1, 0), newer.subarray(0, newer.byteLength - 3)); // damaged on disk
+
+    const second = new SegmentLibrary(new SegmentStore(blobs, codec));
+    expect(await second.repair()).toEqual([10]);
+    // Video 10 keeps its older chunk, 11 is untouched, and the file reads cleanly from now on.
+    expect([...second.chunks()].map((ch) => ch.videoId)).toEqual([10, 11]);
+    expect(blobs.files.get(key(1, 0))!.byteLength).toBe(size(10, make(10, 3)) + size(11, make(11, 2)));
+    expect(await new SegmentLibrary(new SegmentStore(blobs, codec)).repair()).toEqual([]);
+  });
+
   it(`rolls over to a new file once one holds ${rollBytes / 1024 / 1024} MiB`, async () => {
     const blobs = memoryBlobs();
     const store = new SegmentStore(blobs, codec);

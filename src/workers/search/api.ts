@@ -257,6 +257,16 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       return findDuplicates(index, settings, new Set(exclude));
     },
 
+    /**
+     * Drops fingerprint chunks cut short from their files (writer tab only): `damaged` are the videos they belonged
+     * to, `indexed` every video with stored fingerprints.
+     */
+    async repair(): Promise<{ indexed: number[]; damaged: number[] }> {
+      const l = await ready();
+      const damaged = await l.repair();
+      return { indexed: [...l.chunks()].map((c) => c.videoId), damaged };
+    },
+
     async stats(): Promise<{ frames: number; videos: number; bytesPerFrame: number }> {
       const l = await ready();
       return { frames: index.size, videos: l.size, bytesPerFrame: index.bytesPerFrame };

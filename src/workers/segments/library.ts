@@ -121,6 +121,26 @@ export class SegmentLibrary<T> {
     });
   }
 
+  /**
+   * Rewrites the files that end in a chunk cut short (a crash mid-write, or a file damaged on disk) without it, and
+   * returns the videos those chunks belonged to: their newest data is lost, whatever older chunk they have.
+   */
+  repair(): Promise<number[]> {
+    return this.#serial(async () => {
+      await this.#refresh();
+      const cut: number[] = [];
+      for (const [key, stats] of [...this.#files]) {
+        if (stats.tail === 0) continue;
+        if (stats.cut !== undefined) cut.push(stats.cut);
+        const keep = [...this.#chunks.values()].filter((c) => c.key === key);
+        const size = await this.store.rewrite(key, keep);
+        if (size === 0) this.#files.delete(key);
+        else this.#files.set(key, { libraryId: stats.libraryId, size, dead: 0, tail: 0 });
+      }
+      return cut;
+    });
+  }
+
   /** Deletes a library's files and forgets its videos. */
   dropLibrary(libraryId: number): Promise<void> {
     return this.#serial(async () => {

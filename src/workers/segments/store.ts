@@ -1,4 +1,4 @@
-import type { BlobStore } from '../../db/blob-store';
+import type { Blobs as BlobStore } from '../../db/blob-store';
 import type { SegmentCodec } from './codec';
 
 /**
@@ -30,6 +30,8 @@ export interface FileStats {
   dead: number;
   /** Bytes past the last chunk that reads cleanly (a chunk cut short by a crash): nothing may follow them. */
   tail: number;
+  /** The video whose chunk the tail is, when its id is still readable. */
+  cut?: number;
 }
 
 export interface SegmentFile {
@@ -60,7 +62,7 @@ export function parseChunks<T>(
   key: string,
   libraryId: number,
   bytes: Uint8Array,
-): { chunks: Chunk<T>[]; valid: number } {
+): { chunks: Chunk<T>[]; valid: number; cut?: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const chunks: Chunk<T>[] = [];
   let at = 0;
@@ -72,7 +74,8 @@ export function parseChunks<T>(
     chunks.push({ key, libraryId, videoId, bytes: size, value: decoded.value });
     at += size;
   }
-  return { chunks, valid: at };
+  const cut = at + prefixBytes <= bytes.byteLength ? view.getInt32(at + 4, true) : undefined;
+  return { chunks, valid: at, cut };
 }
 
 export interface LoadedSegments<T> {
@@ -112,9 +115,9 @@ export class SegmentStore<T> {
     for (const { key, libraryId } of files ?? (await this.files())) {
       const bytes = await this.blobs.read(key);
       if (!bytes) continue;
-      const { chunks, valid } = parseChunks(this.codec, key, libraryId, bytes);
+      const { chunks, valid, cut } = parseChunks(this.codec, key, libraryId, bytes);
       const tail = bytes.byteLength - valid;
-      stats.set(key, { libraryId, size: bytes.byteLength, dead: tail, tail });
+      stats.set(key, { libraryId, size: bytes.byteLength, dead: tail, tail, ...(tail > 0 && { cut }) });
       for (const chunk of chunks) {
         const before = latest.get(chunk.videoId);
         if (before) stats.get(before.key)!.dead += before.bytes;
