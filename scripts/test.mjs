@@ -83,7 +83,13 @@ function tally(reportPath, label) {
 /** e2e files that run under CPU load. */
 // storage.e2e.ts is not among them: its fixtures must finish indexing within its waits, which a saturated CPU
 // does not allow; durability.e2e.ts repeats its reload-right-after case under the load instead.
-const durabilityFiles = ['tests/e2e/durability.e2e.ts', 'tests/e2e/faults.e2e.ts', 'tests/e2e/backup.e2e.ts'];
+const durabilityFiles = [
+  'tests/e2e/durability.e2e.ts',
+  'tests/e2e/faults.e2e.ts',
+  'tests/e2e/faults-files.e2e.ts',
+  'tests/e2e/faults-storage.e2e.ts',
+  'tests/e2e/backup.e2e.ts',
+];
 
 /** Keeps every core busy until the returned function is called. */
 function startCpuLoad() {

@@ -75,10 +75,16 @@ describe('faults around the files being indexed', () => {
     return job!;
   }
 
+  /** Rescans the folder and returns the new scan's summary (not the import's, still shown when the click lands). */
   async function rescan(): Promise<string> {
+    const before = await statusBar(page).innerText();
     await page.getByRole('button', { name: `Rescan ${folder}` }).click();
-    await eventually(() => statusBar(page).innerText(), 60_000).toMatch(/Scan finished: .*unchanged/);
-    return statusBar(page).innerText();
+    let summary = '';
+    await eventually(async () => {
+      summary = await statusBar(page).innerText();
+      return summary !== before && /Scan finished: .*unchanged/.test(summary);
+    }, 60_000).toBe(true);
+    return summary;
   }
 
   test(
