@@ -5,7 +5,7 @@ import { MediaPool } from '../indexing/media-pool';
 import { stageOf } from '../indexing/registry';
 import type { PipelineTools } from '../indexing/stage';
 import type { JobHandler } from '../indexing/job-runner';
-import { embedWorker, newMediaWorker, newScanWorker, searchWorker } from '../workers/bridge';
+import { embedWorker, newMediaWorker, newScanWorker, searchWorker, transcriptsWorker } from '../workers/bridge';
 import { openFile } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
@@ -18,17 +18,20 @@ async function route(receive: (port: MessagePort) => Promise<void>): Promise<Mes
   return port2;
 }
 
+async function openInLibrary(libraryId: number, path: string): Promise<File> {
+  const source = imports.sourceOf(libraryId);
+  if (!source) throw new Error('The folder of this video is not connected.');
+  return openFile(source, path);
+}
+
 function pipelineTools(concurrency: number): PipelineTools {
   const checksums = newScanWorker();
   return {
     db: catalog.db,
     media: new MediaPool(newMediaWorker, concurrency),
     checksum: (file, signal) => checksums.run(signal, (scan) => scan.checksum(file)),
-    async openFile(video) {
-      const source = imports.sourceOf(video.libraryId);
-      if (!source) throw new Error('The folder of this video is not connected.');
-      return openFile(source, video.path);
-    },
+    openFile: (video) => openInLibrary(video.libraryId, video.path),
+    openPath: (video, path) => openInLibrary(video.libraryId, path),
     lostAccess: (libraryId) => imports.lostAccess(libraryId),
     routes: {
       toSearch: (videoId, pass) => route((port) => searchWorker.api.receiveFrames(videoId, pass, port)),
@@ -36,6 +39,7 @@ function pipelineTools(concurrency: number): PipelineTools {
     },
     search: searchWorker.api,
     embed: embedWorker.api,
+    transcripts: transcriptsWorker.api,
     models: {
       whenRestored: () => models.whenRestored(),
       active: () => models.active,
@@ -55,4 +59,5 @@ export async function compactStores(): Promise<void> {
   const live = await catalog.db.listVideoIds();
   await searchWorker.api.compact(live);
   await embedWorker.api.compact(live);
+  await transcriptsWorker.api.compact(live);
 }

@@ -6,6 +6,7 @@ import type { MediaApi } from './media.worker';
 import type { PreviewApi } from './preview.worker';
 import type { ScanApi } from './scan.worker';
 import type { SearchApi } from './search.worker';
+import type { TranscriptsApi } from './transcripts.worker';
 
 /**
  * A worker started lazily and replaceable: wasm and long loops cannot be interrupted, so cancelling work
@@ -102,3 +103,8 @@ export const embedWorker = new WorkerBridge<EmbedApi>(embedWorkerOf);
 
 /** A worker of its own for a model download (terminated to cancel it) or a thread-count comparison. */
 export const newEmbedWorker = () => new WorkerBridge<EmbedApi>(embedWorkerOf);
+
+/** Subtitle and transcript lines, and "Said" search over them. */
+export const transcriptsWorker = new WorkerBridge<TranscriptsApi>(
+  () => new Worker(new URL('./transcripts.worker.ts', import.meta.url), { type: 'module', name: 'transcripts' }),
+);
