@@ -7,12 +7,13 @@ const withTracks = new Set(['mkv', 'webm', 'mp4', 'm4v', 'mov', 'qt', '3gp', 'ts
 /**
  * The subtitle tracks inside a video (SRT, ASS/SSA, WebVTT, mov_text in MKV, WebM, MP4, MOV), read with ffmpeg.wasm
  * in a media worker and stored with the subtitle files' lines. Image subtitles (PGS, VobSub) carry no text: they
- * are noted as skipped, which is not a failure. After the frames, as it reads the whole file.
+ * are noted as skipped, which is not a failure. Last in the queue, after word search's embeddings: it starts
+ * ffmpeg.wasm and reads the whole file.
  */
 export const subtitlesStage: Stage = {
   name: 'subtitles',
   label: 'Subtitle tracks',
-  priority: 8,
+  priority: 3,
   needs: ['probe'],
   async run(job, { signal, tools }) {
     const { video, file } = await openVideo(job, tools);
