@@ -8,13 +8,15 @@ import { library } from './state/library.svelte';
 import { models } from './state/models.svelte';
 import { player } from './state/player.svelte';
 import { search } from './state/search.svelte';
-import { embedWorker, newEmbedWorker, newMediaWorker, searchWorker } from './workers/bridge';
+import { embedWorker, newEmbedWorker, newMediaWorker, searchWorker, transcriptsWorker } from './workers/bridge';
 
 const handle = () => ({
   /** The catalog worker's API, as the app itself uses it. */
   catalog: catalog.db,
   search: searchWorker.api,
   embed: embedWorker.api,
+  /** Subtitle lines and "Said" search. */
+  transcripts: transcriptsWorker.api,
   newEmbedWorker,
   /** A media worker of its own (the decode tests ask it for frames directly). */
   newMediaWorker,

@@ -1,6 +1,6 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { ScanOp } from '../lib/scan-diff';
-import type { JobStage, JobStatus, LibrarySource, VideoQuery } from '../lib/types';
+import type { JobStage, JobStatus, LibrarySource, SidecarLink, VideoQuery } from '../lib/types';
 import type { ProbeResult, Tier } from '../lib/media/types';
 import type { Scene } from '../lib/media/scenes';
 import type { CatalogSettingKey, SettingValue } from '../lib/settings';
@@ -12,6 +12,7 @@ import * as media from './media';
 import { migrate } from './schema';
 import * as scan from './scan';
 import * as settings from './settings';
+import * as sidecars from './sidecars';
 import { Sql } from './sql';
 import * as tags from './tags';
 import * as trash from './trash';
@@ -128,6 +129,9 @@ export class Catalog {
   applyScanOps = (libraryId: number, ops: readonly ScanOp[]) =>
     this.#write((s, now) => scan.applyScanOps(s, libraryId, ops, now));
   finishScan = (libraryId: number) => this.#edit((s, now) => scan.finishScan(s, libraryId, now));
+  linkSidecars = (libraryId: number, links: readonly SidecarLink[]) =>
+    this.#write((s, now) => sidecars.linkSidecars(s, libraryId, links, now));
+  listSidecars = (videoId: number) => sidecars.listSidecars(this.sql, videoId);
 
   // Media pipeline results
   saveProbe = (videoId: number, probe: ProbeResult, tier: Tier) =>

@@ -181,6 +181,19 @@ export const migrations: readonly string[] = [
   UPDATE videos SET status = 'pending'
   WHERE status = 'done' AND EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = videos.id AND j.status = 'queued');
   `,
+  // 6: subtitles (issue 13). The subtitle files a scan links to each video, with their size and modified time so a
+  // rescan can tell an edited or deleted file. Their cues are not kept here: sql.js exports the whole database on
+  // every save, so the text lives in the transcript store (OPFS segment files, src/workers/transcripts/).
+  `
+  CREATE TABLE sidecars (
+    video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    language TEXT,
+    size INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL,
+    PRIMARY KEY (video_id, path)
+  );
+  `,
 ];
 
 export const schemaVersion = migrations.length;

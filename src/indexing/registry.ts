@@ -6,18 +6,23 @@ import { framesStage } from './stages/frames';
 import { posterStage } from './stages/poster';
 import { probeStage } from './stages/probe';
 import { scenesStage } from './stages/scenes';
+import { sidecarsStage } from './stages/sidecars';
+import { subtitlesStage } from './stages/subtitles';
 
 /**
  * Every stage a video goes through, in the order a newcomer should read them: a frame's way from the file to a
  * search result runs probe → scenes (key frames, fingerprinted and stored) → frames (dense samples, the same)
- * → embeddings (word search). Adding a stage is one file in stages/ and one line here.
+ * → embeddings (word search). What is said takes its own way: sidecars (subtitle files beside the video) and
+ * subtitles (tracks inside it) store lines for "Said" search. Adding a stage is one file in stages/ and one line here.
  */
 const declared = {
   probe: probeStage,
   checksum: checksumStage,
+  sidecars: sidecarsStage,
   poster: posterStage,
   scenes: scenesStage,
   frames: framesStage,
+  subtitles: subtitlesStage,
   embeddings: embeddingsStage,
 } satisfies Record<JobStage, Stage>; // a JobStage without a stage file does not compile
 

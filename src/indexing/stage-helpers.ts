@@ -14,10 +14,25 @@ export const samplingSettings = (tools: PipelineTools): Promise<SettingValue<'sa
 
 /** The video of a job and its file, or why the job must wait (folder not connected, permission withdrawn). */
 export async function openVideo(job: Job, tools: PipelineTools): Promise<{ video: Video; file: File }> {
+  const video = await jobVideo(job, tools);
+  return { video, file: await whileAllowed(job, tools, video, () => tools.openFile(video)) };
+}
+
+export async function jobVideo(job: Job, tools: PipelineTools): Promise<Video> {
   const video = await tools.db.getVideo(job.videoId);
   if (!video) throw new Error('This video is no longer in the catalog.');
+  return video;
+}
+
+/** Opens a file of the video's library; when folder access was withdrawn, the job waits instead of failing. */
+export async function whileAllowed<T>(
+  job: Job,
+  tools: PipelineTools,
+  video: Video,
+  open: () => Promise<T>,
+): Promise<T> {
   try {
-    return { video, file: await tools.openFile(video) };
+    return await open();
   } catch (err) {
     if (!isPermissionError(err)) throw err;
     // The folder's permission was withdrawn: the job waits for "Reconnect folder" instead of failing.

@@ -5,6 +5,7 @@ import type { Scene } from '../lib/media/scenes';
 import type { FramePass, ProbeResult, Tier } from '../lib/media/types';
 import type { Job, JobStage, Video } from '../lib/types';
 import type { MediaApi } from '../workers/media.worker';
+import type { SubtitleInput } from '../workers/transcripts/api';
 
 /**
  * One step of indexing a video, declared in one file under `stages/` and listed in `registry.ts`:
@@ -62,6 +63,8 @@ export interface StageCatalog {
   listScenes(videoId: number): Promise<Scene[]>;
   saveFrames(videoId: number, frames: readonly { time: number; keyframe: boolean }[]): Promise<void>;
   listFrames(videoId: number): Promise<{ time: number; keyframe: boolean }[]>;
+  /** The subtitle files the last scan linked to the video. */
+  listSidecars(videoId: number): Promise<{ path: string; language: string | null }[]>;
   /** Back in the queue without counting the attempt. */
   requeueJobs(ids: readonly number[]): Promise<void>;
   /** Puts bytes in the blob store (images live there, not in the database). */
@@ -85,6 +88,17 @@ export interface EmbedIndexing {
   commit(videoId: number, libraryId: number, token: number): Promise<number>;
 }
 
+/** What the subtitle stages ask of the transcript worker (src/workers/transcripts.worker.ts). */
+export interface TranscriptIndexing {
+  /** Parses the inputs and stores them as the video's tracks from `source`, replacing what that source had. */
+  storeSubtitles(
+    videoId: number,
+    libraryId: number,
+    source: 'sidecar' | 'embedded',
+    inputs: SubtitleInput[],
+  ): Promise<{ cues: number; warnings: string[] }>;
+}
+
 /** The model word search uses, as the embeddings stage needs it. */
 export interface ActiveModelInfo {
   modelId: string;
@@ -101,11 +115,14 @@ export interface PipelineTools {
   checksum(file: File, signal: AbortSignal): Promise<string>;
   /** The file of a video; throws FileGoneError, or a permission error when folder access was withdrawn. */
   openFile(video: Video): Promise<File>;
+  /** Another file of the video's library by its path (a subtitle file beside it); throws as `openFile` does. */
+  openPath(video: Video, path: string): Promise<File>;
   /** Folder access was refused while reading a video: its jobs wait for "Reconnect folder". */
   lostAccess(libraryId: number): void;
   routes: FrameRoutes;
   search: SearchIndexing;
   embed: EmbedIndexing;
+  transcripts: TranscriptIndexing;
   models: {
     whenRestored(): Promise<unknown>;
     /** The model in use now (it may change while a stage runs). */

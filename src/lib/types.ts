@@ -69,6 +69,13 @@ export interface FoundFile {
   modifiedAt: number;
 }
 
+/** A subtitle file the scan found beside a video (same folder, same name up to the extension). */
+export interface SidecarLink extends FoundFile {
+  videoPath: string;
+  /** From the name: `clip.pt-BR.srt` → 'pt-BR'; null without a tag. */
+  language: string | null;
+}
+
 /** What the catalog already knows about a file, as the scan diff needs it. */
 export interface KnownFile extends FoundFile {
   id: number;
@@ -79,7 +86,7 @@ export interface KnownFile extends FoundFile {
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /** Processing stages, one file each under src/indexing/stages/. */
-export type JobStage = 'checksum' | 'probe' | 'poster' | 'scenes' | 'frames' | 'embeddings';
+export type JobStage = 'checksum' | 'probe' | 'sidecars' | 'poster' | 'scenes' | 'frames' | 'subtitles' | 'embeddings';
 
 export interface Job {
   id: number;

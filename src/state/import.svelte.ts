@@ -1,8 +1,8 @@
 import { proxy } from 'comlink';
 import { scanStarting, type ScanOp } from '../lib/scan-diff';
 import { isAbortError, isPermissionError } from '../lib/errors';
-import type { Library, ScanProgress } from '../lib/types';
-import { embedWorker, newScanWorker, searchWorker } from '../workers/bridge';
+import type { Library, ScanProgress, SidecarLink } from '../lib/types';
+import { embedWorker, newScanWorker, searchWorker, transcriptsWorker } from '../workers/bridge';
 import type { FolderSource } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { deleteHandle, droppedItems, loadHandle, readPermission, saveHandle } from './folder-handles';
@@ -153,6 +153,9 @@ class ImportState {
     await catalog.db.removeLibrary(libraryId);
     await searchWorker.api.dropLibrary(libraryId).catch((err) => console.warn('Could not drop search data', err));
     await embedWorker.api.dropLibrary(libraryId).catch((err) => console.warn('Could not drop word-search data', err));
+    await transcriptsWorker.api
+      .dropLibrary(libraryId)
+      .catch((err) => console.warn('Could not drop subtitle lines', err));
     await deleteHandle(libraryId).catch(() => undefined);
     this.#sources.delete(libraryId);
     catalog.touch();
@@ -205,6 +208,9 @@ class ImportState {
         await catalog.db.applyScanOps(libraryId, ops);
         catalog.touch();
         this.onWorkAdded();
+      },
+      linkSidecars: async (links: SidecarLink[]) => {
+        if ((await catalog.db.linkSidecars(libraryId, links)) > 0) this.onWorkAdded();
       },
     });
     try {

@@ -4,12 +4,25 @@ import { MediaPool } from '../indexing/media-pool';
 import { stageOf } from '../indexing/registry';
 import type { PipelineTools } from '../indexing/stage';
 import type { JobHandler } from '../indexing/job-runner';
-import { embedWorker, frameRoute, newMediaWorker, newScanWorker, searchWorker } from '../workers/bridge';
+import {
+  embedWorker,
+  frameRoute,
+  newMediaWorker,
+  newScanWorker,
+  searchWorker,
+  transcriptsWorker,
+} from '../workers/bridge';
 import { openFile } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { models } from './models.svelte';
 import { plural } from '../lib/format';
+
+async function openInLibrary(libraryId: number, path: string): Promise<File> {
+  const source = imports.sourceOf(libraryId);
+  if (!source) throw new Error('The folder of this video is not connected.');
+  return openFile(source, path);
+}
 
 function pipelineTools(concurrency: number): PipelineTools {
   const checksums = newScanWorker();
@@ -17,11 +30,8 @@ function pipelineTools(concurrency: number): PipelineTools {
     db: catalog.db,
     media: new MediaPool(newMediaWorker, concurrency),
     checksum: (file, signal) => checksums.run(signal, (scan) => scan.checksum(file)),
-    async openFile(video) {
-      const source = imports.sourceOf(video.libraryId);
-      if (!source) throw new Error('The folder of this video is not connected.');
-      return openFile(source, video.path);
-    },
+    openFile: (video) => openInLibrary(video.libraryId, video.path),
+    openPath: (video, path) => openInLibrary(video.libraryId, path),
     lostAccess: (libraryId) => imports.lostAccess(libraryId),
     routes: {
       toSearch: (videoId, pass) => frameRoute((port) => searchWorker.api.receiveFrames(videoId, pass, port)),
@@ -29,6 +39,7 @@ function pipelineTools(concurrency: number): PipelineTools {
     },
     search: searchWorker.api,
     embed: embedWorker.api,
+    transcripts: transcriptsWorker.api,
     models: {
       whenRestored: () => models.whenRestored(),
       active: () => models.active,
@@ -48,6 +59,7 @@ export async function compactStores(): Promise<void> {
   const live = await catalog.db.listVideoIds();
   await searchWorker.api.compact(live);
   await embedWorker.api.compact(live);
+  await transcriptsWorker.api.compact(live);
 }
 
 /**

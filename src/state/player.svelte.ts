@@ -64,8 +64,9 @@ class PlayerState {
   /** The preview being made; aborting terminates its ffmpeg.wasm worker, the only way to stop wasm mid-run. */
   #conversion: AbortController | null = null;
 
-  async open(videoId: number, time?: number): Promise<void> {
-    const seekTo = { time: Math.max(0, time ?? 0), play: time === undefined };
+  /** `play`: start playing at `time` rather than show it paused (a line of subtitles is heard, not looked at). */
+  async open(videoId: number, time?: number, play = time === undefined): Promise<void> {
+    const seekTo = { time: Math.max(0, time ?? 0), play };
     if (this.isOpen && this.video?.id === videoId && this.status !== 'failed') {
       this.seekTo = seekTo;
       return;

@@ -5,6 +5,7 @@ import { embedWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
 import { library } from './library.svelte';
 import { models } from './models.svelte';
+import { searchSaid, type SaidResult } from './said-search';
 import { search } from './search.svelte';
 
 /** One video of the scene results, with its best scenes. */
@@ -31,6 +32,11 @@ class WordSearchState {
   /** The words searched for, or what "more like this" started from. */
   title = $state('');
   results = $state.raw<SceneResult[]>([]);
+  /** Lines of subtitles holding the words ("Said"), searched beside the scenes, with or without a model. */
+  said = $state.raw<SaidResult[]>([]);
+  /** Said search is running, or what it has to say (nothing matches). */
+  saidBusy = $state(false);
+  saidMessage = $state('');
   elapsedMs = $state(0);
   #token = 0;
 
@@ -41,6 +47,9 @@ class WordSearchState {
     this.needsModel = false;
     this.title = title;
     this.results = [];
+    this.said = [];
+    this.saidMessage = '';
+    this.saidBusy = false;
     this.message = 'Searching scenes…';
     this.#sceneCache.clear(); // scenes are refined as videos are indexed
     return ++this.#token;
@@ -51,6 +60,8 @@ class WordSearchState {
     this.open = false;
     this.busy = false;
     this.results = [];
+    this.said = [];
+    this.saidMessage = '';
     this.message = '';
   }
 
@@ -60,6 +71,7 @@ class WordSearchState {
     if (!words) return;
     const token = this.#start(`Scenes showing “${words}”`);
     const started = performance.now();
+    void this.#searchSaid(token, words);
     try {
       await models.whenRestored();
       if (!models.active) return this.#done(token, [], noModelMessage, true);
@@ -72,6 +84,21 @@ class WordSearchState {
       this.#done(token, results, results.length ? '' : noMatchMessage);
     } catch (err) {
       this.#fail(token, err);
+    }
+  }
+
+  async #searchSaid(token: number, words: string): Promise<void> {
+    this.saidBusy = true;
+    try {
+      const { results, cues } = await searchSaid(words, await this.#viewVideoIds());
+      if (token !== this.#token) return;
+      this.said = results;
+      this.saidMessage = results.length > 0 ? '' : cues > 0 ? 'No subtitle line says this.' : '';
+    } catch (err) {
+      if (token === this.#token)
+        this.saidMessage = `The search of what is said failed: ${(err as Error)?.message ?? err}`;
+    } finally {
+      if (token === this.#token) this.saidBusy = false;
     }
   }
 

@@ -6,6 +6,7 @@ import type { MediaApi } from './media.worker';
 import type { PreviewApi } from './preview.worker';
 import type { ScanApi } from './scan.worker';
 import type { SearchApi } from './search.worker';
+import type { TranscriptsApi } from './transcripts.worker';
 
 /**
  * A worker started lazily and replaceable: wasm and long loops cannot be interrupted, so cancelling work
@@ -112,3 +113,8 @@ export async function frameRoute(receive: (port: MessagePort) => Promise<void>):
   await receive(transfer(port1, [port1]));
   return port2;
 }
+
+/** Subtitle and transcript lines, and "Said" search over them. */
+export const transcriptsWorker = new WorkerBridge<TranscriptsApi>(
+  () => new Worker(new URL('./transcripts.worker.ts', import.meta.url), { type: 'module', name: 'transcripts' }),
+);

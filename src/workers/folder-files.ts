@@ -1,3 +1,4 @@
+import { subtitleFormatOf } from '../lib/subtitles/parse';
 import type { FoundFile } from '../lib/types';
 import { isHiddenPath, isVideoFile } from '../lib/video-files';
 
@@ -17,23 +18,27 @@ const statConcurrency = 32;
 
 /**
  * Walks a folder and yields every video file (by extension, case-insensitive; hidden files skipped) with
- * its size and mtime. `onFile` is told about every file seen, video or not, for progress.
+ * its size and mtime. `onFile` is told about every file seen, video or not, for progress; `onSubtitle` about
+ * every subtitle file (.srt, .vtt, .ass, .ssa), which the scan links to the videos beside it.
  */
 export async function* walkVideos(
   source: FolderSource,
   onFile: () => void,
+  onSubtitle: (found: FoundFile) => void = () => {},
 ): AsyncGenerator<FoundFile & { file?: File }> {
   if (source.kind === 'files') {
     for (const { path, file } of source.files) {
       onFile();
-      if (isVideoFile(path) && !isHiddenPath(path))
-        yield { path, size: file.size, modifiedAt: file.lastModified, file };
+      if (isHiddenPath(path)) continue;
+      if (isVideoFile(path)) yield { path, size: file.size, modifiedAt: file.lastModified, file };
+      else if (subtitleFormatOf(path)) onSubtitle({ path, size: file.size, modifiedAt: file.lastModified });
     }
     return;
   }
   const pending: [FileSystemDirectoryHandle, string][] = [[source.root, '']];
   while (pending.length > 0) {
     const [dir, prefix] = pending.pop()!;
+    /** Videos and subtitle files, whose size and mtime are read below. */
     const videos: [string, FileSystemFileHandle][] = [];
     for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
       const path = prefix ? `${prefix}/${name}` : name;
@@ -43,14 +48,16 @@ export async function* walkVideos(
         continue;
       }
       onFile();
-      if (isVideoFile(name)) videos.push([path, handle as FileSystemFileHandle]);
+      if (isVideoFile(name) || subtitleFormatOf(name)) videos.push([path, handle as FileSystemFileHandle]);
     }
     // getFile() is a round trip to the browser process each: overlap a few at a time.
     for (let i = 0; i < videos.length; i += statConcurrency) {
       const chunk = videos.slice(i, i + statConcurrency);
       const files = await Promise.all(chunk.map(([, handle]) => handle.getFile()));
       for (const [j, file] of files.entries()) {
-        yield { path: chunk[j][0], size: file.size, modifiedAt: file.lastModified, file };
+        const found = { path: chunk[j][0], size: file.size, modifiedAt: file.lastModified };
+        if (isVideoFile(found.path)) yield { ...found, file };
+        else onSubtitle(found);
       }
     }
   }

@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 import { expose } from 'comlink';
 import type { FrameSource, Tier } from '../lib/media/types';
-import { mediaApi, type MediaApi as Api } from './media/api';
+import { mediaApi } from './media/api';
 import { openFfmpegSource } from './media/ffmpeg-source';
+import { readSubtitleTracks } from './media/subtitle-tracks';
 import { openWebCodecsSource } from './media/webcodecs-source';
 
 /**
@@ -21,7 +22,11 @@ async function open(file: File, prefer?: Tier): Promise<FrameSource> {
   return openFfmpegSource(file);
 }
 
-const api = mediaApi({ open, fallback: openFfmpegSource });
+const api = {
+  ...mediaApi({ open, fallback: openFfmpegSource }),
+  /** The subtitle tracks inside a video, as text (ffmpeg.wasm: mediabunny reads no subtitle track). */
+  subtitleTracks: (call: { file: File; timeoutMs: number }) => readSubtitleTracks(call.file, call.timeoutMs),
+};
 
-export type MediaApi = Api;
+export type MediaApi = typeof api;
 expose(api);

@@ -2,7 +2,9 @@
 import { expose } from 'comlink';
 import { quickHash } from '../lib/quick-hash';
 import { diffScan, matchMoves, scanOps, scanStarting, type ScanOp } from '../lib/scan-diff';
-import type { FoundFile, KnownFile, ScanProgress } from '../lib/types';
+import { linkSidecars } from '../lib/subtitles/sidecar';
+import type { FoundFile, KnownFile, ScanProgress, SidecarLink } from '../lib/types';
+import { baseName, folderOf } from '../lib/video-files';
 import { openFile, walkVideos, type FolderSource } from './folder-files';
 
 /** Operations are written to the catalog in transactions of this many. */
@@ -12,6 +14,30 @@ export interface ScanHooks {
   progress(p: ScanProgress): void;
   /** Writes one batch to the catalog; the scan waits for it, so batches land in order. */
   apply(ops: ScanOp[]): Promise<void>;
+  /** Records the subtitle files beside the videos, once every batch is applied. */
+  linkSidecars(links: SidecarLink[]): Promise<void>;
+}
+
+/** Pairs each subtitle file with the video it is named after, folder by folder. */
+function sidecarLinks(videos: readonly FoundFile[], subtitles: readonly FoundFile[]): SidecarLink[] {
+  const byFolder = new Map<string, { videos: string[]; subtitles: FoundFile[] }>();
+  const folder = (path: string) => {
+    let f = byFolder.get(folderOf(path));
+    if (!f) byFolder.set(folderOf(path), (f = { videos: [], subtitles: [] }));
+    return f;
+  };
+  for (const v of videos) folder(v.path).videos.push(v.path);
+  for (const s of subtitles) folder(s.path).subtitles.push(s);
+  const out: SidecarLink[] = [];
+  for (const [dir, f] of byFolder) {
+    if (f.videos.length === 0 || f.subtitles.length === 0) continue;
+    const at = (name: string) => (dir ? `${dir}/${name}` : name);
+    const subtitleOf = new Map(f.subtitles.map((s) => [baseName(s.path), s]));
+    const links = linkSidecars(f.videos.map(baseName), [...subtitleOf.keys()]);
+    for (const l of links)
+      out.push({ ...subtitleOf.get(l.subtitle)!, videoPath: at(l.video), language: l.sidecar.language });
+  }
+  return out;
 }
 
 const api = {
@@ -32,11 +58,16 @@ const api = {
     };
 
     const found: FoundFile[] = [];
+    const subtitles: FoundFile[] = [];
     const files = new Map<string, File>();
-    for await (const f of walkVideos(source, () => {
-      p.filesSeen += 1;
-      report();
-    })) {
+    for await (const f of walkVideos(
+      source,
+      () => {
+        p.filesSeen += 1;
+        report();
+      },
+      (s) => subtitles.push(s),
+    )) {
       found.push({ path: f.path, size: f.size, modifiedAt: f.modifiedAt });
       if (f.file) files.set(f.path, f.file);
       p.videosFound += 1;
@@ -61,6 +92,7 @@ const api = {
       }
       report();
     }
+    await hooks.linkSidecars(sidecarLinks(found, subtitles));
     p.unchanged = diff.unchanged.length;
     p.phase = 'done';
     report(true);

@@ -164,9 +164,11 @@ export function baseNames(paths: string[]): string[] {
 export const stageLabels = {
   checksum: 'Checksum',
   probe: 'Metadata',
+  sidecars: 'Subtitle files',
   poster: 'Poster',
   scenes: 'Scenes',
   frames: 'Frames for search',
+  subtitles: 'Subtitle tracks',
   embeddings: 'Word search',
 } as const;
 

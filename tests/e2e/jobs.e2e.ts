@@ -42,12 +42,13 @@ const expectedNames = baseNames(expectedLibrary().map((v) => v.path));
 /** The fixture videos that are real videos (empty.mp4 has 0 bytes). */
 const realNames = expectedNames.filter((n) => n !== 'empty.mp4');
 const emptyMessage = 'The file is empty (0 bytes).';
-/** What a fully processed fixture library shows under Finished: every stage of the real videos, empty.mp4's checksum. */
-const allFinished = [...stageLabelsOf(realNames), 'empty.mp4 · Checksum'].sort();
+/** What a fully processed fixture library shows under Finished: every stage of the real videos, and empty.mp4's
+ * stages that need no probe (its checksum, its subtitle files). */
+const allFinished = [...stageLabelsOf(realNames), 'empty.mp4 · Checksum', 'empty.mp4 · Subtitle files'].sort();
 /** empty.mp4's stages after its Metadata stage: skipped when that failed. */
-/** Stages per video; the five real fixture videos finish them all, empty.mp4 only its checksum. */
+/** Stages per video; the five real fixture videos finish them all, empty.mp4 its checksum and subtitle files. */
 const perVideo = Object.keys(stageLabels).length;
-const finishedAfterImport = 5 * perVideo + 1;
+const finishedAfterImport = 5 * perVideo + 2;
 /** The stages a failed probe skips: every stage after it. */
 const afterProbe = dependentsOf('probe') as (keyof typeof stageLabels)[];
 const emptySkipped = stageLabelsOf(['empty.mp4'], afterProbe);
@@ -112,7 +113,7 @@ describe('jobs', () => {
     expect(await jobRows(jobs, 'Failed')).toEqual([emptyRows().failed]);
     expect(await jobRows(jobs, 'Cancelled')).toEqual(emptyRows().skipped);
     expect(await jobSectionCount(jobs, 'Failed')).toBe(1);
-    expect(await jobSectionCount(jobs, 'Cancelled')).toBe(perVideo - 2);
+    expect(await jobSectionCount(jobs, 'Cancelled')).toBe(afterProbe.length);
     // A file that is not a video cannot get better by retrying: one attempt, no backoff.
     expect(await catalogJobs(page, 'failed')).toMatchObject([
       { videoName: 'empty.mp4', stage: 'probe', attempts: 1, error: emptyMessage },
@@ -135,7 +136,7 @@ describe('jobs', () => {
       queued: 0,
       running: 0,
       failed: 1,
-      cancelled: perVideo - 2,
+      cancelled: afterProbe.length,
     });
     // The list says which file failed and why, under its name.
     const rows = await videoRows(page);
@@ -163,8 +164,9 @@ describe('jobs', () => {
     await eventually(() => queued.innerText(), 20_000).toContain('Attempt 2 failed, retrying');
     const sunriseFailed = ['sunrise.mp4 · Checksum', 'sunrise.mp4 · Metadata'];
     await eventually(() => jobLabels(jobs, 'Failed'), 60_000).toEqual(['empty.mp4 · Metadata', ...sunriseFailed]);
+    // Its subtitle files stage needs no video file (it reads the files beside it, here none) and finishes.
     await eventually(() => jobLabels(jobs, 'Finished'), 30_000).toEqual(
-      allFinished.filter((l) => !l.startsWith('sunrise.mp4 ')),
+      allFinished.filter((l) => !l.startsWith('sunrise.mp4 ') || l === 'sunrise.mp4 · Subtitle files'),
     );
     const failed = jobSection(jobs, 'Failed');
     for (const row of (await jobRows(jobs, 'Failed')).filter((r) => r.label.startsWith('sunrise.mp4'))) {
@@ -206,7 +208,7 @@ describe('jobs', () => {
     expect(await jobCounts(page)).toEqual({
       done: finishedAfterImport,
       failed: 1,
-      cancelled: perVideo - 2,
+      cancelled: afterProbe.length,
       queued: 0,
       running: 0,
     });

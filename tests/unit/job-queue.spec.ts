@@ -65,8 +65,8 @@ describe('job queue', () => {
     expect(calls).toBe(1);
     const [job] = catalog.listJobs('queued').filter((j) => j.stage === 'probe');
     expect(job).toMatchObject({ attempts: 1, error: 'File could not be read' });
-    // The checksum needs no probe and ran; the stages that need the probe wait.
-    expect(catalog.listJobs('done').map((j) => j.stage)).toEqual(['checksum']);
+    // The subtitle files and the checksum need no probe and ran; the stages that need the probe wait.
+    expect(catalog.listJobs('done').map((j) => j.stage)).toEqual(['sidecars', 'checksum']);
     expect(job.notBefore).toBe(clock.now + backoffMs(1));
     // Not due yet: claiming finds nothing.
     expect(catalog.claimJobs(1)).toEqual([]);
@@ -144,11 +144,12 @@ describe('job queue', () => {
     catalog.applyScanOps(lib.id, [{ kind: 'missing', id: a.id }]);
     const claimed = catalog.claimJobs(10);
     expect(claimed.map((j) => [j.videoName, j.stage])).toEqual([
+      ['v1.mp4', 'sidecars'],
       ['v1.mp4', 'probe'],
       ['v1.mp4', 'checksum'],
     ]);
     for (const job of claimed) catalog.completeJob(job.id);
-    expect(catalog.claimJobs(10).map((j) => j.stage)).toEqual(['poster', 'scenes']);
+    expect(catalog.claimJobs(10).map((j) => j.stage)).toEqual(['poster', 'scenes', 'subtitles']);
   });
 
   it('fails at once on an error no retry can fix, such as a file that is not a video', async () => {
@@ -179,11 +180,11 @@ describe('jobs of libraries that cannot be read right now', () => {
         .claimJobs(10, [lib.id])
         .map((j) => j.videoName)
         .sort(),
-    ).toEqual(['v0.mp4', 'v0.mp4', 'v1.mp4', 'v1.mp4']); // probe and checksum: the rest wait for the probe
+    ).toEqual(['v0.mp4', 'v0.mp4', 'v0.mp4', 'v1.mp4', 'v1.mp4', 'v1.mp4']); // subtitle files, probe and checksum: the rest wait for the probe
     expect(catalog.claimJobs(10, [])).toEqual([]);
     expect(catalog.nextDueAt([lib.id])).toBeNull();
     expect(catalog.nextDueAt([other.id])).toBe(0);
-    expect(catalog.claimJobs(10, [other.id]).map((j) => j.videoName)).toEqual(['far.mp4', 'far.mp4']);
+    expect(catalog.claimJobs(10, [other.id]).map((j) => j.videoName)).toEqual(['far.mp4', 'far.mp4', 'far.mp4']);
   });
 });
 
@@ -201,13 +202,13 @@ describe('pausing', () => {
     const log: string[] = [];
     let started!: () => void;
     const running = new Promise<void>((r) => (started = r));
-    const slow: JobHandler = (job, ctx) =>
+    const slow: JobHandler = (_job, ctx) =>
       new Promise((_, reject) => {
         started();
         // A stage that finishes its write after the abort, as one mid-way through a catalog call does.
         ctx.signal.addEventListener('abort', () =>
           setTimeout(() => {
-            log.push(`wrote ${job.stage}`);
+            log.push('wrote');
             reject(new AbortError());
           }, 30),
         );
@@ -217,7 +218,7 @@ describe('pausing', () => {
     await running;
     await runner.stop();
     log.push('stopped');
-    expect(log).toEqual(['wrote probe', 'stopped']);
+    expect(log).toEqual(['wrote', 'stopped']);
   });
 });
 

@@ -7,8 +7,10 @@ import { AbortError } from '../../../src/lib/errors';
 import type { FramePass, FrameSink, FrameSource, RgbaFrame } from '../../../src/lib/media/types';
 import { quickHash } from '../../../src/lib/quick-hash';
 import type { Video } from '../../../src/lib/types';
-import { mediaApi, type MediaApi } from '../../../src/workers/media/api';
+import { mediaApi } from '../../../src/workers/media/api';
+import type { MediaApi } from '../../../src/workers/media.worker';
 import { searchApi } from '../../../src/workers/search/api';
+import { transcriptsApi } from '../../../src/workers/transcripts/api';
 import { memoryBlobs } from '../memory-blobs';
 
 export interface Recorded {
@@ -26,6 +28,8 @@ export interface ToolOptions {
   source: () => FrameSource;
   file?: (video: Video) => File;
   model?: { modelId: string } | null;
+  /** Other files of the folder by path (subtitle files beside the videos). */
+  files?: Record<string, Uint8Array>;
 }
 
 /** Sync catalog methods as the async API the page sees across the worker boundary. */
@@ -44,6 +48,7 @@ function asyncCatalog(catalog: Catalog, blobs: Map<string, Uint8Array>): Pipelin
     listScenes: call(catalog.listScenes),
     saveFrames: call(catalog.saveFrames),
     listFrames: call(catalog.listFrames),
+    listSidecars: call(catalog.listSidecars),
     requeueJobs: call(catalog.requeueJobs),
     blobPut: async (key: string, bytes: Uint8Array) => void blobs.set(key, bytes),
   } as unknown as PipelineTools['db'];
@@ -76,6 +81,8 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
   // The real search worker API, over an in-memory blob store in place of OPFS.
   const search = searchApi(async () => memoryBlobs());
   const embedded = new Map<number, string>();
+  // The real transcript worker API, over its own in-memory blob store.
+  const transcripts = transcriptsApi(async () => memoryBlobs());
   const media = mediaApi({
     open: async () => opts.source(),
     fallback: async () => {
@@ -93,6 +100,11 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
     checksum: (file) => quickHash(file),
     openFile: async (video) =>
       opts.file?.(video) ?? new File([new Uint8Array(200_000).fill(video.id)], video.name, { lastModified: 1000 }),
+    openPath: async (video, path) => {
+      const bytes = opts.files?.[path];
+      if (!bytes) throw Object.assign(new Error(`${path} is not in the folder`), { name: 'FileGoneError' });
+      return new File([bytes.slice()], path.slice(path.lastIndexOf('/') + 1));
+    },
     lostAccess: (libraryId) => void rec.lostAccess.push(libraryId),
     routes: {
       async toSearch(videoId, pass) {
@@ -123,11 +135,12 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
         return rec.embedFrames.length;
       },
     },
+    transcripts,
     models: {
       whenRestored: async () => model,
       active: () => model,
       interval: () => 2,
     },
   };
-  return { tools, rec, search, setModel: (m: { modelId: string } | null) => (model = m) };
+  return { tools, rec, search, transcripts, setModel: (m: { modelId: string } | null) => (model = m) };
 }

@@ -1,0 +1,33 @@
+/** One line of subtitles or transcript: shown from `start` to `end` (seconds). */
+export interface Cue {
+  start: number;
+  end: number;
+  /** Plain text: styling tags stripped, lines joined by '\n'. */
+  text: string;
+  /** The user fixed this line by hand: re-reading the source must not silently replace it. */
+  edited?: boolean;
+}
+
+/** Where a track of cues came from: a subtitle file beside the video, a track inside it, or speech recognition. */
+export type CueSource = 'sidecar' | 'embedded' | 'speech';
+
+/** The text formats the parsers read. */
+export type SubtitleFormat = 'srt' | 'vtt' | 'ass';
+
+/** A video's cues from one source in one language. */
+export interface CueTrack {
+  source: CueSource;
+  /** A BCP 47 tag ('en', 'pt-BR') when the file name or the track says so, else null. */
+  language: string | null;
+  /** What the player's caption menu calls it: the sidecar's file name, or "Track 3 (eng)". */
+  label: string;
+  /** The speech model that wrote it (source 'speech'), else null. */
+  modelId: string | null;
+  cues: Cue[];
+}
+
+/** What a parser could read, and what it had to skip. It never throws. */
+export interface ParsedSubtitles {
+  cues: Cue[];
+  warnings: string[];
+}
