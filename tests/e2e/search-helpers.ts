@@ -91,9 +91,15 @@ export async function grabFrame(page: Page, path: string, time: number): Promise
         video.onerror = () => fail(new Error(`cannot play ${path}`));
       });
       // Wait for the frame at the new time to be presented: right after 'seeked' drawImage may still get the old one.
+      // The first frame's own presentation (at 0) can come late on a busy machine: only a frame near `time` counts.
       const presented = new Promise<number | null>((ok) => {
-        video.requestVideoFrameCallback((_now, meta) => ok(meta.mediaTime));
-        setTimeout(() => ok(null), 2000);
+        const timer = setTimeout(() => ok(null), 2000);
+        const check: VideoFrameRequestCallback = (_now, meta) => {
+          if (Math.abs(meta.mediaTime - time) > 0.5) return void video.requestVideoFrameCallback(check);
+          clearTimeout(timer);
+          ok(meta.mediaTime);
+        };
+        video.requestVideoFrameCallback(check);
       });
       video.currentTime = time;
       await new Promise((ok) => (video.onseeked = ok));

@@ -374,10 +374,16 @@ export function renderImage(page: Page, url: string, plan: ImagePlan): Promise<R
           setTimeout(() => fail(new Error(`no 'seeked' at ${plan.requestedTime} s in ${plan.video.path}`)), 15_000);
         });
         // 'seeked' can fire before the new frame is what drawImage gets (under load the previous query's frame was
-        // drawn now and then): wait until the frame at the new time is presented, and take its own timestamp.
+        // drawn now and then): wait until a frame near the new time is presented (a late callback for the frame
+        // shown before does not count), and take its own timestamp.
         const presented = new Promise<number | null>((ok) => {
-          video.requestVideoFrameCallback((_now, meta) => ok(meta.mediaTime));
-          setTimeout(() => ok(null), 2000);
+          const timer = setTimeout(() => ok(null), 2000);
+          const check: VideoFrameRequestCallback = (_now, meta) => {
+            if (Math.abs(meta.mediaTime - plan.requestedTime) > 0.5) return void video.requestVideoFrameCallback(check);
+            clearTimeout(timer);
+            ok(meta.mediaTime);
+          };
+          video.requestVideoFrameCallback(check);
         });
         video.currentTime = plan.requestedTime;
         await seeked;
