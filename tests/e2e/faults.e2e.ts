@@ -164,11 +164,16 @@ describe('faults', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  test('a catalog copy with a bad checksum is skipped, said so, and the previous save opens', async () => {
-    // Processing paused (and nothing still writing once it says so): the save that adds 'Later' is the newest.
+  /** Pauses processing from the Jobs panel; once it says so, no job is still writing to the catalog. */
+  async function pauseProcessing(): Promise<void> {
     await page.getByRole('banner').getByRole('button', { name: /^Jobs/ }).click();
     await page.getByRole('button', { name: 'Pause processing' }).click();
     await page.getByRole('button', { name: 'Resume processing' }).waitFor();
+  }
+
+  test('a catalog copy with a bad checksum is skipped, said so, and the previous save opens', async () => {
+    // Processing paused (and nothing still writing once it says so): the save that adds 'Later' is the newest.
+    await pauseProcessing();
     await inCatalog(page, async (c) => {
       await c.addLibrary('Later', 'files');
     });
@@ -193,6 +198,8 @@ describe('faults', () => {
   });
 
   test('a catalog written by a newer version opens read-only, says so, and is never overwritten', async () => {
+    // As above: with jobs still saving, a later save would be the newest copy, and the changed one never opened.
+    await pauseProcessing();
     await inCatalog(page, (c) => c.flush());
     const newest = await newestSlot(page);
     // The newest copy, re-signed with SQLite's user_version (the schema version) far in the future.
