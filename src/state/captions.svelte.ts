@@ -1,3 +1,4 @@
+import { formatTimestamp } from '../lib/format';
 import { CueTimeline } from '../lib/subtitles/timeline';
 import { trackKey, trackName } from '../lib/subtitles/tracks';
 import type { Cue } from '../lib/subtitles/types';
@@ -133,7 +134,7 @@ class CaptionsState {
       const stored = await transcriptsWorker.api.editLine(video.id, ref, text);
       if (generation !== this.#generation) return true;
       this.#replace(track.key, stored);
-      toasts.show('Line saved. “Said” search finds it now.', 'info', 8000, {
+      toasts.show(`Line at ${formatTimestamp(cue.start)} saved. “Said” search finds it now.`, 'info', 8000, {
         label: 'Undo',
         run: () => void this.#undo(video.id, track.key, index, cue.text),
       });

@@ -126,7 +126,11 @@ describe('captions and the transcript', () => {
     await transcript.getByRole('textbox', { name: 'Text of the line at 0:05.0' }).fill('Wait for us!');
     await transcript.getByRole('button', { name: 'Save', exact: true }).click();
     await eventually(() => lineText(lines.nth(3))).toMatch(/Wait for us!\s+edited/);
-    await page.getByRole('button', { name: 'Undo' }).click();
+    await dialog
+      .getByRole('status')
+      .filter({ hasText: 'Line at 0:05.0 saved' })
+      .getByRole('button', { name: 'Undo' })
+      .click();
     await eventually(() => lineText(lines.nth(3))).toBe('0:05.0 - Wait for me!');
     // Escape in the field leaves the field, not the player.
     await transcript.getByRole('button', { name: 'Edit the line at 0:00.5' }).click();
