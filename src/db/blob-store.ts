@@ -68,7 +68,14 @@ export class BlobStore implements Blobs {
   async list(): Promise<{ key: string; size: number }[]> {
     const out: { key: string; size: number }[] = [];
     for await (const [key, handle] of this.dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
-      if (handle.kind === 'file') out.push({ key, size: (await (handle as FileSystemFileHandle).getFile()).size });
+      if (handle.kind !== 'file') continue;
+      try {
+        out.push({ key, size: (await (handle as FileSystemFileHandle).getFile()).size });
+      } catch (err) {
+        // Gone between the listing and the read: a file deleted meanwhile, or the temporary `<key>.crswap` of a write
+        // by another worker, renamed over its file on close. Listing while posters and frames are stored is normal.
+        if ((err as Error).name !== 'NotFoundError') throw err;
+      }
     }
     return out.sort((a, b) => a.key.localeCompare(b.key));
   }

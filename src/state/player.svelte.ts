@@ -8,6 +8,7 @@ import type { Video } from '../lib/types';
 import { newPreviewWorker } from '../workers/bridge';
 import { openFile } from '../workers/folder-files';
 import { openStoredBlob } from './stored-previews';
+import { captions } from './captions.svelte';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { search } from './search.svelte';
@@ -81,6 +82,7 @@ class PlayerState {
       if (!video) return this.#fail('This video is no longer in the library.');
       this.video = video;
       void this.#loadScenes(video, generation);
+      void captions.load(video);
       await this.#load(video, generation);
     } catch (err) {
       if (generation === this.#generation) this.#fail((err as Error).message);
@@ -279,6 +281,7 @@ class PlayerState {
 
   #reset(): void {
     this.#generation++;
+    captions.clear();
     this.#conversion?.abort();
     for (const url of this.#urls) URL.revokeObjectURL(url);
     this.#urls.clear();

@@ -7,10 +7,12 @@ export interface PlayerActions {
   toggle(): void;
   /** The video's length in seconds. */
   length(): number;
+  /** Captions on or off. */
+  captions(): void;
 }
 
 /**
- * Space play/pause, ←/→ one frame when paused (5 s when playing), J/K/L, Home/End. Returns whether the key was
+ * Space play/pause, ←/→ one frame when paused (5 s when playing), J/K/L, Home/End, C captions. Returns whether the key was
  * used (the caller then prevents its default).
  */
 export function playerKey(e: KeyboardEvent, el: HTMLVideoElement, act: PlayerActions): boolean {
@@ -47,6 +49,10 @@ export function playerKey(e: KeyboardEvent, el: HTMLVideoElement, act: PlayerAct
       else act.seek(el.currentTime + 5 * direction);
       return true;
     }
+    case 'c':
+    case 'C':
+      act.captions();
+      return true;
     case 'Home':
       act.seek(0);
       return true;

@@ -6,6 +6,8 @@ export interface Cue {
   text: string;
   /** The user fixed this line by hand: re-reading the source must not silently replace it. */
   edited?: boolean;
+  /** The line as its source gave it, kept from the first edit on (an undo back to it clears `edited`). */
+  original?: string;
 }
 
 /** Where a track of cues came from: a subtitle file beside the video, a track inside it, or speech recognition. */

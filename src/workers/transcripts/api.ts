@@ -1,3 +1,4 @@
+import { carryEdits, editCue, editedCount } from '../../lib/subtitles/edits';
 import { readSubtitleFile } from '../../lib/subtitles/parse';
 import type { CueSource, SubtitleFormat } from '../../lib/subtitles/types';
 import { CueIndex, type CueHit } from '../../lib/transcripts/cue-index';
@@ -13,6 +14,24 @@ export interface SubtitleInput {
   bytes: Blob | Uint8Array;
   /** Why this track has no text (image subtitles): stored as a note, nothing is parsed. */
   skipped?: string;
+}
+
+/** One line of a video's tracks, as the player shows it: the track (by source and label), the line's place in it. */
+export interface LineRef {
+  source: CueSource;
+  label: string;
+  index: number;
+  /** The line's start and text as shown: an edit of a line that changed meanwhile is refused, not misplaced. */
+  start: number;
+  text: string;
+}
+
+/** The line to edit is no longer there as it was shown (its file was read again meanwhile). */
+export class LineChangedError extends Error {
+  override name = 'LineChangedError';
+  constructor() {
+    super('This line changed since it was shown (its subtitles were read again). Close and reopen the video.');
+  }
 }
 
 /**
@@ -49,8 +68,16 @@ export function transcriptsApi(openBlobs: () => Promise<Blobs>) {
      */
     async storeTracks(videoId: number, libraryId: number, source: CueSource, tracks: StoredTrack[]): Promise<void> {
       const l = await ready();
-      const kept = (l.get(videoId)?.value.tracks ?? []).filter((t) => t.source !== source);
-      const next = [...kept, ...tracks.filter((t) => t.source === source)];
+      const before = l.get(videoId)?.value.tracks ?? [];
+      const kept = before.filter((t) => t.source !== source);
+      // A line fixed by hand stays fixed when its source is read again unchanged (see carryEdits).
+      const incoming = tracks
+        .filter((t) => t.source === source)
+        .map((t) => {
+          const old = before.find((b) => b.source === source && b.label === t.label);
+          return old ? { ...t, cues: carryEdits(old.cues, t.cues).cues } : t;
+        });
+      const next = [...kept, ...incoming];
       if (next.length === 0 && !l.get(videoId)) return;
       await l.commit(libraryId, videoId, { tracks: next });
     },
@@ -80,6 +107,29 @@ export function transcriptsApi(openBlobs: () => Promise<Blobs>) {
     /** A video's tracks, for the player's captions and transcript. */
     async tracks(videoId: number): Promise<StoredTrack[]> {
       return (await ready()).get(videoId)?.value.tracks ?? [];
+    },
+
+    /**
+     * Fixes one line's text by hand: stored at once (marked edited, its source's text kept for undo) and searchable
+     * through "Said" as soon as this returns. Returns the line's track as now stored.
+     */
+    async editLine(videoId: number, line: LineRef, text: string): Promise<StoredTrack> {
+      const l = await ready();
+      const chunk = l.get(videoId);
+      const tracks = chunk?.value.tracks ?? [];
+      const at = tracks.findIndex((t) => t.source === line.source && t.label === line.label);
+      const cue = tracks[at]?.cues[line.index];
+      if (!chunk || !cue || cue.start !== line.start || cue.text !== line.text) throw new LineChangedError();
+      const cues = tracks[at].cues.map((c, i) => (i === line.index ? editCue(c, text) : c));
+      const next = tracks.map((t, i) => (i === at ? { ...t, cues } : t));
+      await l.commit(chunk.libraryId, videoId, { tracks: next });
+      return next[at];
+    },
+
+    /** How many of a video's lines from `source` were fixed by hand: re-transcribing asks before replacing them. */
+    async editedLines(videoId: number, source: CueSource): Promise<number> {
+      const tracks = (await ready()).get(videoId)?.value.tracks ?? [];
+      return editedCount(tracks.filter((t) => t.source === source));
     },
 
     /** Lines holding the words, best first; `videoIds` limits them to a view's videos. */
