@@ -17,12 +17,16 @@ export class NoWriteAccessError extends Error {
   }
 }
 
-/** A place a clip can be written: a new, empty file in the Clips folder, which `discard` deletes again. */
+/**
+ * A place a clip is written: a new file in the Clips folder and a stream into it for the tools worker. The stream's
+ * close commits the file; `discard` throws away what was written and deletes the file (cancel, failure).
+ */
 export interface ClipSlot {
   name: string;
   /** Path relative to the library root, for the catalog. */
   path: string;
   handle: FileSystemFileHandle;
+  stream: WritableStream<{ type: 'write'; data: Uint8Array<ArrayBuffer>; position: number }>;
   discard(): Promise<void>;
 }
 
@@ -51,11 +55,27 @@ export async function newClipFile(root: FileSystemDirectoryHandle, name: string)
   for await (const key of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) taken.push(key);
   const free = uniqueName(name, taken);
   const handle = await dir.getFileHandle(free, { create: true });
+  // The page keeps the file's writable (writes go to the browser's swap file until close): when the worker is
+  // terminated mid-cut, the page can still abort it, which a writable inside the dead worker would never be.
+  const writable = await handle.createWritable();
+  /** The writable's close or abort, once one has begun: a file is removed only after it. */
+  let ended: Promise<void> | null = null;
+  const end = (how: 'close' | 'abort') => (ended ??= how === 'close' ? writable.close() : writable.abort());
+  const stream = new WritableStream<{ type: 'write'; data: Uint8Array<ArrayBuffer>; position: number }>({
+    write: (chunk) => writable.write(chunk),
+    close: () => end('close'),
+    abort: () => end('abort'),
+  });
   return {
     name: free,
     path: `${clipsFolder}/${free}`,
     handle,
-    discard: () => dir.removeEntry(free),
+    stream,
+    discard: async () => {
+      // A writable still open holds a lock on the file that would refuse its removal.
+      await end('abort').catch(() => undefined); // already closed or errored: nothing left to throw away
+      await dir.removeEntry(free);
+    },
   };
 }
 

@@ -1,8 +1,8 @@
-import { proxy } from 'comlink';
+import { proxy, transfer } from 'comlink';
 import { clipFileName, copyContainerFor, type CopyContainer } from '../lib/clips/naming';
 import { checkRange, momentRange, planCopy, type ClipRange } from '../lib/clips/range';
 import type { ClipOrigin } from '../lib/clips/types';
-import { AbortError, isAbortError, isPermissionError } from '../lib/errors';
+import { isAbortError, isPermissionError } from '../lib/errors';
 import { formatTimestamp } from '../lib/format';
 import type { Video } from '../lib/types';
 import { newToolsWorker } from '../workers/bridge';
@@ -36,6 +36,8 @@ export interface ClipJob {
   error: string | null;
   /** The clip's id in the catalog once saved into the library folder. */
   clipId: number | null;
+  /** Wall-clock seconds the last run took, from the click to the catalogued file (for the benchmark). */
+  seconds: number | null;
 }
 
 const mimeOf: Record<CopyContainer, string> = {
@@ -66,14 +68,14 @@ class ClipsState {
   /** I: the clip starts here; an out point before it goes. */
   setIn(videoId: number, time: number): void {
     const m = this.marksOf(videoId);
-    this.marks = { videoId, in: time, out: m.out !== null && m.out <= time ? null : m.out };
+    this.marks = { videoId, in: time, out: m.out !== null && m.out < time ? null : m.out };
     this.message = null;
   }
 
   /** O: the clip ends here; an in point after it goes. */
   setOut(videoId: number, time: number): void {
     const m = this.marksOf(videoId);
-    this.marks = { videoId, in: m.in !== null && m.in >= time ? null : m.in, out: time };
+    this.marks = { videoId, in: m.in !== null && m.in > time ? null : m.in, out: time };
     this.message = null;
   }
 
@@ -118,6 +120,7 @@ class ClipsState {
       notes: [...check.notes],
       error: null,
       clipId: null,
+      seconds: null,
     };
     this.jobs = [job, ...this.jobs];
     void this.#run(job.id);
@@ -163,6 +166,7 @@ class ClipsState {
     const controller = new AbortController();
     this.#controllers.set(id, controller);
     const worker = newToolsWorker();
+    const started = performance.now();
     let slot: ClipSlot | null = null;
     try {
       const source = imports.sourceOf(video.libraryId);
@@ -176,7 +180,7 @@ class ClipsState {
           `Clips of .${video.extension} files need re-encoding or ffmpeg.wasm, which this version cannot do yet: MP4, MOV, WebM, Matroska and TS files can be cut.`,
         );
       const file = await openFile(source, video.path);
-      const keyframe = await worker.api.keyframeAtOrBefore(file, job.range.start);
+      const keyframe = await worker.run(controller.signal, (tools) => tools.keyframeAtOrBefore(file, job.range.start));
       const plan = planCopy(job.range, keyframe);
       this.#note(id, plan.note);
       const name = clipFileName(video.name, plan.range, container === 'mkv' ? 'mkv' : container);
@@ -184,13 +188,14 @@ class ClipsState {
         slot = await newClipFile(source.root, name);
         this.#update(id, { name: slot.name });
       } else this.#update(id, { name });
-      if (controller.signal.aborted) throw new AbortError();
       const onProgress = proxy((f: number) => this.#update(id, { progress: Math.min(1, Math.max(0, f)) }));
-      const stop = () => void worker.api.cancel();
-      controller.signal.addEventListener('abort', stop, { once: true });
-      const target = slot ? { kind: 'file' as const, handle: slot.handle } : { kind: 'memory' as const };
-      const result = await worker.api.trim(file, plan.range, container, target, onProgress);
-      controller.signal.removeEventListener('abort', stop);
+      const target = slot
+        ? transfer({ kind: 'stream' as const, stream: slot.stream }, [slot.stream])
+        : { kind: 'memory' as const };
+      // Cancel terminates the worker, the one stop that never waits on a write; the slot's writable is aborted below.
+      const result = await worker.run(controller.signal, (tools) =>
+        tools.trim(file, plan.range, container, target, onProgress),
+      );
       for (const note of result.notes) this.#note(id, note);
       if (slot) {
         const written = await slot.handle.getFile();
@@ -205,7 +210,7 @@ class ClipsState {
         });
         catalog.touch();
         imports.onWorkAdded();
-        this.#update(id, { status: 'done', progress: 1, clipId });
+        this.#update(id, { status: 'done', progress: 1, clipId, seconds: (performance.now() - started) / 1000 });
       } else if (result.bytes) {
         download(result.bytes, name, mimeOf[container]);
         this.#note(

@@ -2,9 +2,9 @@
 import { expose, transfer } from 'comlink';
 import type { CopyContainer } from '../lib/clips/naming';
 import type { ClipRange } from '../lib/clips/range';
-import { cancelTrim, keyframeAtOrBefore, trimCopy, type TrimTarget } from './tools/trim';
+import { keyframeAtOrBefore, trimCopy, type TrimTarget } from './tools/trim';
 
-/** The video tools: cuts by stream copy, one at a time per worker. */
+/** The video tools: cuts by stream copy, one at a time per worker; cancel by terminating the worker. */
 const api = {
   keyframeAtOrBefore,
   async trim(
@@ -17,7 +17,6 @@ const api = {
     const r = await trimCopy(file, range, container, target, (f) => void onProgress(f));
     return r.bytes ? transfer(r, [r.bytes.buffer as ArrayBuffer]) : r;
   },
-  cancel: cancelTrim,
 };
 
 export type ToolsApi = typeof api;

@@ -25,8 +25,11 @@ export class CannotCopyError extends Error {
   override name = 'CannotCopyError';
 }
 
-/** Where the cut goes: a file in the library folder (written in place), or memory for a download. */
-export type TrimTarget = { kind: 'file'; handle: FileSystemFileHandle } | { kind: 'memory' };
+/**
+ * Where the cut goes: a stream the page made over a file of the library folder (it holds the file's writable, so it
+ * can throw the writes away when the job is cancelled and this worker terminated), or memory for a download.
+ */
+export type TrimTarget = { kind: 'stream'; stream: WritableStream<StreamTargetChunk> } | { kind: 'memory' };
 
 export interface TrimResult {
   /** The MP4/WebM/… bytes when the target was memory. */
@@ -64,12 +67,9 @@ const formats: Record<CopyContainer, () => OutputFormat> = {
   mkv: () => new MkvOutputFormat(),
 };
 
-let running: Conversion | null = null;
-
 /**
- * Copies `range` of `file` (its start a key frame) into `container`. A file target is written through a writable
- * that is committed only when the copy finished: a cancelled or failed cut leaves the file as it was created (empty),
- * for the page to delete.
+ * Copies `range` of `file` (its start a key frame) into `container`. A stream target is closed when the copy is
+ * finished, which commits the file; what a cancelled or failed cut wrote, the page deletes.
  */
 export async function trimCopy(
   file: File,
@@ -79,17 +79,11 @@ export async function trimCopy(
   onProgress: (fraction: number) => void,
 ): Promise<TrimResult> {
   const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
-  const writable = target.kind === 'file' ? await target.handle.createWritable() : null;
   const memory = target.kind === 'memory' ? new BufferTarget() : null;
   try {
     const origin = await originOf(input);
-    const sink = writable
-      ? new StreamTarget(
-          // Writes go to the browser's swap file; close() below commits them, abort() throws them away.
-          new WritableStream<StreamTargetChunk>({ write: (chunk) => writable.write(chunk) }),
-          { chunked: true, chunkSize: 4 * 2 ** 20 },
-        )
-      : memory!;
+    const sink =
+      target.kind === 'stream' ? new StreamTarget(target.stream, { chunked: true, chunkSize: 4 * 2 ** 20 }) : memory!;
     const output = new Output({ format: formats[container](), target: sink });
     const conversion = await Conversion.init({
       input,
@@ -111,21 +105,12 @@ export async function trimCopy(
       );
     }
     conversion.onProgress = (fraction) => onProgress(fraction);
-    running = conversion;
     await conversion.execute();
-    if (writable) await writable.close();
     return { bytes: memory?.buffer ? new Uint8Array(memory.buffer) : null, notes };
   } catch (err) {
-    if (writable) await writable.abort().catch(() => undefined); // already closed or errored: nothing to discard
     if (err instanceof ConversionCanceledError) throw new AbortError();
     throw err;
   } finally {
-    running = null;
     input.dispose();
   }
-}
-
-/** Stops the cut in progress: its `trimCopy` rejects with AbortError once the writer is discarded. */
-export async function cancelTrim(): Promise<void> {
-  await running?.cancel();
 }
