@@ -27,6 +27,8 @@ export interface ClipSlot {
   path: string;
   handle: FileSystemFileHandle;
   stream: WritableStream<{ type: 'write'; data: Uint8Array<ArrayBuffer>; position: number }>;
+  /** Settles once the file is complete on disk (the stream closed), or rejects when writing it failed. */
+  saved: Promise<void>;
   discard(): Promise<void>;
 }
 
@@ -61,16 +63,33 @@ export async function newClipFile(root: FileSystemDirectoryHandle, name: string)
   /** The writable's close or abort, once one has begun: a file is removed only after it. */
   let ended: Promise<void> | null = null;
   const end = (how: 'close' | 'abort') => (ended ??= how === 'close' ? writable.close() : writable.abort());
+  // A stream transferred to a worker reports its close there at once; the file is complete only when this side's
+  // close has committed it.
+  let committed!: (value: void) => void;
+  let failed!: (err: unknown) => void;
+  const saved = new Promise<void>((resolve, reject) => {
+    committed = resolve;
+    failed = reject;
+  });
+  saved.catch(() => undefined); // read by the job only on success; a failure is its own job's to report
   const stream = new WritableStream<{ type: 'write'; data: Uint8Array<ArrayBuffer>; position: number }>({
-    write: (chunk) => writable.write(chunk),
-    close: () => end('close'),
-    abort: () => end('abort'),
+    write: (chunk) =>
+      writable.write(chunk).catch((err: unknown) => {
+        failed(err);
+        throw err;
+      }),
+    close: () => end('close').then(committed, (err: unknown) => failed(err)),
+    abort: (reason: unknown) => {
+      failed(reason);
+      return end('abort');
+    },
   });
   return {
     name: free,
     path: `${clipsFolder}/${free}`,
     handle,
     stream,
+    saved,
     discard: async () => {
       // A writable still open holds a lock on the file that would refuse its removal.
       await end('abort').catch(() => undefined); // already closed or errored: nothing left to throw away

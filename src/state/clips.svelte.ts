@@ -2,7 +2,7 @@ import { proxy, transfer } from 'comlink';
 import { clipFileName, copyContainerFor, type CopyContainer } from '../lib/clips/naming';
 import { checkRange, momentRange, planCopy, type ClipRange } from '../lib/clips/range';
 import type { ClipOrigin } from '../lib/clips/types';
-import { isAbortError, isPermissionError } from '../lib/errors';
+import { AbortError, isAbortError, isPermissionError } from '../lib/errors';
 import { formatTimestamp } from '../lib/format';
 import type { Video } from '../lib/types';
 import { newToolsWorker } from '../workers/bridge';
@@ -198,6 +198,7 @@ class ClipsState {
       );
       for (const note of result.notes) this.#note(id, note);
       if (slot) {
+        await untilAborted(slot.saved, controller.signal);
         const written = await slot.handle.getFile();
         const clipId = await catalog.db.addClip({
           libraryId: video.libraryId,
@@ -227,7 +228,6 @@ class ClipsState {
       this.#update(id, {
         status: cancelled ? 'cancelled' : 'failed',
         error: cancelled ? null : (err as Error).message,
-        name: slot ? null : (this.#job(id)?.name ?? null),
       });
       if (!cancelled) console.error('Could not save the clip', err);
     } finally {
@@ -235,6 +235,16 @@ class ClipsState {
       worker.terminate();
     }
   }
+}
+
+/** `work`, unless `signal` aborts first (then AbortError). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortError());
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new AbortError());
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }
 
 /** "0:12:41.0 to 0:12:55.0" for a job's range. */
