@@ -26,6 +26,8 @@ export interface ClipJob {
   video: Video;
   /** The range as marked (after clamping); the copy starts on the key frame at or before its start. */
   range: ClipRange;
+  /** What the copy holds once planned: from the key frame at or before the in point. */
+  copied: ClipRange | null;
   status: ClipJobStatus;
   /** 0–1. */
   progress: number;
@@ -114,6 +116,7 @@ class ClipsState {
       id: this.#next++,
       video,
       range: check.range,
+      copied: null,
       status: 'running',
       progress: 0,
       name: null,
@@ -183,6 +186,7 @@ class ClipsState {
       const keyframe = await worker.run(controller.signal, (tools) => tools.keyframeAtOrBefore(file, job.range.start));
       const plan = planCopy(job.range, keyframe);
       this.#note(id, plan.note);
+      this.#update(id, { copied: plan.range });
       const name = clipFileName(video.name, plan.range, container === 'mkv' ? 'mkv' : container);
       if (toFolder) {
         slot = await newClipFile(source.root, name);
