@@ -104,7 +104,14 @@ export async function trimCopy(
           : 'This file has nothing that can be copied into a clip.',
       );
     }
-    conversion.onProgress = (fraction) => onProgress(fraction);
+    // mediabunny reports every packet; the page hears of each whole percent, not thousands of messages a second.
+    let reported = -1;
+    conversion.onProgress = (fraction) => {
+      const percent = Math.floor(fraction * 100);
+      if (percent === reported) return;
+      reported = percent;
+      onProgress(fraction);
+    };
     await conversion.execute();
     return { bytes: memory?.buffer ? new Uint8Array(memory.buffer) : null, notes };
   } catch (err) {
