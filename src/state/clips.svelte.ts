@@ -138,7 +138,9 @@ class ClipsState {
   retry(id: number): void {
     const job = this.#job(id);
     if (!job || job.status === 'running' || job.status === 'done') return;
-    this.#update(id, { status: 'running', progress: 0, error: null, name: null, notes: [] });
+    // The range's own notes (a clamp) still hold; what the last run found out is found out again.
+    const kept = checkRange(job.range.start, job.range.end, job.video.duration);
+    this.#update(id, { status: 'running', progress: 0, error: null, name: null, notes: kept.ok ? kept.notes : [] });
     void this.#run(id);
   }
 
