@@ -2,6 +2,7 @@
 // It exists only in builds made with FF_DEBUG=1 (`npm run build:test`, scripts/test.mjs, the bench scripts): a
 // production build leaves it out entirely, so no page script can reach the raw catalog through it.
 import { catalog } from './state/catalog.svelte';
+import { clips } from './state/clips.svelte';
 import { imports } from './state/import.svelte';
 import { jobs } from './state/jobs.svelte';
 import { library } from './state/library.svelte';
@@ -20,7 +21,7 @@ const handle = () => ({
   newEmbedWorker,
   /** A media worker of its own (the decode tests ask it for frames directly). */
   newMediaWorker,
-  state: { catalog, library, imports, jobs, search, player, models },
+  state: { catalog, library, imports, jobs, search, player, models, clips },
 });
 
 /** What `window.framefinder` holds in a test build; tests import this type rather than copy it. */

@@ -4,6 +4,8 @@ import type { JobStage, JobStatus, LibrarySource, SidecarLink, VideoQuery } from
 import type { ProbeResult, Tier } from '../lib/media/types';
 import type { Scene } from '../lib/media/scenes';
 import type { CatalogSettingKey, SettingValue } from '../lib/settings';
+import type { SavedClip } from '../lib/clips/types';
+import * as clips from './clips';
 import * as collections from './collections';
 import * as facets from './facets';
 import * as jobs from './jobs';
@@ -132,6 +134,11 @@ export class Catalog {
   linkSidecars = (libraryId: number, links: readonly SidecarLink[]) =>
     this.#write((s, now) => sidecars.linkSidecars(s, libraryId, links, now));
   listSidecars = (videoId: number) => sidecars.listSidecars(this.sql, videoId);
+
+  // Clips the video tools saved: catalogued at once, a user's edit (on disk when the call returns)
+  addClip = (clip: SavedClip) => this.#edit((s, now) => clips.addClip(s, clip, now));
+  clipOrigin = (videoId: number) => clips.clipOrigin(this.sql, videoId);
+  clipsOf = (parentId: number) => clips.clipsOf(this.sql, parentId);
 
   // Media pipeline results
   saveProbe = (videoId: number, probe: ProbeResult, tier: Tier) =>

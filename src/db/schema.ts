@@ -194,6 +194,20 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (video_id, path)
   );
   `,
+  // 7: video tools (issue 14). A clip saved from a video is a video of its own (catalogued and indexed like any
+  // other) that remembers its parent and the part of it it holds. The parent's name is kept so the details can
+  // still say where a clip came from once the parent has left the catalog.
+  `
+  CREATE TABLE clips (
+    video_id INTEGER PRIMARY KEY REFERENCES videos(id) ON DELETE CASCADE,
+    parent_id INTEGER REFERENCES videos(id) ON DELETE SET NULL,
+    parent_name TEXT NOT NULL,
+    start_time REAL NOT NULL,
+    end_time REAL NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX clips_parent ON clips(parent_id);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

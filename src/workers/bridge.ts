@@ -6,6 +6,7 @@ import type { MediaApi } from './media.worker';
 import type { PreviewApi } from './preview.worker';
 import type { ScanApi } from './scan.worker';
 import type { SearchApi } from './search.worker';
+import type { ToolsApi } from './tools.worker';
 import type { TranscriptsApi } from './transcripts.worker';
 
 /**
@@ -118,3 +119,9 @@ export async function frameRoute(receive: (port: MessagePort) => Promise<void>):
 export const transcriptsWorker = new WorkerBridge<TranscriptsApi>(
   () => new Worker(new URL('./transcripts.worker.ts', import.meta.url), { type: 'module', name: 'transcripts' }),
 );
+
+/** The video tools (trim by stream copy); one per job, so a stuck cut is stopped by terminating its worker. */
+export const newToolsWorker = () =>
+  new WorkerBridge<ToolsApi>(
+    () => new Worker(new URL('./tools.worker.ts', import.meta.url), { type: 'module', name: 'tools' }),
+  );
