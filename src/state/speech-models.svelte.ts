@@ -9,7 +9,7 @@ import { copyModelFolder, listModels, modelFolder, removeModel, writeMeta, type 
 import { catalog } from './catalog.svelte';
 import { jobs } from './jobs.svelte';
 import { inferenceThreads } from './models.svelte';
-import { handleError } from './toasts.svelte';
+import { handleError, toasts } from './toasts.svelte';
 import { plural } from '../lib/format';
 
 type SpeechSettings = SettingValue<'speech'>;
@@ -202,6 +202,7 @@ class SpeechModelsState {
     try {
       const queued = await catalog.db.queueStage('transcribe', target);
       this.note = queued ? `${plural(queued, 'video')} will be transcribed in the background.` : '';
+      toasts.show(this.note || 'Those videos are being transcribed already.');
       jobs.poke();
       jobs.refresh();
     } catch (err) {
