@@ -113,7 +113,7 @@ export interface SpeechModelInfo {
   folder: string;
   /** What the caption menu calls its tracks. */
   name: string;
-  /** The language to listen for (a Whisper code), or null to let the model detect it. */
+  /** The language to listen for (a Whisper code), or null (a multilingual Whisper then listens for English). */
   language: string | null;
 }
 

@@ -37,7 +37,7 @@ export const speechChoices: readonly SpeechChoice[] = [
 /** A folder the speech section owns (a finished or a cancelled download), not the word-search model's. */
 export const isSpeechFolder = (folder: string) => speechChoices.some((c) => c.folder === folder);
 
-/** Languages offered to listen for (Whisper codes); null lets a multilingual model detect it. */
+/** Languages offered to listen for (Whisper codes); with none a multilingual Whisper listens for English. */
 export const spokenLanguages: readonly { code: string; name: string }[] = [
   { code: 'en', name: 'English' },
   { code: 'es', name: 'Spanish' },

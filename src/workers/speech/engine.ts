@@ -12,7 +12,10 @@ export interface SpeechEngine {
   readonly modelId: string;
   /** 'whisper' gives line times; a CTC model (wav2vec2) gives text for the whole window. */
   readonly family: 'whisper' | 'ctc';
-  /** Transcribes 16 kHz mono audio (at most 30 s). `language` is a Whisper language name or code; null detects. */
+  /**
+   * Transcribes 16 kHz mono audio (at most 30 s). `language` is a Whisper language code; with null a multilingual
+   * Whisper listens for English (transformers.js does not detect the language yet).
+   */
   hear(samples: Float32Array, language: string | null): Promise<HeardChunk[]>;
   dispose(): Promise<void>;
 }
@@ -57,11 +60,8 @@ export async function loadSpeechEngine(options: LoadOptions): Promise<SpeechEngi
         const out = (await pipe(samples)) as AsrOutput;
         return [{ text: out.text }];
       }
-      const out = (await pipe(samples, {
-        return_timestamps: true,
-        task: 'transcribe',
-        ...(language ? { language } : {}),
-      })) as AsrOutput;
+      // No `task`: an English-only Whisper refuses one, and 'transcribe' is the default of the others.
+      const out = (await pipe(samples, { return_timestamps: true, ...(language ? { language } : {}) })) as AsrOutput;
       return out.chunks?.length ? out.chunks : [{ text: out.text }];
     },
     async dispose() {
