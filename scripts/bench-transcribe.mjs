@@ -140,27 +140,40 @@ try {
       { b64: bytes.subarray(at, at + chunk).toString('base64'), at },
     );
 
-  const timed = (fn) => page.evaluate(fn);
-  const decode = await timed(async () => {
-    const file = await (
-      await (await navigator.storage.getDirectory()).getDirectoryHandle('bench-sound')
-    )
-      .getFileHandle('talk.webm')
-      .then((h) => h.getFile());
-    const worker = window.framefinder.newSpeechWorker();
-    try {
-      return await worker.api.decodeAudio(file);
-    } finally {
-      worker.terminate();
-    }
-  });
-
-  async function transcribe(threads) {
+  /** Runs `fn` while sampling the browser's resident memory; returns its result and the peak above the start. */
+  async function withPeakRss(fn) {
     const before = treeRssKb();
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, treeRssKb())), 500);
     try {
-      const r = await page.evaluate(async (threads) => {
+      return { ...(await fn()), peakMb: (peak - before) / 1024 };
+    } finally {
+      clearInterval(sampler);
+    }
+  }
+  const decode = await withPeakRss(() =>
+    page.evaluate(async () => {
+      const root = await navigator.storage.getDirectory();
+      const file = await (await (await root.getDirectoryHandle('bench-sound')).getFileHandle('talk.webm')).getFile();
+      const worker = window.framefinder.newSpeechWorker();
+      try {
+        return await worker.api.decodeAudio(file);
+      } finally {
+        worker.terminate();
+      }
+    }),
+  );
+  if (process.argv.includes('--audio-only')) {
+    const x = round(decode.seconds / (decode.ms / 1000));
+    process.stdout.write(
+      `${JSON.stringify({ minutes, audio_x_realtime: x, native_ffmpeg_x_realtime: round(nativeX), decode_peak_rss_mb: round(decode.peakMb) })}\n`,
+    );
+    process.exit(0);
+  }
+
+  async function transcribe(threads) {
+    return withPeakRss(() =>
+      page.evaluate(async (threads) => {
         const { speechModels } = window.framefinder.state;
         const folder = speechModels.active.folder;
         const dtype = speechModels.installed.find((m) => m.folder === folder).dtype;
@@ -177,11 +190,8 @@ try {
         } finally {
           worker.terminate();
         }
-      }, threads);
-      return { ...r, peakMb: (peak - before) / 1024 };
-    } finally {
-      clearInterval(sampler);
-    }
+      }, threads),
+    );
   }
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const threads = isolated ? Math.max(2, Math.min(4, cores)) : 1;
@@ -260,6 +270,7 @@ try {
     lines: one.lines,
     // Not scaled: the sound is held a window at a time, so the peak does not grow with the length.
     peak_rss_mb: round(Math.max(one.peakMb, many.peakMb)),
+    decode_peak_rss_mb: round(decode.peakMb),
     transcript_hours: hours,
     transcript_lines: search.cues,
     search_median_ms: round(search.median),
