@@ -9,7 +9,15 @@ import { library } from './state/library.svelte';
 import { models } from './state/models.svelte';
 import { player } from './state/player.svelte';
 import { search } from './state/search.svelte';
-import { embedWorker, newEmbedWorker, newMediaWorker, searchWorker, transcriptsWorker } from './workers/bridge';
+import { speechModels } from './state/speech-models.svelte';
+import {
+  embedWorker,
+  newEmbedWorker,
+  newMediaWorker,
+  newSpeechWorker,
+  searchWorker,
+  transcriptsWorker,
+} from './workers/bridge';
 
 const handle = () => ({
   /** The catalog worker's API, as the app itself uses it. */
@@ -21,7 +29,9 @@ const handle = () => ({
   newEmbedWorker,
   /** A media worker of its own (the decode tests ask it for frames directly). */
   newMediaWorker,
-  state: { catalog, library, imports, jobs, search, player, models, clips },
+  /** A speech worker of its own (the speech benchmark decodes and transcribes with it directly). */
+  newSpeechWorker,
+  state: { catalog, library, imports, jobs, search, player, models, speechModels, clips },
 });
 
 /** What `window.framefinder` holds in a test build; tests import this type rather than copy it. */

@@ -171,6 +171,8 @@ export class Catalog {
   retryAllJobs = (status: 'failed' | 'cancelled') => this.#edit((s) => jobs.retryAllJobs(s, status));
   requeueJobs = (ids: readonly number[]) => this.#write((s) => jobs.requeueJobs(s, ids));
   requeueStage = (stage: JobStage) => this.#edit((s) => jobs.requeueStage(s, stage));
+  queueStage = (stage: JobStage, target: { videoIds?: readonly number[]; libraryId?: number }) =>
+    this.#edit((s, now) => jobs.queueStage(s, stage, target, now));
   resumeInterruptedJobs = () => this.#write((s) => jobs.resumeInterruptedJobs(s));
   requeueUnindexed = (indexed: readonly number[], damaged: readonly number[]) =>
     this.#write((s, now) => jobs.requeueUnindexed(s, indexed, damaged, now));

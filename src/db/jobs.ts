@@ -1,4 +1,4 @@
-import { dependentsOf, stageNames, stageOf, stages } from '../indexing/registry';
+import { dependentsOf, scanStageNames, stageOf, stages } from '../indexing/registry';
 import { backoffMs, maxAttempts } from '../lib/jobs';
 import type { Job, JobCounts, JobStage, JobStatus } from '../lib/types';
 import { num, str, type Row, type Sql } from './sql';
@@ -21,8 +21,16 @@ const toJob = (r: Row): Job => ({
 
 const jobSelect = 'SELECT j.*, v.name AS video_name FROM jobs j JOIN videos v ON v.id = j.video_id';
 
-/** Queues every stage for a video, resetting stages it went through before (a changed file). */
-export function enqueueStages(sql: Sql, videoId: number, now: number, only: readonly JobStage[] = stageNames): void {
+/**
+ * Queues the scan's stages for a video (or `only` those), resetting stages it went through before (a changed file).
+ * Stages that run on request (speech to text) are queued by `queueStage` only.
+ */
+export function enqueueStages(
+  sql: Sql,
+  videoId: number,
+  now: number,
+  only: readonly JobStage[] = scanStageNames,
+): void {
   for (const stage of only) {
     sql.run(
       `INSERT INTO jobs (video_id, stage, priority, created_at) VALUES (?, ?, ?, ?)
@@ -187,7 +195,8 @@ export function retryAllJobs(sql: Sql, status: 'failed' | 'cancelled'): void {
 /** Queues any stage a video has never had a job for (stages added by a newer version of the app). */
 export function enqueueMissingStages(sql: Sql, now: number): number {
   let added = 0;
-  for (const { name: stage, priority } of stages) {
+  for (const { name: stage, priority, onRequest } of stages) {
+    if (onRequest) continue;
     sql.run(
       `INSERT INTO jobs (video_id, stage, priority, created_at)
        SELECT v.id, ?, ?, ? FROM videos v WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = v.id AND j.stage = ?)`,
@@ -218,6 +227,36 @@ export function requeueStage(sql: Sql, stage: JobStage): number {
       `UPDATE videos SET status = 'pending' WHERE status = 'done' AND EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = videos.id AND j.status = 'queued')`,
     );
   return changed;
+}
+
+/**
+ * The user asked for `stage` (speech to text) on these videos, or on every video of a library: queued afresh,
+ * except where one is running. Returns how many were queued.
+ */
+export function queueStage(
+  sql: Sql,
+  stage: JobStage,
+  target: { videoIds?: readonly number[]; libraryId?: number },
+  now: number,
+): number {
+  const ids =
+    target.libraryId !== undefined
+      ? sql.all(
+          'SELECT id FROM videos WHERE library_id = ? AND removed_at IS NULL AND missing = 0',
+          [target.libraryId],
+          (r) => Number(r.id),
+        )
+      : [...(target.videoIds ?? [])];
+  const running = new Set(
+    sql.all(`SELECT video_id FROM jobs WHERE stage = ? AND status = 'running'`, [stage], (r) => Number(r.video_id)),
+  );
+  const queued = ids.filter((id) => !running.has(id));
+  for (const id of queued) enqueueStages(sql, id, now, [stage]);
+  if (queued.length > 0)
+    sql.run(
+      `UPDATE videos SET status = 'pending' WHERE status = 'done' AND EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = videos.id AND j.status = 'queued')`,
+    );
+  return queued.length;
 }
 
 /** After a reload, jobs that were running when the page went away run again; the lost attempt is not counted. */

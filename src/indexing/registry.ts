@@ -8,12 +8,14 @@ import { probeStage } from './stages/probe';
 import { scenesStage } from './stages/scenes';
 import { sidecarsStage } from './stages/sidecars';
 import { subtitlesStage } from './stages/subtitles';
+import { transcribeStage } from './stages/transcribe';
 
 /**
  * Every stage a video goes through, in the order a newcomer should read them: a frame's way from the file to a
  * search result runs probe → scenes (key frames, fingerprinted and stored) → frames (dense samples, the same)
  * → embeddings (word search). What is said takes its own way: sidecars (subtitle files beside the video) and
- * subtitles (tracks inside it) store lines for "Said" search. Adding a stage is one file in stages/ and one line here.
+ * subtitles (tracks inside it) store lines for "Said" search, and transcribe (speech to text, when the user asks
+ * for it) stores what the speech model heard. Adding a stage is one file in stages/ and one line here.
  */
 const declared = {
   probe: probeStage,
@@ -24,11 +26,15 @@ const declared = {
   frames: framesStage,
   subtitles: subtitlesStage,
   embeddings: embeddingsStage,
+  transcribe: transcribeStage,
 } satisfies Record<JobStage, Stage>; // a JobStage without a stage file does not compile
 
 export const stages: readonly Stage[] = Object.values(declared);
 
 export const stageNames: readonly JobStage[] = stages.map((s) => s.name);
+
+/** The stages every video goes through when it is added or changes; the others run only when the user asks. */
+export const scanStageNames: readonly JobStage[] = stages.filter((s) => !s.onRequest).map((s) => s.name);
 
 const byName = new Map(stages.map((s) => [s.name, s]));
 

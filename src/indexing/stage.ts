@@ -6,6 +6,8 @@ import type { FramePass, ProbeResult, Tier } from '../lib/media/types';
 import type { Job, JobStage, Video } from '../lib/types';
 import type { MediaApi } from '../workers/media.worker';
 import type { SubtitleInput } from '../workers/transcripts/api';
+import type { StoredTrack } from '../workers/transcripts/codec';
+import type { Transcript } from '../workers/speech/transcribe';
 
 /**
  * One step of indexing a video, declared in one file under `stages/` and listed in `registry.ts`:
@@ -20,6 +22,8 @@ export interface Stage {
   priority: number;
   /** Stages of the same video that must be done before this one runs. */
   needs: readonly JobStage[];
+  /** Queued only when the user asks (for a selection or a library), never by a scan. */
+  onRequest?: boolean;
   run(job: Job, ctx: StageContext): Promise<void>;
 }
 
@@ -97,6 +101,35 @@ export interface TranscriptIndexing {
     source: 'sidecar' | 'embedded',
     inputs: SubtitleInput[],
   ): Promise<{ cues: number; warnings: string[] }>;
+  /** Replaces the video's tracks from `source` with `tracks` (the speech stage stores what it heard this way). */
+  storeTracks(videoId: number, libraryId: number, source: 'speech', tracks: StoredTrack[]): Promise<void>;
+  /** The video's tracks from every source. */
+  tracks(videoId: number): Promise<StoredTrack[]>;
+}
+
+/** The speech model the user chose, as the transcribe stage needs it. */
+export interface SpeechModelInfo {
+  /** The OPFS folder it is kept in. */
+  folder: string;
+  /** What the caption menu calls its tracks. */
+  name: string;
+  /** The language to listen for (a Whisper code), or null (a multilingual Whisper then listens for English). */
+  language: string | null;
+}
+
+/** Speech to text in the speech worker (src/workers/speech.worker.ts), with the chosen model loaded. */
+export interface SpeechTools {
+  whenRestored(): Promise<unknown>;
+  /** The speech model in use now, or null when there is none. */
+  active(): SpeechModelInfo | null;
+  /**
+   * The video's lines as the model hears them. Abort or overrun terminates the worker (the only stop for wasm):
+   * nothing is kept of a transcript cut short.
+   */
+  transcribe(
+    file: File,
+    opts: { signal: AbortSignal; timeoutMs: number; onProgress(seconds: number): void },
+  ): Promise<Transcript>;
 }
 
 /** The model word search uses, as the embeddings stage needs it. */
@@ -123,6 +156,7 @@ export interface PipelineTools {
   search: SearchIndexing;
   embed: EmbedIndexing;
   transcripts: TranscriptIndexing;
+  speech: SpeechTools;
   models: {
     whenRestored(): Promise<unknown>;
     /** The model in use now (it may change while a stage runs). */

@@ -146,6 +146,21 @@ export const settingsRegistry = {
       help: "Each scene's frame is embedded, plus one frame every this many seconds.",
     }),
   },
+  /** Speech to text: the speech model in use and the language it listens for. */
+  speech: {
+    activeFolder: {
+      kind: 'text',
+      default: null,
+      label: 'Speech model',
+      help: 'The model folder speech to text uses, or none.',
+    },
+    language: {
+      kind: 'text',
+      default: null,
+      label: 'Spoken language',
+      help: 'The language videos are transcribed in (a Whisper language code); none means English.',
+    },
+  },
   jobsPaused: {
     kind: 'boolean',
     default: false,

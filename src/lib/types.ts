@@ -86,7 +86,8 @@ export interface KnownFile extends FoundFile {
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /** Processing stages, one file each under src/indexing/stages/. */
-export type JobStage = 'checksum' | 'probe' | 'sidecars' | 'poster' | 'scenes' | 'frames' | 'subtitles' | 'embeddings';
+export type JobStage =
+  'checksum' | 'probe' | 'sidecars' | 'poster' | 'scenes' | 'frames' | 'subtitles' | 'embeddings' | 'transcribe';
 
 export interface Job {
   id: number;

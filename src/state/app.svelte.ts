@@ -4,6 +4,7 @@ import { imports } from './import.svelte';
 import { jobs } from './jobs.svelte';
 import { library } from './library.svelte';
 import { models } from './models.svelte';
+import { speechModels } from './speech-models.svelte';
 import { settings } from './settings.svelte';
 import { compactStores, reindexLostSearchData, stageRunner } from './pipeline';
 import { handleError } from './toasts.svelte';
@@ -33,6 +34,7 @@ export async function startApp(): Promise<void> {
     library.refresh();
     jobs.refresh();
     void models.whenRestored();
+    void speechModels.whenRestored();
     void settings.loadSearch().catch((err) => handleError(err, 'Could not read the search settings'));
   } catch (err) {
     handleError(err, 'Framefinder could not open its catalog');

@@ -9,6 +9,8 @@ export type ModelDtype = 'q8' | 'fp32';
 export interface ModelMeta {
   /** What the Models panel calls it. */
   name: string;
+  /** What the model is for: word search (CLIP, also when absent: folders kept before speech existed) or speech. */
+  kind?: 'clip' | 'speech';
   source: 'download' | 'folder';
   /** The hub repo a download came from. */
   repo?: string;
@@ -123,6 +125,39 @@ export function pickModelFiles(paths: readonly string[]): { keep: string[]; dtyp
   return { keep: [...configFiles, ...optionalFiles.filter((p) => have.has(p)), ...onnxFiles[dtype]], dtype };
 }
 
+/** Files a speech model folder needs: Whisper (encoder and merged decoder) or a CTC model (one ONNX file). */
+const speechConfig = ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'];
+const speechOptional = [
+  'generation_config.json',
+  'special_tokens_map.json',
+  'added_tokens.json',
+  'normalizer.json',
+  'vocab.json',
+  'merges.txt',
+];
+const speechOnnx: Record<ModelDtype, string[][]> = {
+  q8: [
+    ['onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx'],
+    ['onnx/model_quantized.onnx'],
+  ],
+  fp32: [['onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx'], ['onnx/model.onnx']],
+};
+
+/** Which files of a picked folder a speech model needs, and its dtype (q8 preferred). */
+export function pickSpeechFiles(paths: readonly string[]): { keep: string[]; dtype: ModelDtype } {
+  const have = new Set(paths);
+  for (const dtype of ['q8', 'fp32'] as const)
+    for (const onnx of speechOnnx[dtype]) {
+      if (!onnx.every((p) => have.has(p))) continue;
+      const missing = speechConfig.filter((p) => !have.has(p));
+      if (missing.length) throw new IncompleteModelError(`This speech model folder lacks ${missing.join(', ')}.`);
+      return { keep: [...speechConfig, ...speechOptional.filter((p) => have.has(p)), ...onnx], dtype };
+    }
+  throw new IncompleteModelError(
+    'This folder is not a speech model for Framefinder: it needs onnx/encoder_model_quantized.onnx and onnx/decoder_model_merged_quantized.onnx (Whisper) or onnx/model_quantized.onnx (wav2vec2), beside config.json, preprocessor_config.json, tokenizer.json and tokenizer_config.json.',
+  );
+}
+
 /** A folder name for `name` that no model uses yet. */
 export async function freeFolderName(name: string): Promise<string> {
   const base =
@@ -146,8 +181,9 @@ export async function copyModelFolder(
   name: string,
   files: readonly { path: string; file: File }[],
   onProgress?: (copied: number, total: number) => void,
+  kind: 'clip' | 'speech' = 'clip',
 ): Promise<{ folder: string; meta: ModelMeta }> {
-  const { keep, dtype } = pickModelFiles(files.map((f) => f.path));
+  const { keep, dtype } = (kind === 'speech' ? pickSpeechFiles : pickModelFiles)(files.map((f) => f.path));
   const chosen = keep.map((path) => files.find((f) => f.path === path)!);
   const total = chosen.reduce((n, f) => n + f.file.size, 0);
   const folder = await freeFolderName(name);
@@ -167,7 +203,7 @@ export async function copyModelFolder(
     await removeModel(folder);
     throw err;
   }
-  const meta: ModelMeta = { name, source: 'folder', dtype, addedAt: Date.now() };
+  const meta: ModelMeta = { name, kind, source: 'folder', dtype, addedAt: Date.now() };
   await writeMeta(folder, meta);
   return { folder, meta };
 }

@@ -12,6 +12,7 @@ import {
   writeMeta,
   type InstalledModel,
 } from './model-folders';
+import { isSpeechFolder } from '../lib/speech/models';
 import { catalog } from './catalog.svelte';
 import { jobs } from './jobs.svelte';
 import { handleError } from './toasts.svelte';
@@ -82,8 +83,9 @@ class ModelsState {
   async refresh(): Promise<void> {
     try {
       const { models, partial } = await listModels();
-      this.installed = models;
-      this.partialBytes = partial.reduce((n, p) => n + p.bytes, 0);
+      // Speech models have their own section (speech-models.svelte.ts).
+      this.installed = models.filter((m) => m.kind !== 'speech');
+      this.partialBytes = partial.filter((p) => !isSpeechFolder(p.folder)).reduce((n, p) => n + p.bytes, 0);
     } catch (err) {
       handleError(err, 'Could not list the models');
     }

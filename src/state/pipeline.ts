@@ -16,6 +16,7 @@ import { openFile } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { models } from './models.svelte';
+import { speechModels } from './speech-models.svelte';
 import { plural } from '../lib/format';
 
 async function openInLibrary(libraryId: number, path: string): Promise<File> {
@@ -40,6 +41,11 @@ function pipelineTools(concurrency: number): PipelineTools {
     search: searchWorker.api,
     embed: embedWorker.api,
     transcripts: transcriptsWorker.api,
+    speech: {
+      whenRestored: () => speechModels.whenRestored(),
+      active: () => speechModels.info(),
+      transcribe: (file, opts) => speechModels.run(file, opts),
+    },
     models: {
       whenRestored: () => models.whenRestored(),
       active: () => models.active,

@@ -6,6 +6,7 @@ import type { MediaApi } from './media.worker';
 import type { PreviewApi } from './preview.worker';
 import type { ScanApi } from './scan.worker';
 import type { SearchApi } from './search.worker';
+import type { SpeechApi } from './speech.worker';
 import type { ToolsApi } from './tools.worker';
 import type { TranscriptsApi } from './transcripts.worker';
 
@@ -124,4 +125,10 @@ export const transcriptsWorker = new WorkerBridge<TranscriptsApi>(
 export const newToolsWorker = () =>
   new WorkerBridge<ToolsApi>(
     () => new Worker(new URL('./tools.worker.ts', import.meta.url), { type: 'module', name: 'tools' }),
+  );
+
+/** Speech to text: a video's sound decoded and transcribed; terminated to cancel (the model is loaded again after). */
+export const newSpeechWorker = () =>
+  new WorkerBridge<SpeechApi>(
+    () => new Worker(new URL('./speech.worker.ts', import.meta.url), { type: 'module', name: 'speech' }),
   );

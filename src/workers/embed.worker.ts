@@ -6,41 +6,9 @@ import type { DataType } from '@huggingface/transformers';
 // served from our origin: left alone, transformers.js fetches them from a CDN.
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import { loadEngine, type EmbedEngine, type FramePixels, type ModelFiles } from './embed/engine';
+import { loadEngine, type EmbedEngine, type FramePixels } from './embed/engine';
+import { directoryFiles } from './models/directory-files';
 import { sceneIndex } from './embed/scene-index';
-
-const isNotFound = (err: unknown) =>
-  err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError');
-
-/** A model folder behind a directory handle (the page passes one from OPFS; handles are structured-cloneable). */
-function directoryFiles(root: FileSystemDirectoryHandle): ModelFiles {
-  async function parentOf(path: string, create: boolean) {
-    const parts = path.split('/').filter(Boolean);
-    const name = parts.pop();
-    if (!name) throw new TypeError(`Not a file path: "${path}"`);
-    let dir = root;
-    for (const part of parts) dir = await dir.getDirectoryHandle(part, { create });
-    return { dir, name };
-  }
-  return {
-    async read(path) {
-      try {
-        const { dir, name } = await parentOf(path, false);
-        const file = await (await dir.getFileHandle(name)).getFile();
-        return new Uint8Array(await file.arrayBuffer());
-      } catch (err) {
-        if (isNotFound(err)) return null;
-        throw err;
-      }
-    },
-    async write(path, bytes) {
-      const { dir, name } = await parentOf(path, true);
-      const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
-      await writable.write(bytes as Uint8Array<ArrayBuffer>);
-      await writable.close();
-    },
-  };
-}
 
 /** Word search and "more like this" need a model, and none is loaded. */
 export class NoModelError extends Error {

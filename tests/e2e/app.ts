@@ -160,7 +160,7 @@ export function baseNames(paths: string[]): string[] {
   return paths.map((p) => p.split('/').pop()!).sort();
 }
 
-/** Stage names as the Jobs panel shows them, by stage id. */
+/** Stage names as the Jobs panel shows them, by stage id: the stages a scan queues (not speech to text). */
 export const stageLabels = {
   checksum: 'Checksum',
   probe: 'Metadata',

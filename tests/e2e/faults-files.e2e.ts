@@ -220,7 +220,7 @@ describe('faults around the files being indexed', () => {
       for (const job of failed) expect(job.error, `${job.stage} failed without a reason`).toBeTruthy();
       await eventually(() => jobRows(dialog, 'Failed')).toEqual(
         failed
-          .map((j) => ({ label: `long.mp4 · ${stageLabels[j.stage]}`, error: j.error }))
+          .map((j) => ({ label: `long.mp4 · ${stageLabels[j.stage as keyof typeof stageLabels]}`, error: j.error }))
           .sort((a, b) => (a.label < b.label ? -1 : 1)),
       );
       if (failed.length === 0) {

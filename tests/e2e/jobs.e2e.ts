@@ -50,7 +50,8 @@ const allFinished = [...stageLabelsOf(realNames), 'empty.mp4 · Checksum', 'empt
 const perVideo = Object.keys(stageLabels).length;
 const finishedAfterImport = 5 * perVideo + 2;
 /** The stages a failed probe skips: every stage after it. */
-const afterProbe = dependentsOf('probe') as (keyof typeof stageLabels)[];
+// Stages run on request (speech to text) are not queued by a scan.
+const afterProbe = dependentsOf('probe').filter((s) => s in stageLabels) as (keyof typeof stageLabels)[];
 const emptySkipped = stageLabelsOf(['empty.mp4'], afterProbe);
 /** Resolves once the job runner has started, holding the jobs when processing is paused: from then on a job
  * that ran would already be showing. */

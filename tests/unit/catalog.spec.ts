@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/db/catalog';
 import { migrate, schemaVersion, userVersion } from '../../src/db/schema';
-import { stages } from '../../src/indexing/registry';
+import { scanStageNames } from '../../src/indexing/registry';
 import { freshCatalog, file, sqlJs } from './helpers';
 
 describe('migrations', () => {
@@ -82,7 +82,7 @@ describe('libraries, folders and videos', () => {
     catalog.removeLibrary(a.id);
     expect(catalog.listLibraries().map((l) => l.name)).toEqual(['B']);
     expect(catalog.listVideos().map((v) => v.path)).toEqual(['b.mp4']);
-    expect(catalog.jobCounts().queued).toBe(stages.length);
+    expect(catalog.jobCounts().queued).toBe(scanStageNames.length);
   });
 
   it('tells the owner about every write so a save gets scheduled', async () => {

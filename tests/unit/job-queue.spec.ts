@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JobRunner, type JobHandler } from '../../src/indexing/job-runner';
-import { stageNames } from '../../src/indexing/registry';
+import { scanStageNames as stageNames } from '../../src/indexing/registry';
 import { AbortError } from '../../src/lib/errors';
 import { backoffMs, maxAttempts } from '../../src/lib/jobs';
 import type { JobStage } from '../../src/lib/types';

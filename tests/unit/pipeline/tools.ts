@@ -30,6 +30,8 @@ export interface ToolOptions {
   model?: { modelId: string } | null;
   /** Other files of the folder by path (subtitle files beside the videos). */
   files?: Record<string, Uint8Array>;
+  /** Speech to text (the transcribe stage); without it no speech model is in use. */
+  speech?: PipelineTools['speech'];
 }
 
 /** Sync catalog methods as the async API the page sees across the worker boundary. */
@@ -136,6 +138,11 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
       },
     },
     transcripts,
+    speech: opts.speech ?? {
+      whenRestored: async () => undefined,
+      active: () => null,
+      transcribe: () => Promise.reject(new Error('No speech model in these stage tests')),
+    },
     models: {
       whenRestored: async () => model,
       active: () => model,

@@ -1,0 +1,137 @@
+// A video's sound track as 16 kHz mono, in blocks, for speech recognition. Tier 1: mediabunny demuxes the File
+// lazily and WebCodecs' AudioDecoder decodes (AAC, Opus, MP3, Vorbis, FLAC, PCM), our resampler brings it to 16 kHz.
+// Tier 2, for containers mediabunny does not read (AVI, …) and codecs the browser does not decode: ffmpeg.wasm
+// with the File mounted read-only (WORKERFS), ten minutes of output at a time so its memory stays small.
+import { FFFSType } from '@ffmpeg/ffmpeg';
+import { ALL_FORMATS, AudioSampleSink, BlobSource, Input, type InputAudioTrack } from 'mediabunny';
+import { Resampler, SPEECH_RATE } from '../../lib/speech/resample';
+import { UnsupportedMediaError } from '../../lib/media/types';
+import { lastErrorLine } from '../../lib/media/ffprobe-parse';
+import { checkin, checkout } from '../media/ffmpeg-engine';
+
+/** The file has no sound track: there is nothing to transcribe (not a failure). */
+export class NoAudioError extends Error {
+  override name = 'NoAudioError';
+  constructor() {
+    super('No audio');
+  }
+}
+
+/** Seconds of 16 kHz output per ffmpeg.wasm run. */
+const FFMPEG_SLICE_S = 600;
+
+/** Where a block of audio came from, for the benchmark and the tests. */
+export type AudioTier = 'webcodecs' | 'ffmpeg';
+
+/**
+ * Yields the file's primary sound track as 16 kHz mono blocks, in order, from its start. Throws NoAudioError when
+ * there is no sound track, UnsupportedMediaError when neither tier decodes it.
+ */
+export async function* speechAudio(file: File, tierSeen?: (tier: AudioTier) => void): AsyncGenerator<Float32Array> {
+  const track = await nativeTrack(file);
+  if (track === 'none') throw new NoAudioError();
+  if (track) {
+    tierSeen?.('webcodecs');
+    let produced = false;
+    try {
+      for await (const block of decodeNative(track.track, track.origin)) {
+        produced = true;
+        yield block;
+      }
+      return;
+    } catch (err) {
+      // Halfway is too late to switch: the caller would get the start twice.
+      if (produced) throw err;
+      console.warn(`The browser could not decode the sound of ${file.name}, trying ffmpeg.wasm:`, err);
+    }
+  }
+  tierSeen?.('ffmpeg');
+  yield* decodeWithFfmpeg(file);
+}
+
+/**
+ * The sound track mediabunny can hand to the browser's decoder and the file's first timestamp (video times count
+ * from it), 'none' when the file has no sound track, null when tier 2 must look.
+ */
+async function nativeTrack(file: File): Promise<{ track: InputAudioTrack; origin: number } | 'none' | null> {
+  try {
+    const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
+    const track = await input.getPrimaryAudioTrack();
+    if (!track) return (await input.getPrimaryVideoTrack()) ? 'none' : null;
+    return (await track.canDecode()) ? { track, origin: await input.getFirstTimestamp() } : null;
+  } catch {
+    return null; // a container mediabunny does not read: ffmpeg.wasm will say what it is
+  }
+}
+
+async function* decodeNative(track: InputAudioTrack, origin: number): AsyncGenerator<Float32Array> {
+  let resampler: Resampler | null = null;
+  let planes: Float32Array[] = [];
+  for await (const sample of new AudioSampleSink(track).samples()) {
+    try {
+      if (!resampler) {
+        resampler = new Resampler(sample.sampleRate, SPEECH_RATE);
+        // A track that starts late (an edit list, a stream that began before the recording): keep times true.
+        const lead = Math.max(0, Math.min(60, sample.timestamp - origin));
+        if (lead > 0.001) yield resampler.push(new Float32Array(Math.round(lead * sample.sampleRate)));
+      }
+      const n = sample.numberOfFrames;
+      const channels = sample.numberOfChannels;
+      if (planes.length !== channels || planes[0].length < n)
+        planes = Array.from({ length: channels }, () => new Float32Array(n));
+      const mono = new Float32Array(n);
+      for (let c = 0; c < channels; c++) {
+        const plane = planes[c].subarray(0, n);
+        sample.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
+        for (let i = 0; i < n; i++) mono[i] += plane[i];
+      }
+      if (channels > 1) for (let i = 0; i < n; i++) mono[i] /= channels;
+      yield resampler.push(mono);
+    } finally {
+      sample.close();
+    }
+  }
+  if (resampler) yield resampler.flush();
+}
+
+let runs = 0;
+
+async function* decodeWithFfmpeg(file: File): AsyncGenerator<Float32Array> {
+  const engine = await checkout();
+  const dir = `/speech-${++runs}`;
+  const ext = file.name.match(/\.[a-z0-9]{1,8}$/i)?.[0].toLowerCase() ?? '';
+  const input = `${dir}/input${ext}`;
+  const output = `${dir}-out.f32`;
+  let mounted = false;
+  try {
+    await engine.exclusive(async () => {
+      await engine.ffmpeg.createDir(dir);
+      await engine.ffmpeg.mount(FFFSType.WORKERFS, { blobs: [{ name: `input${ext}`, data: file }] }, dir);
+      mounted = true;
+    });
+    for (let from = 0; ; from += FFMPEG_SLICE_S) {
+      const bytes = await engine.exclusive(async () => {
+        const args = ['-ss', String(from), '-t', String(FFMPEG_SLICE_S), '-i', input, '-map', '0:a:0', '-vn'];
+        args.push('-ac', '1', '-ar', String(SPEECH_RATE), '-f', 'f32le', '-y', output);
+        const log = await engine.run('exec', args, FFMPEG_SLICE_S * 1000, `decode the sound of “${file.name}”`);
+        const data = await engine.ffmpeg.readFile(output).catch(() => null);
+        await engine.ffmpeg.deleteFile(output).catch(() => undefined);
+        if (data instanceof Uint8Array && data.byteLength >= 4) return data;
+        const text = log.join('\n');
+        if (from > 0) return null; // past the end
+        if (/matches no streams|does not contain any stream|Stream map '0:a:0'/i.test(text)) throw new NoAudioError();
+        const codec = text.match(/Audio: ([\w-]+)/)?.[1];
+        throw new UnsupportedMediaError(
+          `The sound track${codec ? ` (${codec})` : ''} cannot be decoded here, so it cannot be transcribed: ${lastErrorLine(log) || 'no audio came out'}.`,
+        );
+      });
+      if (!bytes) return;
+      yield new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2).slice();
+      if (bytes.byteLength / 4 < FFMPEG_SLICE_S * SPEECH_RATE - SPEECH_RATE) return;
+    }
+  } finally {
+    if (mounted) await engine.ffmpeg.unmount(dir).catch(() => undefined);
+    await engine.ffmpeg.deleteDir(dir).catch(() => undefined);
+    checkin(engine);
+  }
+}
