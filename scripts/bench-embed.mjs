@@ -49,7 +49,7 @@ try {
   // The folder goes in as a user's would; the app loads it, and we take its OPFS folder from there.
   await page.getByRole('banner').getByRole('button', { name: 'Models' }).click();
   const panel = page.getByRole('dialog', { name: 'Models' });
-  await panel.getByLabel('Model folder to load').setInputFiles(modelDir);
+  await panel.getByLabel('Model folder to load', { exact: true }).setInputFiles(modelDir);
   await page.waitForFunction(() => window.framefinder.state.models.active !== null, null, { timeout: 600_000 });
 
   const r = await page.evaluate(

@@ -82,7 +82,7 @@ async function loadModelFolder(page: Page, dir: string, name: string): Promise<s
   await page.getByRole('banner').getByRole('button', { name: 'Models' }).click();
   const panel = page.getByRole('dialog', { name: 'Models' });
   await panel.waitFor();
-  await panel.getByLabel('Model folder to load').setInputFiles(dir);
+  await panel.getByLabel('Model folder to load', { exact: true }).setInputFiles(dir);
   await expect
     .poll(() => panel.getByRole('region', { name: 'In use' }).innerText(), { timeout: 90_000 })
     .toMatch(new RegExp(`(^|\n)${name} · videos are embedded with it`));
