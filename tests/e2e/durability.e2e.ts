@@ -1,11 +1,13 @@
 // Every edit the app reports as done survives a reload made the moment it shows, five times in a row for each
-// kind of edit. `npm test` runs this file with every core busy (scripts/test.mjs), and the fixtures are being
-// indexed meanwhile: the way a user's machine runs (issue 12: a removed library came back after a reload).
+// kind of edit (a finished scan, a removed library, tags, collections, the Trash, a setting, a fixed transcript line).
+// `npm test` runs this file with every core busy (scripts/test.mjs), and the fixtures are being indexed meanwhile: the way a user's machine runs (issue 12: a removed library came back after a reload).
 import type { Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { eventually, openApp, statusBar, waitForWriter } from './app';
-import { expectedLibrary, fixtureFiles, seedOpfsFolder, stubDirectoryPicker, useApp } from './harness';
-import { clickCard, facetCounts, gridNames, selectionBar, showLibrary } from './library-helpers';
+import { expectedLibrary, fixtureFiles, repoRoot, seedOpfsFolder, stubDirectoryPicker, useApp } from './harness';
+import { card, clickCard, facetCounts, gridNames, selectionBar, showLibrary } from './library-helpers';
 
 const rounds = 5;
 const timeout = 15 * 60_000;
@@ -158,6 +160,46 @@ describe('edits survive a reload made as soon as they show, under load', () => {
         await reload();
         await page.getByRole('banner').getByRole('button', { name: /^Jobs/ }).click();
         await page.getByRole('button', { name: 'Pause processing' }).waitFor({ timeout: 30_000 });
+      }
+      expect(pageErrors).toEqual([]);
+    },
+    timeout,
+  );
+  test(
+    'a transcript line fixed in the player',
+    async () => {
+      // The library plus a talk with its subtitles; the other videos are indexed while the line is edited.
+      const subtitles = join(repoRoot, 'tests', 'fixtures', 'subtitles');
+      const talk = ['talk.mp4', 'talk.srt'].map((path) => ({ path, bytes: readFileSync(join(subtitles, path)) }));
+      await seedOpfsFolder(page, folder, [...fixtureFiles(), ...talk]);
+      await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
+      await eventually(() => statusBar(page).innerText(), 60_000).toContain('Scan finished: 7 videos');
+      const player = page.getByRole('dialog', { name: 'Player' });
+      const transcript = player.getByRole('region', { name: 'Transcript' });
+      const line = transcript.getByRole('list', { name: 'Lines' }).getByRole('listitem').nth(1);
+      const lineText = async () => (await line.getByRole('button').first().innerText()).replace(/\s+/g, ' ').trim();
+      const openTalk = async () => {
+        await showLibrary(page, folder);
+        await card(page, 'talk.mp4').waitFor({ timeout: 30_000 });
+        await card(page, 'talk.mp4').focus();
+        await page.keyboard.press('Enter');
+        await transcript.getByRole('list', { name: 'Lines' }).getByRole('listitem').nth(3).waitFor({ timeout: 60_000 });
+      };
+      for (let round = 1; round <= rounds; round++) {
+        await openTalk();
+        await transcript.getByRole('button', { name: 'Edit the line at 0:02.4' }).click();
+        const field = transcript.getByRole('textbox', { name: 'Text of the line at 0:02.4' });
+        await field.fill(`Fixed in round ${round}.`);
+        await field.press('Enter');
+        // Reload the moment the line shows as edited.
+        await eventually(lineText).toBe(`0:02.4 Fixed in round ${round}. edited`);
+        await reload();
+        await openTalk();
+        expect(await lineText(), `round ${round}: the fixed line was lost`).toBe(
+          `0:02.4 Fixed in round ${round}. edited`,
+        );
+        await page.keyboard.press('Escape');
+        await player.waitFor({ state: 'hidden' });
       }
       expect(pageErrors).toEqual([]);
     },
