@@ -1,6 +1,7 @@
 // Every edit the app reports as done survives a reload made the moment it shows, five times in a row for each
 // kind of edit (a finished scan, a removed library, tags, collections, the Trash, a setting, a fixed transcript line).
-// `npm test` runs this file with every core busy (scripts/test.mjs), and the fixtures are being indexed meanwhile: the way a user's machine runs (issue 12: a removed library came back after a reload).
+// `npm test` runs this file with every core busy (scripts/test.mjs), and the fixtures are being indexed meanwhile:
+// the way a user's machine runs (issue 12: a removed library came back after a reload).
 import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
