@@ -91,3 +91,8 @@ export function formatTimestamp(seconds: number): string {
 
 /** 0.873 → "87%". */
 export const formatPercent = (share: number) => `${Math.round(share * 100)}%`;
+
+/** A share as a whole percentage for a progress bar, 0 to 100 (an unknown total counts as 1). */
+export function percent(done: number, total: number): number {
+  return Math.min(100, Math.round((done / Math.max(1, total)) * 100));
+}

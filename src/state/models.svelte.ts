@@ -1,17 +1,8 @@
-import { proxy } from 'comlink';
 import { defaultEmbeddingInterval } from '../lib/embeddings/plan';
-import { isAbortError } from '../lib/errors';
 import { readSettings, saveSettings, settingsRegistry, validField, type SettingValue } from '../lib/settings';
 import { embedWorker, newEmbedWorker } from '../workers/bridge';
-import {
-  copyModelFolder,
-  defaultModel,
-  listModels,
-  modelFolder,
-  removeModel,
-  writeMeta,
-  type InstalledModel,
-} from './model-folders';
+import { defaultModel, listModels, modelFolder, removeModel, writeMeta, type InstalledModel } from './model-folders';
+import { copyPickedFolder, downloadModel, downloadStopped } from './model-downloads';
 import { isSpeechFolder } from '../lib/speech/models';
 import { catalog } from './catalog.svelte';
 import { jobs } from './jobs.svelte';
@@ -143,15 +134,12 @@ class ModelsState {
   }
 
   /** Copies a picked model folder (from `<input webkitdirectory>`) into OPFS and makes it the active model. */
-  async importFolder(files: FileList | File[]): Promise<void> {
-    const list = [...files];
-    if (list.length === 0) return;
-    const name = list[0].webkitRelativePath.split('/')[0] || 'model';
-    const entries = list.map((file) => ({ path: file.webkitRelativePath.split('/').slice(1).join('/'), file }));
+  async importFolder(files: readonly File[]): Promise<void> {
     this.note = '';
     this.copying = { copied: 0, total: 1 };
     try {
-      const { folder } = await copyModelFolder(name, entries, (copied, total) => (this.copying = { copied, total }));
+      const folder = await copyPickedFolder(files, 'clip', (copied, total) => (this.copying = { copied, total }));
+      if (!folder) return;
       this.copying = null;
       await this.refresh();
       await this.activate(folder);
@@ -166,43 +154,30 @@ class ModelsState {
   /** Downloads the default model into OPFS (only ever on the user's click), then makes it active. */
   async downloadDefault(): Promise<void> {
     if (this.#download) return;
-    const worker = newEmbedWorker();
     const download = (this.#download = new AbortController());
     this.note = '';
-    const files: Record<string, { loaded: number; total: number }> = {};
     this.download = { loaded: 0, total: defaultModel.approxBytes };
     try {
-      const dir = await modelFolder(defaultModel.folder, true);
-      const onProgress = proxy((p: { file: string; loaded: number; total: number }) => {
-        files[p.file] = { loaded: p.loaded, total: p.total };
-        let loaded = 0;
-        let total = 0;
-        for (const f of Object.values(files)) {
-          loaded += f.loaded;
-          total += f.total;
-        }
-        this.download = { loaded, total: Math.max(total, defaultModel.approxBytes) };
-      });
-      await worker.run(download.signal, (embed) =>
-        embed.load(dir, { dtype: 'q8', download: { repo: defaultModel.repo } }, onProgress),
-      );
-      await writeMeta(defaultModel.folder, {
-        name: defaultModel.name,
-        source: 'download',
-        repo: defaultModel.repo,
-        dtype: 'q8',
-        addedAt: Date.now(),
+      await downloadModel({
+        folder: defaultModel.folder,
+        approxBytes: defaultModel.approxBytes,
+        meta: {
+          name: defaultModel.name,
+          source: 'download',
+          repo: defaultModel.repo,
+          dtype: 'q8',
+          addedAt: Date.now(),
+        },
+        worker: newEmbedWorker(),
+        signal: download.signal,
+        load: (embed, dir, onProgress) =>
+          embed.load(dir, { dtype: 'q8', download: { repo: defaultModel.repo } }, onProgress),
+        onProgress: (loaded, total) => (this.download = { loaded, total }),
       });
     } catch (err) {
-      if (isAbortError(err))
-        this.note = 'Download cancelled. The files already fetched are kept; it resumes from there.';
-      else {
-        this.note = `The download failed: ${(err as Error).message}`;
-        handleError(err, 'The model could not be downloaded');
-      }
+      this.note = downloadStopped(err, 'The model could not be downloaded');
       return;
     } finally {
-      worker.terminate();
       this.#download = undefined;
       this.download = null;
       await this.refresh();

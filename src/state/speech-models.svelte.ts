@@ -1,11 +1,12 @@
 import { proxy } from 'comlink';
-import { AbortError, isAbortError } from '../lib/errors';
+import { AbortError } from '../lib/errors';
 import { readSettings, saveSettings, type SettingValue } from '../lib/settings';
 import { speechChoices, type SpeechChoice } from '../lib/speech/models';
 import type { SpeechModelInfo } from '../indexing/stage';
 import type { Transcript } from '../workers/speech/transcribe';
 import { newSpeechWorker } from '../workers/bridge';
-import { copyModelFolder, listModels, modelFolder, removeModel, writeMeta, type InstalledModel } from './model-folders';
+import { listModels, modelFolder, removeModel, writeMeta, type InstalledModel } from './model-folders';
+import { copyPickedFolder, downloadModel, downloadStopped } from './model-downloads';
 import { catalog } from './catalog.svelte';
 import { jobs } from './jobs.svelte';
 import { inferenceThreads } from './models.svelte';
@@ -126,44 +127,31 @@ class SpeechModelsState {
   /** Downloads a Whisper model into OPFS, only on the user's click, then uses it. */
   async downloadModel(choice: SpeechChoice): Promise<void> {
     if (this.#download) return;
-    const worker = newSpeechWorker();
     const download = (this.#download = new AbortController());
     this.note = '';
-    const files: Record<string, { loaded: number; total: number }> = {};
     this.download = { folder: choice.folder, loaded: 0, total: choice.approxBytes };
     try {
-      const dir = await modelFolder(choice.folder, true);
-      const onProgress = proxy((p: { file: string; loaded: number; total: number }) => {
-        files[p.file] = p;
-        const list = Object.values(files);
-        const loaded = list.reduce((n, f) => n + f.loaded, 0);
-        const total = Math.max(
-          choice.approxBytes,
-          list.reduce((n, f) => n + f.total, 0),
-        );
-        this.download = { folder: choice.folder, loaded, total };
-      });
-      await worker.run(download.signal, (speech) =>
-        speech.load(dir, choice.folder, { dtype: 'q8', download: { repo: choice.repo } }, onProgress),
-      );
-      await writeMeta(choice.folder, {
-        name: choice.name,
-        kind: 'speech',
-        source: 'download',
-        repo: choice.repo,
-        dtype: 'q8',
-        addedAt: Date.now(),
+      await downloadModel({
+        folder: choice.folder,
+        approxBytes: choice.approxBytes,
+        meta: {
+          name: choice.name,
+          kind: 'speech',
+          source: 'download',
+          repo: choice.repo,
+          dtype: 'q8',
+          addedAt: Date.now(),
+        },
+        worker: newSpeechWorker(),
+        signal: download.signal,
+        load: (speech, dir, onProgress) =>
+          speech.load(dir, choice.folder, { dtype: 'q8', download: { repo: choice.repo } }, onProgress),
+        onProgress: (loaded, total) => (this.download = { folder: choice.folder, loaded, total }),
       });
     } catch (err) {
-      if (isAbortError(err))
-        this.note = 'Download cancelled. The files already fetched are kept; it resumes from there.';
-      else {
-        this.note = `The download failed: ${(err as Error).message}`;
-        handleError(err, 'The speech model could not be downloaded');
-      }
+      this.note = downloadStopped(err, 'The speech model could not be downloaded');
       return;
     } finally {
-      worker.terminate();
       this.#download = undefined;
       this.download = null;
       await this.refresh();
@@ -176,16 +164,12 @@ class SpeechModelsState {
   }
 
   /** Copies a picked speech model folder into OPFS and uses it. */
-  async importFolder(files: FileList | File[]): Promise<void> {
-    const list = [...files];
-    if (list.length === 0) return;
-    const name = list[0].webkitRelativePath.split('/')[0] || 'speech model';
-    const entries = list.map((file) => ({ path: file.webkitRelativePath.split('/').slice(1).join('/'), file }));
+  async importFolder(files: readonly File[]): Promise<void> {
     this.note = '';
     this.copying = { copied: 0, total: 1 };
     try {
-      const onCopy = (copied: number, total: number) => (this.copying = { copied, total });
-      const { folder } = await copyModelFolder(name, entries, onCopy, 'speech');
+      const folder = await copyPickedFolder(files, 'speech', (copied, total) => (this.copying = { copied, total }));
+      if (!folder) return;
       this.copying = null;
       await this.refresh();
       await this.use(folder);
