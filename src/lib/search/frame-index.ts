@@ -44,7 +44,9 @@ const segmentVersion = 1;
 /** A serialized segment opens with magic, version, frame count and words per fingerprint (u32 each). */
 export const segmentHeaderBytes = 16;
 const headerBytes = segmentHeaderBytes;
-const removed = -1;
+/** The video id a removed (tombstoned) row carries until `compact()` reclaims it. */
+export const removedVideo = -1;
+const removed = removedVideo;
 
 /** Bounded max-heap of the k best rows seen so far; the root is the worst kept row. */
 class TopK {
@@ -116,6 +118,20 @@ export class FrameIndex {
   /** Rows in use, tombstones included. */
   #count = 0;
   #removedRows = 0;
+  #layout = 0;
+
+  /** Changes whenever rows move (`compact`): indexes built over row numbers must then be rebuilt. */
+  get layout(): number {
+    return this.#layout;
+  }
+
+  /**
+   * The packed arrays as they are, for indexes built over this one (the duplicates' candidate index): rows
+   * 0..rows-1, a removed row carries `removedVideo`. Valid until the next append, compact or trim.
+   */
+  get raw(): { fingerprints: Uint32Array; videoIds: Int32Array; times: Float32Array; rows: number } {
+    return { fingerprints: this.#fingerprints, videoIds: this.#videoIds, times: this.#times, rows: this.#count };
+  }
 
   /** Indexed frames (removed ones excluded). */
   get size(): number {
@@ -213,6 +229,7 @@ export class FrameIndex {
     }
     this.#count = out;
     this.#removedRows = 0;
+    this.#layout++;
   }
 
   /** The ids of the videos with frames in the index. */
