@@ -12,10 +12,12 @@ import { FrameIndex, wordsPerFingerprint, type FrameMatch } from '../../lib/sear
 import {
   acceptImageResults,
   distanceFor,
+  maxDistanceOf,
   searchFloor,
   standOutBand,
   type SearchSettings,
 } from '../../lib/search/settings';
+import { findDuplicatesExhaustive } from '../../lib/search/duplicates/exact';
 import { SegmentLibrary, type SegmentHooks } from '../segments/library';
 import { SegmentStore, type Blobs } from '../segments/store';
 import { fingerprintCodec } from './codec';
@@ -268,6 +270,15 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
     ): Promise<DuplicateGroup[]> {
       await ready();
       return duplicates.run(index, settings, exclude, onProgress);
+    },
+
+    /** The exhaustive duplicates scan the candidate index is measured against (bench:duplicates; quadratic). */
+    async duplicatesExhaustive(settings: SearchSettings): Promise<DuplicateGroup[]> {
+      await ready();
+      return findDuplicatesExhaustive(index, {
+        maxDistance: maxDistanceOf(settings),
+        minFrames: Math.max(3, settings.minMatches),
+      });
     },
 
     /** Stops a duplicates run between two slices (it rejects with AbortError); what was compared is kept. */
