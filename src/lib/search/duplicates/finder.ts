@@ -177,6 +177,7 @@ export class DuplicateFinder {
     }
     spans.sort((a, b) => a[0] - b[0]);
     const sub = new FrameIndex();
+    sub.reserve(spans.reduce((n, [s, e]) => n + e - s, 0));
     const ids = this.#index.raw.videoIds;
     for (const [s, e] of spans)
       sub.append(
