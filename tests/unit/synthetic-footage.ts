@@ -63,15 +63,17 @@ export interface PlantedLibrary {
 }
 
 /**
- * `videos` originals of `frames` samples; every `copyEvery`-th one gets a copy: re-encoded (noise bits per frame
+ * `videos` originals of `frames` samples (every `cardEvery`-th opening on one shared title card); every
+ * `copyEvery`-th one gets a copy: re-encoded (noise bits per frame
  * drawn from `noise`), then alternately whole, trimmed to its middle, or behind a black intro.
  */
 export function plantedLibrary(
   random: () => number,
   videos: number,
   frames: number,
-  { copyEvery = 4, noise = [6, 30] as [number, number] } = {},
+  { copyEvery = 4, noise = [6, 30] as [number, number], cardEvery = 0 } = {},
 ): PlantedLibrary {
+  const card = footage(random, 1)[0];
   const index = new FrameIndex();
   const planted: [number, number][] = [];
   let nextId = 1;
@@ -79,6 +81,8 @@ export function plantedLibrary(
   for (let v = 0; v < videos; v++) {
     const id = nextId++;
     const original = footage(random, frames);
+    // Some videos open on one shared title card, and share nothing else.
+    if (cardEvery > 0 && v % cardEvery === 0) original[0] = card;
     index.append(pack(original), id, times(frames, 0));
     if (v % copyEvery !== 0) continue;
     const kind = (v / copyEvery) % 3;

@@ -139,12 +139,20 @@ export class DuplicateFinder {
     let near = this.#near.get(id);
     if (!near) this.#near.set(id, (near = new Set()));
     const nearSet = near;
+    /** Per near video: how many of this video's frames found one of its frames, and the last frame that did. */
+    const hits = new Map<number, number>();
+    const lastFrame = new Map<number, number>();
     let o = 0;
+    let frame = 0;
     const visit = (row: number) => {
       const other = ids[row];
       if (other === id || other === removedVideo) return;
-      if (hamming(fp, o, fp, row * wordsPerFingerprint) > maxDistance) return;
-      if (nearSet.has(other) || exclude.has(other)) return;
+      if (hamming(fp, o, fp, row * wordsPerFingerprint) > maxDistance || exclude.has(other)) return;
+      if (lastFrame.get(other) !== frame) {
+        lastFrame.set(other, frame);
+        hits.set(other, (hits.get(other) ?? 0) + 1);
+      }
+      if (nearSet.has(other)) return;
       nearSet.add(other);
       let theirs = this.#near.get(other);
       if (!theirs) this.#near.set(other, (theirs = new Set()));
@@ -154,12 +162,15 @@ export class DuplicateFinder {
     };
     const tail = this.#candidates.size;
     for (let i = 0; i < ranges.length; i += 2)
-      for (let r = ranges[i]; r < ranges[i + 1]; r++) {
+      for (let r = ranges[i]; r < ranges[i + 1]; r++, frame++) {
         o = r * wordsPerFingerprint;
         this.#candidates.probe(fp, o, visit);
         for (let t = tail; t < rows; t++) visit(t);
       }
-    this.#aligned.set(id, this.#align(id, ranges, nearSet));
+    // Aligning needs `minFrames` of this video's frames matched in the other: a title card, a logo or one shared
+    // shot never gets that far, so those videos' frames stay out of the exact search.
+    const aligning = new Set([...hits].filter(([, n]) => n >= this.#options.minFrames).map(([other]) => other));
+    this.#aligned.set(id, this.#align(id, ranges, aligning));
   }
 
   /** The exact scan's answer for one video, from the frames of the videos near it. */
