@@ -179,7 +179,9 @@ describe('frame index maintenance', () => {
     const index = indexOf(words, videoIds, times, 333);
     // Doubling leaves spare capacity while loading; trim() (or reserve() up front) makes it exact.
     index.trim();
-    expect(index.bytesPerFrame).toBe(40);
+    // 40 bytes a row, plus the SIMD scan's WebAssembly memory: its scratch (32 KB) and rounding to 64 KiB pages.
+    expect(index.bytesPerFrame).toBeGreaterThanOrEqual(40);
+    expect(index.bytesPerFrame * index.size).toBeLessThanOrEqual(40 * index.size + 100 * 1024);
     expect(FrameIndex.deserialize(index.serialize()).bytesPerFrame).toBeLessThanOrEqual(64);
     console.log(`frame index: ${index.bytesPerFrame} bytes per indexed frame`);
   });

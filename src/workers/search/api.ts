@@ -12,15 +12,17 @@ import { FrameIndex, wordsPerFingerprint, type FrameMatch } from '../../lib/sear
 import {
   acceptImageResults,
   distanceFor,
+  maxDistanceOf,
   searchFloor,
   standOutBand,
   type SearchSettings,
 } from '../../lib/search/settings';
+import { findDuplicatesExhaustive } from '../../lib/search/duplicates/exact';
 import { SegmentLibrary, type SegmentHooks } from '../segments/library';
 import { SegmentStore, type Blobs } from '../segments/store';
 import { fingerprintCodec } from './codec';
 import { decodeImage } from './decode-image';
-import { findDuplicates, type DuplicateGroup } from './duplicates';
+import { KeptDuplicates, type DuplicateGroup, type DuplicatesProgress } from './duplicates';
 import { MomentQueries } from './moments';
 
 /**
@@ -51,6 +53,7 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
   const pending = new Map<number, Pending>();
   const queryFrames = new Map<string, { time: number; fingerprint: Uint32Array }[]>();
   const moments = new MomentQueries();
+  const duplicates = new KeptDuplicates();
 
   const hooks: SegmentHooks<ArrayBuffer> = {
     loaded(latest) {
@@ -59,14 +62,17 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       for (const chunk of latest) next.appendSegment(chunk.value);
       next.trim();
       index = next;
+      duplicates.reset();
     },
     stored(chunk, before) {
       if (before) index.remove(chunk.videoId);
       index.appendSegment(chunk.value);
+      duplicates.changed([chunk.videoId]);
     },
     dropped(chunks) {
       for (const c of chunks) index.remove(c.videoId);
       index.compact();
+      duplicates.changed(chunks.map((c) => c.videoId));
     },
   };
 
@@ -142,6 +148,7 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       await l.commit(libraryId, videoId, one.serialize());
       p?.delete(pass);
       if (pass === 'interval') pending.delete(videoId);
+      duplicates.catchUp(() => index);
       return { frames: keep.length, rejected };
     },
 
@@ -252,9 +259,31 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       return { results, usable: frames.length };
     },
 
-    async duplicates(settings: SearchSettings, exclude: number[] = []): Promise<DuplicateGroup[]> {
+    /**
+     * Groups of videos that share footage. The first call compares every video; later calls only what changed since
+     * (new videos are also compared soon after they are stored). `onProgress` hears how many videos are compared.
+     */
+    async duplicates(
+      settings: SearchSettings,
+      exclude: number[] = [],
+      onProgress?: (p: DuplicatesProgress) => void,
+    ): Promise<DuplicateGroup[]> {
       await ready();
-      return findDuplicates(index, settings, new Set(exclude));
+      return duplicates.run(index, settings, exclude, onProgress);
+    },
+
+    /** The exhaustive duplicates scan the candidate index is measured against (bench:duplicates; quadratic). */
+    async duplicatesExhaustive(settings: SearchSettings): Promise<DuplicateGroup[]> {
+      await ready();
+      return findDuplicatesExhaustive(index, {
+        maxDistance: maxDistanceOf(settings),
+        minFrames: Math.max(3, settings.minMatches),
+      });
+    },
+
+    /** Stops a duplicates run between two slices (it rejects with AbortError); what was compared is kept. */
+    cancelDuplicates(): void {
+      duplicates.cancel();
     },
 
     /**

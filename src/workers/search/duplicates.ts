@@ -1,69 +1,118 @@
-import { alignClip } from '../../lib/search/alignment';
+import { AbortError } from '../../lib/errors';
+import { DuplicateFinder, type FinderOptions } from '../../lib/search/duplicates/finder';
+import type { DuplicateGroup } from '../../lib/search/duplicates/groups';
 import type { FrameIndex } from '../../lib/search/frame-index';
 import { maxDistanceOf, type SearchSettings } from '../../lib/search/settings';
 
-export interface DuplicateGroup {
-  /** Videos sharing footage with another video of the group, most shared first. */
-  videos: { videoId: number; sharedSeconds: number }[];
-  /** The longest stretch any two videos of the group share, in seconds. */
-  sharedSeconds: number;
+export type { DuplicateGroup };
+
+export interface DuplicatesProgress {
+  /** Videos compared so far in this run, and in all. */
+  done: number;
+  total: number;
 }
 
-/** Two videos share footage only when at least this much of it lines up in time. */
-const minSharedSeconds = 2;
-/** Nearest frames looked at per frame. */
-const k = 8;
+const optionsOf = (settings: SearchSettings, exclude: ReadonlySet<number>): FinderOptions => ({
+  maxDistance: maxDistanceOf(settings),
+  minFrames: Math.max(3, settings.minMatches),
+  exclude,
+});
 
 /**
- * Groups videos that share aligned stretches (re-encodes, trims, resized copies): each video's frames are
- * searched against every other video and aligned in time, as a clip query would be. Flat and black frames
- * have no fingerprint, and a pair needs several frames aligned over seconds, so two videos that merely open
- * on black are never grouped.
+ * Groups videos that share aligned stretches (re-encodes, trims, resized copies), in one go. Flat and black frames
+ * have no fingerprint, and a pair needs several frames aligned over seconds, so two videos that merely open on
+ * black are never grouped.
  */
 export function findDuplicates(
   index: FrameIndex,
   settings: SearchSettings,
   exclude: ReadonlySet<number>,
 ): DuplicateGroup[] {
-  const ids = [...index.videoIds()].filter((id) => !exclude.has(id)).sort((a, b) => a - b);
-  const minFrames = Math.max(3, settings.minMatches);
-  const parent = new Map<number, number>(ids.map((id) => [id, id]));
-  const root = (id: number): number => {
-    let r = id;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(id, r);
-    return r;
-  };
-  const shared = new Map<number, number>();
-  for (const id of ids) {
-    const { fingerprints, times } = index.framesOf(id);
-    if (fingerprints.length < minFrames) continue;
-    const matches = index.searchMany(fingerprints, {
-      k,
-      maxDistance: maxDistanceOf(settings),
-      excludeVideos: new Set([id, ...exclude]),
-    });
-    const alignments = alignClip(
-      times.map((t, i) => ({ queryTime: t, matches: matches[i] })),
-      { minMatches: minFrames },
-    );
-    for (const a of alignments) {
-      if (a.matchedDuration < minSharedSeconds) continue;
-      parent.set(root(id), root(a.videoId));
-      shared.set(id, Math.max(shared.get(id) ?? 0, a.matchedDuration));
-      shared.set(a.videoId, Math.max(shared.get(a.videoId) ?? 0, a.matchedDuration));
+  const finder = new DuplicateFinder(index, optionsOf(settings, exclude));
+  finder.step();
+  return finder.groups();
+}
+
+/** Work between two yields to the worker's message loop, so a cancel or a search is answered meanwhile. */
+const sliceMs = 30;
+const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * The search worker's duplicates, kept between runs: the first run compares every video, later runs only the videos
+ * stored, replaced or removed since (and their neighbours). One run at a time; `cancel` stops it between slices and
+ * keeps what was compared.
+ */
+export class KeptDuplicates {
+  #finder: DuplicateFinder | undefined;
+  #key = '';
+  #running: Promise<DuplicateGroup[]> | undefined;
+  #cancelled = false;
+  #last: { settings: SearchSettings; exclude: readonly number[] } | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The index was replaced (loaded afresh): start over at the next run. */
+  reset(): void {
+    this.#finder = undefined;
+  }
+
+  /** These videos' frames changed in the current index. */
+  changed(videoIds: Iterable<number>): void {
+    this.#finder?.changed(videoIds);
+  }
+
+  /** A run has happened: changes are worth comparing as they come. */
+  get started(): boolean {
+    return this.#finder !== undefined;
+  }
+
+  /**
+   * Compares what changed soon after it changed (a video just indexed), with the last run's settings, once the user
+   * has looked for duplicates at least once; so opening Duplicates again has nothing left to do.
+   */
+  catchUp(index: () => FrameIndex, delayMs = 1000): void {
+    if (!this.#finder || !this.#last) return;
+    clearTimeout(this.#timer);
+    const { settings, exclude } = this.#last;
+    this.#timer = setTimeout(() => {
+      this.run(index(), settings, exclude).catch(() => undefined); // a cancelled or failed catch-up waits for the next run
+    }, delayMs);
+  }
+
+  cancel(): void {
+    if (this.#running) this.#cancelled = true;
+  }
+
+  async run(
+    index: FrameIndex,
+    settings: SearchSettings,
+    exclude: readonly number[],
+    onProgress?: (p: DuplicatesProgress) => void,
+  ): Promise<DuplicateGroup[]> {
+    // One run at a time: a second call waits for the first, then brings the kept results up to date itself.
+    while (this.#running) await this.#running.catch(() => undefined);
+    const key = JSON.stringify([settings.similarityThreshold, settings.minMatches, [...exclude].sort()]);
+    if (this.#finder?.index !== index || this.#key !== key) {
+      this.#finder = new DuplicateFinder(index, optionsOf(settings, new Set(exclude)));
+      this.#key = key;
+    }
+    const finder = this.#finder;
+    this.#last = { settings, exclude };
+    this.#cancelled = false;
+    this.#running = (async () => {
+      finder.resetProgress();
+      for (;;) {
+        const done = finder.step(performance.now() + sliceMs);
+        onProgress?.(finder.progress);
+        if (done) return finder.groups();
+        await yieldToMessages();
+        if (this.#cancelled) throw new AbortError();
+      }
+    })();
+    try {
+      return await this.#running;
+    } finally {
+      this.#running = undefined;
+      this.#cancelled = false;
     }
   }
-  const groups = new Map<number, DuplicateGroup>();
-  for (const [id, seconds] of shared) {
-    const r = root(id);
-    const g = groups.get(r) ?? { videos: [], sharedSeconds: 0 };
-    g.videos.push({ videoId: id, sharedSeconds: seconds });
-    g.sharedSeconds = Math.max(g.sharedSeconds, seconds);
-    groups.set(r, g);
-  }
-  return [...groups.values()]
-    .filter((g) => g.videos.length > 1)
-    .map((g) => ({ ...g, videos: g.videos.sort((a, b) => b.sharedSeconds - a.sharedSeconds || a.videoId - b.videoId) }))
-    .sort((a, b) => b.sharedSeconds - a.sharedSeconds);
 }
