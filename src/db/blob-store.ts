@@ -43,7 +43,7 @@ export class BlobStore implements Blobs {
    * (Chromium's swap file), so appends there cost the file's size. A crash mid-append can leave a cut tail, which the
    * segment reader already skips.
    */
-  append(key: string, bytes: Uint8Array): Promise<number> {
+  async append(key: string, bytes: Uint8Array): Promise<number> {
     return this.#serial(BlobStore.#check(key), async () => {
       const handle = await this.dir.getFileHandle(key, { create: true });
       if (canWriteInPlace()) return appendInPlace(handle, bytes);
@@ -57,7 +57,7 @@ export class BlobStore implements Blobs {
   }
 
   /** Replaces the blob at `key` as a whole (atomically: the old one stays until the new one is complete). */
-  put(key: string, bytes: Uint8Array): Promise<void> {
+  async put(key: string, bytes: Uint8Array): Promise<void> {
     return this.#serial(BlobStore.#check(key), async () => {
       const handle = await this.dir.getFileHandle(key, { create: true });
       const writable = await handle.createWritable();
@@ -77,7 +77,7 @@ export class BlobStore implements Blobs {
     }
   }
 
-  delete(key: string): Promise<void> {
+  async delete(key: string): Promise<void> {
     return this.#serial(BlobStore.#check(key), async () => {
       try {
         await this.dir.removeEntry(key);
