@@ -34,7 +34,7 @@ export function findDuplicates(
 }
 
 /** Work between two yields to the worker's message loop, so a cancel or a search is answered meanwhile. */
-const sliceMs = 30;
+const defaultSliceMs = 30;
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
@@ -49,6 +49,12 @@ export class KeptDuplicates {
   #cancelled = false;
   #last: { settings: SearchSettings; exclude: readonly number[] } | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #sliceMs: number;
+
+  /** `sliceMs`: how long one slice of comparing runs before the worker answers messages (0: one video a slice). */
+  constructor(sliceMs = defaultSliceMs) {
+    this.#sliceMs = sliceMs;
+  }
 
   /** The index was replaced (loaded afresh): start over at the next run. */
   reset(): void {
@@ -101,7 +107,7 @@ export class KeptDuplicates {
     this.#running = (async () => {
       finder.resetProgress();
       for (;;) {
-        const done = finder.step(performance.now() + sliceMs);
+        const done = finder.step(performance.now() + this.#sliceMs);
         onProgress?.(finder.progress);
         if (done) return finder.groups();
         await yieldToMessages();
