@@ -143,4 +143,22 @@ describe('the transcript store: editing a line', () => {
     expect((await api.search('travellers')).hits).toEqual([]);
     expect((await api.search('morning')).hits).toHaveLength(1);
   });
+
+  it('an edit made while the source is read again is kept, whichever stores first (no lost update)', async () => {
+    for (const editFirst of [true, false]) {
+      const api = await stored();
+      const reread = () =>
+        api.storeTracks(7, 1, 'sidecar', [
+          { source: 'sidecar', language: 'en', label: 'talk.srt', modelId: null, cues: talk, warnings: [] },
+        ]);
+      const edit = () => api.editLine(7, ref(1), 'The zeppelin pilot waves.');
+      await Promise.all(editFirst ? [edit(), reread()] : [reread(), edit()]);
+      const sidecar = (await api.tracks(7)).find((t) => t.source === 'sidecar')!;
+      expect(sidecar.cues[1], `edit started ${editFirst ? 'first' : 'second'}`).toMatchObject({
+        text: 'The zeppelin pilot waves.',
+        edited: true,
+      });
+      expect((await api.search('zeppelin')).hits).toHaveLength(1);
+    }
+  });
 });

@@ -81,9 +81,20 @@ export class SegmentLibrary<T> {
   }
 
   /** Stores a video's value, superseding what it had. */
-  commit(libraryId: number, videoId: number, value: T): Promise<Chunk<T>> {
-    return this.#serial(async () => {
+  async commit(libraryId: number, videoId: number, value: T): Promise<Chunk<T>> {
+    return (await this.update(libraryId, videoId, () => value))!;
+  }
+
+  /**
+   * Stores a video's value made from the one it has now (undefined: none), in one step: no other store falls between
+   * the read and the write, so two changes made at once both last (a line fixed while its file is read again).
+   * `change` returns undefined to store nothing; it may throw to refuse.
+   */
+  update(libraryId: number, videoId: number, change: (current: T | undefined) => T | undefined) {
+    return this.#serial(async (): Promise<Chunk<T> | undefined> => {
       await this.#refresh();
+      const value = change(this.#chunks.get(videoId)?.value);
+      if (value === undefined) return undefined;
       const closed = new Set([...this.#files].filter(([, f]) => f.tail > 0).map(([key]) => key));
       const chunk = await this.store.append(libraryId, videoId, value, closed);
       const before = this.#chunks.get(videoId);

@@ -68,18 +68,19 @@ export function transcriptsApi(openBlobs: () => Promise<Blobs>) {
      */
     async storeTracks(videoId: number, libraryId: number, source: CueSource, tracks: StoredTrack[]): Promise<void> {
       const l = await ready();
-      const before = l.get(videoId)?.value.tracks ?? [];
-      const kept = before.filter((t) => t.source !== source);
-      // A line fixed by hand stays fixed when its source is read again unchanged (see carryEdits).
-      const incoming = tracks
-        .filter((t) => t.source === source)
-        .map((t) => {
-          const old = before.find((b) => b.source === source && b.label === t.label);
-          return old ? { ...t, cues: carryEdits(old.cues, t.cues).cues } : t;
-        });
-      const next = [...kept, ...incoming];
-      if (next.length === 0 && !l.get(videoId)) return;
-      await l.commit(libraryId, videoId, { tracks: next });
+      await l.update(libraryId, videoId, (current) => {
+        const before = current?.tracks ?? [];
+        const kept = before.filter((t) => t.source !== source);
+        // A line fixed by hand stays fixed when its source is read again unchanged (see carryEdits).
+        const incoming = tracks
+          .filter((t) => t.source === source)
+          .map((t) => {
+            const old = before.find((b) => b.source === source && b.label === t.label);
+            return old ? { ...t, cues: carryEdits(old.cues, t.cues).cues } : t;
+          });
+        const next = [...kept, ...incoming];
+        return next.length === 0 && !current ? undefined : { tracks: next };
+      });
     },
 
     /** Decodes and parses subtitle files or tracks, and stores them as the video's `source` tracks. */
@@ -115,15 +116,20 @@ export function transcriptsApi(openBlobs: () => Promise<Blobs>) {
      */
     async editLine(videoId: number, line: LineRef, text: string): Promise<StoredTrack> {
       const l = await ready();
-      const chunk = l.get(videoId);
-      const tracks = chunk?.value.tracks ?? [];
-      const at = tracks.findIndex((t) => t.source === line.source && t.label === line.label);
-      const cue = tracks[at]?.cues[line.index];
-      if (!chunk || !cue || cue.start !== line.start || cue.text !== line.text) throw new LineChangedError();
-      const cues = tracks[at].cues.map((c, i) => (i === line.index ? editCue(c, text) : c));
-      const next = tracks.map((t, i) => (i === at ? { ...t, cues } : t));
-      await l.commit(chunk.libraryId, videoId, { tracks: next });
-      return next[at];
+      const libraryId = l.get(videoId)?.libraryId;
+      if (libraryId === undefined) throw new LineChangedError();
+      let edited: StoredTrack | undefined;
+      // The line is looked up in the stored tracks as they are when the edit is written, not as they were before.
+      await l.update(libraryId, videoId, (current) => {
+        const tracks = current?.tracks ?? [];
+        const at = tracks.findIndex((t) => t.source === line.source && t.label === line.label);
+        const cue = tracks[at]?.cues[line.index];
+        if (!cue || cue.start !== line.start || cue.text !== line.text) throw new LineChangedError();
+        const cues = tracks[at].cues.map((c, i) => (i === line.index ? editCue(c, text) : c));
+        edited = { ...tracks[at], cues };
+        return { tracks: tracks.map((t, i) => (i === at ? edited! : t)) };
+      });
+      return edited!;
     },
 
     /** How many of a video's lines from `source` were fixed by hand: re-transcribing asks before replacing them. */
