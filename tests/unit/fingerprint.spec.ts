@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaFrame } from '../../src/lib/media/types';
+import { frameStats } from '../../src/lib/media/frame-stats';
 import { cropBorders, cropFrame } from '../../src/lib/search/borders';
 import {
   fingerprint,
@@ -78,6 +79,18 @@ function picture(seed: number, width = 160, height = 90): RgbaFrame {
 }
 
 // ---- Transforms ----------------------------------------------------------------------------------------------
+
+/** Small round lights scattered on black (the same layout at any size): a concert filmed at night. */
+function lights(seed: number, width: number, height: number): RgbaFrame {
+  const random = seededRandom(seed);
+  const dots = Array.from({ length: 160 }, () => [random() * width, random() * height, 0.6 + random()] as const);
+  const radius = width / 160;
+  return paint(width, height, (x, y) => {
+    for (const [dx, dy, b] of dots)
+      if ((x - dx) ** 2 + (y - dy) ** 2 <= radius * radius) return [230 * b, 220 * b, 200 * b];
+    return [3, 3, 4];
+  });
+}
 
 function map(f: RgbaFrame, fn: (v: number, i: number) => number): RgbaFrame {
   const out = blank(f.width, f.height);
@@ -306,6 +319,18 @@ describe('quality gate', () => {
     for (const s of seeds) expect(rejectReason(picture(s)), `seed ${s}`).toBeNull();
     const night = map(picture(3), (v) => v * 0.25);
     expect(fingerprint(night)).not.toBeNull();
+    // Darker still: small lights on black, as a phone films a concert (mean luma under 5), found at any size.
+    const concert = lights(21, 320, 180);
+    expect(frameStats(concert).mean).toBeLessThan(12);
+    expect(fingerprint(concert)).not.toBeNull();
+    expect(dist(fp(concert), fp(lights(21, 160, 90)))).toBeLessThanOrEqual(sameWithin);
+    expect(dist(fp(concert), fp(lights(22, 320, 180)))).toBeGreaterThan(sameWithin * 1.5);
+    // And brighter: dark lines on a white page, as a screen recording of a document shows it (mean over 245).
+    const page = paint(320, 180, (x, y) =>
+      y % 32 < 1 && x > 40 + ((y * 7) % 90) && x < 280 ? [0, 0, 0] : [255, 255, 255],
+    );
+    expect(frameStats(page).mean).toBeGreaterThan(245);
+    expect(fingerprint(page)).not.toBeNull();
     const details = seeds.map((s) => frameDetail(picture(s)));
     console.log(
       `detail (gate ${minDetail}): pictures min ${Math.min(...details).toFixed(2)}, night ${frameDetail(night).toFixed(2)}, ` +

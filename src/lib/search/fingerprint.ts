@@ -5,7 +5,6 @@
 // a caption causes while keeping unrelated pictures as far apart in standard deviations (see the unit test).
 // Brightness moves only the DC term; contrast scales every coefficient (quartile thresholds ignore scale);
 // rescaling and re-encoding barely touch the lowest frequencies.
-import { isFlat } from '../media/frame-stats';
 import type { RgbaFrame } from '../media/types';
 import { cropBorders, type Rect } from './borders';
 
@@ -28,6 +27,12 @@ const levels = 3;
  * each other.
  */
 export const minDetail = 2;
+/**
+ * Below this spread of luma (standard deviation over the grid) a frame is one flat colour: black, white, a fade's
+ * last frames. Brightness alone rejects nothing: the fingerprint ignores it, so a night concert of small lights on
+ * black, or black text on a white slide, is matched like any other picture (a rule on the mean rejected them).
+ */
+const minSpread = 8;
 const dominant = 3;
 
 /** Indices into the band × band block of the kept frequencies: lowest k² + l² first, DC excluded. */
@@ -165,7 +170,7 @@ function analyse(
   const mean = sum / pixels.length;
   let sq = 0;
   for (const v of pixels) sq += (v - mean) * (v - mean);
-  if (isFlat({ mean, std: Math.sqrt(sq / pixels.length) })) return { reason: 'flat', block: null, detail: 0 };
+  if (Math.sqrt(sq / pixels.length) < minSpread) return { reason: 'flat', block: null, detail: 0 };
   const block = lowDct(pixels);
   const detail = detailOf(block);
   if (detail < minDetail) return { reason: 'smooth', block: null, detail };
