@@ -69,7 +69,7 @@ class WordSearchState {
   async byWords(text: string): Promise<void> {
     const words = text.trim();
     if (!words) return;
-    const token = this.#start(`Scenes showing “${words}”`);
+    const token = this.#start(`Results for “${words}”`); // scenes, and what is said: not only scenes
     const started = performance.now();
     void this.#searchSaid(token, words);
     try {
