@@ -42,7 +42,17 @@ try {
   await page.waitForFunction(() => window.framefinder?.state.catalog.role === 'writer', undefined, { timeout: 30_000 });
 
   const made = await page.evaluate(makeLibrary, videos);
-  await page.evaluate(() => window.framefinder.catalog.flush());
+  // What the library takes in the browser's storage (catalog slots, posters, strips), beside the quota: at 100,000
+  // videos this save has failed with QuotaExceededError (issue 16).
+  const estimate = () => page.evaluate(() => navigator.storage.estimate());
+  try {
+    await page.evaluate(() => window.framefinder.catalog.flush());
+  } catch (err) {
+    const { usage, quota } = await estimate();
+    process.stderr.write(`saving the catalog failed with ${usage} bytes of storage in use, quota ${quota}\n`);
+    throw err;
+  }
+  const storage = await estimate();
 
   // A fresh load of the app with the library in place.
   await page.goto(server.url);
@@ -147,6 +157,8 @@ try {
     fling_long_tasks: fling.tasks.length,
     fling_frames: fling.frames,
     setup_ms: made.ms,
+    storage_bytes: storage.usage,
+    quota_bytes: storage.quota,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   if (scroll.lastIndex !== videos - 1) {

@@ -1,5 +1,6 @@
 import type { SqlJsStatic } from 'sql.js';
 import { Catalog, type CatalogOptions } from './catalog';
+import { enqueueMissingStages } from './jobs';
 import { schemaVersion, userVersion } from './schema';
 import { NewerCatalogError } from '../lib/errors';
 
@@ -52,6 +53,9 @@ export function openBackup(SQL: SqlJsStatic, bytes: Uint8Array, opts: CatalogOpt
       `UPDATE jobs SET status = 'queued', attempts = 0, progress = 0, error = NULL, not_before = 0,
          started_at = NULL, finished_at = NULL`,
     );
+    // Jobs pruned from the history (done long ago) are queued again too: every stage counts as missing.
+    catalog.sql.run(`DELETE FROM queued_stages`);
+    enqueueMissingStages(catalog.sql, (opts.now ?? Date.now)());
     catalog.sql.run(`UPDATE videos SET status = 'pending' WHERE status IN ('done', 'failed')`);
     // Posters and strips live in the other device's blob store: remade here by the queued jobs.
     catalog.sql.run(`DELETE FROM thumbnails`);

@@ -170,7 +170,7 @@ export class Catalog {
   retryJob = (id: number) => this.#edit((s) => jobs.retryJob(s, id));
   retryAllJobs = (status: 'failed' | 'cancelled') => this.#edit((s) => jobs.retryAllJobs(s, status));
   requeueJobs = (ids: readonly number[]) => this.#write((s) => jobs.requeueJobs(s, ids));
-  requeueStage = (stage: JobStage) => this.#edit((s) => jobs.requeueStage(s, stage));
+  requeueStage = (stage: JobStage) => this.#edit((s, now) => jobs.requeueStage(s, stage, now));
   queueStage = (stage: JobStage, target: { videoIds?: readonly number[]; libraryId?: number }) =>
     this.#edit((s, now) => jobs.queueStage(s, stage, target, now));
   resumeInterruptedJobs = () => this.#write((s) => jobs.resumeInterruptedJobs(s));
@@ -180,4 +180,18 @@ export class Catalog {
   jobCounts = () => jobs.jobCounts(this.sql);
   listJobs = (status: JobStatus, limit?: number) => jobs.listJobs(this.sql, status, limit);
   nextDueAt = (libraryIds?: readonly number[]) => jobs.nextDueAt(this.sql, libraryIds);
+
+  // Maintenance (Settings): the job history and the database file's size
+  pruneJobHistory = (maxAgeDays = jobHistoryDays) => this.#edit((s, now) => jobs.pruneJobHistory(s, now, maxAgeDays));
+  prunableJobs = (maxAgeDays = jobHistoryDays) => jobs.prunableJobs(this.sql, this.#now(), maxAgeDays);
+  /** The database's size, and how much of it is free pages a compaction would give back. */
+  size = () => ({
+    bytes: Number(this.sql.value('PRAGMA page_count')) * Number(this.sql.value('PRAGMA page_size')),
+    freeBytes: Number(this.sql.value('PRAGMA freelist_count')) * Number(this.sql.value('PRAGMA page_size')),
+  });
+  /** Rewrites the database without its free pages (what deleted rows leave): every later save is that much smaller. */
+  compact = () => this.#edit((s) => s.run('VACUUM'));
 }
+
+/** Finished jobs are kept this long (the seed design's 30 days), then pruned on request. */
+export const jobHistoryDays = 30;

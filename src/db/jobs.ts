@@ -49,6 +49,14 @@ const prerequisitesDone = `NOT EXISTS (SELECT 1 FROM jobs p WHERE p.video_id = j
     .join(' OR ') || '0'
 }))`;
 
+/**
+ * SQL true when video `v`'s job for `stage` finished and was pruned from the history: none is left, and the stage is
+ * one every video is given (built from stage names, no user input).
+ */
+const prunedDone = (stage: JobStage) =>
+  `(NOT EXISTS (SELECT 1 FROM jobs g WHERE g.video_id = v.id AND g.stage = '${stage}')
+     AND EXISTS (SELECT 1 FROM queued_stages q WHERE q.stage = '${stage}'))`;
+
 /** SQL limiting jobs to videos of the given libraries (those whose files can be read right now). */
 function inLibraries(libraryIds: readonly number[] | undefined): string {
   if (!libraryIds) return '';
@@ -192,17 +200,23 @@ export function retryAllJobs(sql: Sql, status: 'failed' | 'cancelled'): void {
   for (const id of sql.all(`SELECT id FROM jobs WHERE status = ?`, [status], (r) => Number(r.id))) retryJob(sql, id);
 }
 
-/** Queues any stage a video has never had a job for (stages added by a newer version of the app). */
+/**
+ * Queues any stage a video has never had a job for (stages added by a newer version of the app). A stage is queued
+ * this way once, then listed in queued_stages: later, a video with no job for it is one whose finished job was
+ * pruned from the history, not one that never had it.
+ */
 export function enqueueMissingStages(sql: Sql, now: number): number {
   let added = 0;
+  const listed = new Set(sql.all('SELECT stage FROM queued_stages', [], (r) => String(r.stage)));
   for (const { name: stage, priority, onRequest } of stages) {
-    if (onRequest) continue;
+    if (onRequest || listed.has(stage)) continue;
     sql.run(
       `INSERT INTO jobs (video_id, stage, priority, created_at)
        SELECT v.id, ?, ?, ? FROM videos v WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = v.id AND j.stage = ?)`,
       [stage, priority, now, stage],
     );
     added += sql.changes();
+    sql.run('INSERT INTO queued_stages (stage) VALUES (?)', [stage]);
   }
   if (added > 0)
     sql.run(
@@ -212,16 +226,47 @@ export function enqueueMissingStages(sql: Sql, now: number): number {
 }
 
 /**
+ * Deletes the jobs that finished well before `now` (older than `maxAgeDays`): the history a year of indexing leaves,
+ * most of the catalog's rows at 100,000 videos. Only done jobs go, and only of the stages every scan queues (no row
+ * then means done; see queued_stages): failed and cancelled ones stay, as the Jobs panel offers to retry them and
+ * their video shows why it failed, and so do running, queued and on-request ones. Returns how many were deleted.
+ */
+export function pruneJobHistory(sql: Sql, now: number, maxAgeDays: number): number {
+  sql.run(`DELETE FROM jobs WHERE status = 'done' AND finished_at < ? AND stage IN (SELECT stage FROM queued_stages)`, [
+    now - maxAgeDays * 86_400_000,
+  ]);
+  return sql.changes();
+}
+
+/** How many jobs `pruneJobHistory` would delete now. */
+export function prunableJobs(sql: Sql, now: number, maxAgeDays: number): number {
+  return Number(
+    sql.value(
+      `SELECT count(*) FROM jobs WHERE status = 'done' AND finished_at < ? AND stage IN (SELECT stage FROM queued_stages)`,
+      [now - maxAgeDays * 86_400_000],
+    ),
+  );
+}
+
+/**
  * Puts every video's `stage` job back in the queue with fresh attempts, except running ones (their handler
  * notices on its own, e.g. that the model changed). Embeddings use it when another model becomes active.
  */
-export function requeueStage(sql: Sql, stage: JobStage): number {
+export function requeueStage(sql: Sql, stage: JobStage, now: number): number {
   sql.run(
     `UPDATE jobs SET status = 'queued', attempts = 0, progress = 0, error = NULL, not_before = 0, started_at = NULL,
        finished_at = NULL WHERE stage = ? AND status <> 'running'`,
     [stage],
   );
-  const changed = sql.changes();
+  let changed = sql.changes();
+  // Videos whose job for it finished and was pruned from the history have none left to put back.
+  sql.run(
+    `INSERT INTO jobs (video_id, stage, priority, created_at)
+     SELECT v.id, ?, ?, ? FROM videos v WHERE ? IN (SELECT stage FROM queued_stages)
+       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = v.id AND j.stage = ?)`,
+    [stage, stageOf(stage).priority, now, stage, stage],
+  );
+  changed += sql.changes();
   if (changed > 0)
     sql.run(
       `UPDATE videos SET status = 'pending' WHERE status = 'done' AND EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = videos.id AND j.status = 'queued')`,
@@ -283,8 +328,11 @@ export function requeueUnindexed(
   const cut = new Set(damaged);
   const lost = sql
     .all(
-      `SELECT v.id FROM videos v JOIN jobs j ON j.video_id = v.id AND j.stage = 'scenes' AND j.status = 'done'
-       WHERE v.removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM jobs w WHERE w.video_id = v.id
+      `SELECT v.id FROM videos v
+       WHERE v.removed_at IS NULL
+         AND (EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = v.id AND j.stage = 'scenes' AND j.status = 'done')
+           OR ${prunedDone('scenes')})
+         AND NOT EXISTS (SELECT 1 FROM jobs w WHERE w.video_id = v.id
          AND w.stage IN ('scenes', 'frames') AND w.status IN ('queued', 'running'))
        ORDER BY v.id`,
       [],

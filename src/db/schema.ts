@@ -208,6 +208,12 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX clips_parent ON clips(parent_id);
   `,
+  // 8: job history is pruned (issue 16): a job that finished long ago is deleted, so "no job for this stage" can no
+  // longer mean "a stage this version added". The stages every video has been given a job for are listed here;
+  // enqueueMissingStages queues only stages not listed yet. Empty after this step: the first start fills it.
+  `
+  CREATE TABLE queued_stages (stage TEXT PRIMARY KEY);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

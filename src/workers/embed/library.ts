@@ -1,6 +1,6 @@
 import { topK, unpackRow, type PackedVectors, type ScoreStats } from '../../lib/embeddings/vectors';
 import type { FrameHit } from '../../lib/embeddings/word-search';
-import { SegmentLibrary } from '../segments/library';
+import { SegmentLibrary, type StoredBytes } from '../segments/library';
 import { SegmentStore, type Blobs } from '../segments/store';
 import { embeddingCodec, sceneFlag, type VideoEmbeddings } from './codec';
 
@@ -66,6 +66,10 @@ export class EmbeddingLibrary {
 
   dropLibrary(libraryId: number): Promise<void> {
     return this.#segments.dropLibrary(libraryId);
+  }
+
+  stored(): Promise<StoredBytes> {
+    return this.#segments.stored();
   }
 
   /** The rows of `modelId`, packed (cached until the next change). */

@@ -199,6 +199,11 @@ export function sceneIndex(
       return (await open()).compact(liveVideoIds);
     },
 
+    /** The size of the stored embeddings (Settings → Maintenance). */
+    async stored() {
+      return (await open()).stored();
+    },
+
     async dropLibrary(libraryId: number): Promise<void> {
       await (await open()).dropLibrary(libraryId);
     },

@@ -18,7 +18,7 @@ import {
   type SearchSettings,
 } from '../../lib/search/settings';
 import { findDuplicatesExhaustive } from '../../lib/search/duplicates/exact';
-import { SegmentLibrary, type SegmentHooks } from '../segments/library';
+import { SegmentLibrary, type SegmentHooks, type StoredBytes } from '../segments/library';
 import { SegmentStore, type Blobs } from '../segments/store';
 import { fingerprintCodec } from './codec';
 import { decodeImage } from './decode-image';
@@ -296,9 +296,9 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       return { indexed: [...l.chunks()].map((c) => c.videoId), damaged };
     },
 
-    async stats(): Promise<{ frames: number; videos: number; bytesPerFrame: number }> {
+    async stats(): Promise<{ frames: number; videos: number; bytesPerFrame: number; stored: StoredBytes }> {
       const l = await ready();
-      return { frames: index.size, videos: l.size, bytesPerFrame: index.bytesPerFrame };
+      return { frames: index.size, videos: l.size, bytesPerFrame: index.bytesPerFrame, stored: await l.stored() };
     },
   };
   return api;

@@ -10,6 +10,12 @@ export interface SegmentHooks<T> {
   dropped?(chunks: readonly Chunk<T>[]): void;
 }
 
+/** The size of a segment store's files (Settings → Maintenance). */
+export interface StoredBytes {
+  bytes: number;
+  deadBytes: number;
+}
+
 /**
  * The newest chunk of every video in one segment store, in memory, and how much of each file is dead.
  * Calls run one at a time, so a reload never interleaves with this tab's own writes.
@@ -78,6 +84,15 @@ export class SegmentLibrary<T> {
     this.#chunks.delete(chunk.videoId);
     const stats = this.#files.get(chunk.key);
     if (stats) stats.dead += chunk.bytes;
+  }
+
+  /** Bytes over every file, and how many of them are dead (what compacting can give back). */
+  stored(): Promise<StoredBytes> {
+    return this.#serial(async () => {
+      await this.#refresh();
+      const files = [...this.#files.values()];
+      return { bytes: files.reduce((n, f) => n + f.size, 0), deadBytes: files.reduce((n, f) => n + f.dead, 0) };
+    });
   }
 
   /** Stores a video's value, superseding what it had. */

@@ -156,6 +156,11 @@ export function transcriptsApi(openBlobs: () => Promise<Blobs>) {
       return (await ready()).compact(liveVideoIds);
     },
 
+    /** The size of the stored transcripts (Settings → Maintenance). */
+    async stored() {
+      return (await ready()).stored();
+    },
+
     async dropLibrary(libraryId: number): Promise<void> {
       await (await ready()).dropLibrary(libraryId);
     },
