@@ -1,5 +1,6 @@
 import type { Blobs } from './blobs';
 import { IdbBlobs } from './idb-blobs';
+import { readFileBytes } from './opfs-read';
 
 export type { Blobs };
 
@@ -69,8 +70,7 @@ export class BlobStore implements Blobs {
   /** The blob's bytes, or a slice of them; null when there is no such blob. */
   async read(key: string, start?: number, end?: number): Promise<Uint8Array | null> {
     try {
-      const file = await (await this.dir.getFileHandle(BlobStore.#check(key))).getFile();
-      return new Uint8Array(await file.slice(start, end).arrayBuffer());
+      return await readFileBytes(await this.dir.getFileHandle(BlobStore.#check(key)), start, end);
     } catch (err) {
       if ((err as Error).name === 'NotFoundError') return null;
       throw err;

@@ -1,6 +1,7 @@
 import { openDB, type IDBPDatabase } from 'idb';
 import type { StorageInfo } from '../lib/types';
 import { encodeSnapshot, newestSnapshot } from './snapshot';
+import { readFileBytes } from './opfs-read';
 
 /** Where the catalog image lives between visits. */
 export interface CatalogStore {
@@ -26,8 +27,7 @@ class OpfsStore implements CatalogStore {
 
   async #read(name: string): Promise<Uint8Array | null> {
     try {
-      const file = await (await this.dir.getFileHandle(name)).getFile();
-      return new Uint8Array(await file.arrayBuffer());
+      return await readFileBytes(await this.dir.getFileHandle(name));
     } catch (err) {
       if ((err as Error).name === 'NotFoundError') return null;
       throw err;
