@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import pkg from './package.json' with { type: 'json' };
@@ -12,8 +12,24 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * Built assets have content hashes in their names, so they never change: browsers may keep them without asking
+ * again. WebKit needs this: a module worker whose script it revalidates (a 304) sometimes never starts, and every
+ * call to it waits forever (seen on every second start of the same worker in WebKitGTK 2.50; tests/e2e/browsers).
+ */
+const immutableAssets: Plugin = {
+  name: 'framefinder:immutable-assets',
+  configurePreviewServer(server) {
+    server.middlewares.use((req, res, next) => {
+      if (req.url?.startsWith('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      next();
+    });
+  },
+};
+
 export default defineConfig({
   plugins: [
+    immutableAssets,
     svelte(),
     VitePWA({
       strategies: 'injectManifest',
