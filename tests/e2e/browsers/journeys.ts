@@ -1,0 +1,184 @@
+// The user journeys every engine must pass (issue 17), written once over `Driver`: choose the fixture folder,
+// see every video with its metadata and poster, reload and keep it, find a screenshot's video and moment, play a
+// video, and open the app offline. Each step reads what the user sees (the grid, the results, the status line).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expectedLibrary, fixtureLibraryDir, startServer, type TestServer } from '../harness';
+import type { Driver, EngineName } from './drivers';
+
+const scratch = mkdtempSync(join(tmpdir(), 'ff-browsers-'));
+console.log(`screenshots of failed steps: ${scratch}`);
+
+/** Polls `check` in the page until it returns something truthy; fails with the last value seen. */
+export async function until<T>(driver: Driver, body: string, timeout = 30_000, ...args: unknown[]): Promise<T> {
+  const end = Date.now() + timeout;
+  let last: T | undefined;
+  for (;;) {
+    last = await driver.run<T>(body, ...args).catch(() => undefined);
+    if (last) return last;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for: ${body.slice(0, 160)}`);
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+}
+
+const videos = expectedLibrary();
+const names = videos.map((v) => v.path.split('/').pop()!).sort((a, b) => a.localeCompare(b));
+const playable = videos.filter((v) => v.duration !== null);
+
+/** The cards the grid shows: name, the text under it and whether its poster has loaded. */
+const readCards = `
+  return [...document.querySelectorAll('[role=gridcell]')].map((card) => {
+    const img = card.querySelector('img');
+    return { name: card.getAttribute('aria-label'), text: card.innerText, poster: !!img && img.complete && img.naturalWidth > 0 };
+  });`;
+
+const statusLine = `return document.querySelector('footer [role=status]')?.innerText ?? ''`;
+
+/** A PNG of `path` at `time` seconds, as a screenshot of it would look (made by the system ffmpeg). */
+function screenshotOf(path: string, time: number): string {
+  const out = join(scratch, `${path.replace(/\W/g, '_')}-${time}.png`);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-ss',
+    String(time),
+    '-i',
+    join(fixtureLibraryDir, path),
+    '-frames:v',
+    '1',
+    out,
+  ]);
+  return out;
+}
+
+export function userJourneys(
+  engine: EngineName,
+  launch: () => Promise<Driver>,
+  gaps: Partial<Record<Journey, string>> = {},
+) {
+  describe(`${engine}: user journeys`, () => {
+    let server: TestServer;
+    let driver: Driver;
+    const shot = (name: string) => driver.screenshot(join(scratch, `${engine}-${name}.png`)).catch(() => undefined);
+
+    beforeAll(async () => {
+      server = await startServer();
+      driver = await launch();
+      await driver.goto(server.url);
+    });
+    afterAll(async () => {
+      await driver?.close();
+      await server?.stop();
+    });
+
+    test('Choose folder lists every video with its metadata and poster', { timeout: 200_000 }, async () => {
+      await until(driver, `return document.querySelector('input[webkitdirectory]') !== null`);
+      const files = videos.map((v) => join(fixtureLibraryDir, v.path)).concat(join(fixtureLibraryDir, 'notes.txt'));
+      await driver.chooseFiles('input[webkitdirectory]', files);
+      await until(driver, `${statusLine.replace('return ', 'return /Scan finished/.test(')})`, 60_000);
+      const cards = await until<{ name: string; text: string; poster: boolean }[]>(
+        driver,
+        `const cards = (() => {${readCards}})(); return cards.filter((c) => c.poster).length >= ${playable.length} && cards;`,
+        120_000,
+      ).catch(async (err) => {
+        await shot('posters');
+        throw err;
+      });
+      expect(cards.map((c) => c.name).sort((a, b) => a.localeCompare(b))).toEqual(names);
+      for (const v of playable) {
+        const card = cards.find((c) => c.name === v.path.split('/').pop())!;
+        expect(card.poster, `${card.name} has its poster`).toBe(true);
+        expect(card.text).toContain(`0:0${Math.round(v.duration!)}`);
+        expect(card.text).toContain(v.codec === 'vp9' ? 'VP9' : v.codec === 'h264' ? 'H.264' : '');
+      }
+    });
+
+    test.skipIf(!!gaps.search)(
+      'search by image finds the right video and moment',
+      async () => {
+        // Indexing has to finish first: the status line stops saying "Processing".
+        await until(driver, `return !/Processing/.test(document.body.innerText)`, 180_000).catch(async (err) => {
+          await shot('indexing');
+          throw err;
+        });
+        await driver.chooseFiles('input[aria-label="Image or clip to search for"]', [screenshotOf('sunrise.mp4', 2.5)]);
+        const best = await until<{ name: string; time: string }>(
+          driver,
+          `const r = document.querySelector('[aria-label="Search results"]');
+         const summary = r && r.querySelector('.summary');
+         if (!summary || /finding the exact/.test(summary.innerText)) return null;
+         const li = r.querySelector('ol.hits > li');
+         const play = li && li.querySelector('button[aria-label^="Play "]');
+         return play && { name: li.querySelector('h3').innerText, time: play.getAttribute('aria-label') };`,
+          60_000,
+        );
+        expect(best.name).toBe('sunrise.mp4');
+        expect(best.time).toMatch(/^Play sunrise\.mp4 from /);
+        const [m, s] = best.time
+          .replace(/^.* from /, '')
+          .split(':')
+          .map(Number);
+        expect(Math.abs(m * 60 + s - 2.5)).toBeLessThanOrEqual(0.5);
+        await driver.run(`document.querySelector('[aria-label="Search results"] button.close')?.click()`);
+      },
+      300_000,
+    );
+
+    test('the player plays a video', async () => {
+      await until(
+        driver,
+        `const play = document.querySelector('button[aria-label="Play sunrise.mp4"]'); play?.click(); return !!play;`,
+      );
+      const played = await until<number>(
+        driver,
+        `const v = document.querySelector('dialog video, [role=dialog] video');
+         if (v && v.paused && !v.ended) { v.muted = true; await v.play().catch(() => undefined); }
+         const played = v && v.played.length > 0 ? v.played.end(v.played.length - 1) : 0;
+         return played > 0.5 && played;`,
+        30_000,
+      ).catch(async (err) => {
+        await shot('player');
+        throw err;
+      });
+      expect(played).toBeGreaterThan(0.5);
+      await driver.run(`document.querySelector('button[aria-label="Close player"]').click()`);
+      await until(driver, `return !document.querySelector('dialog[open] video')`);
+    }, 60_000);
+
+    // Files given to <input webkitdirectory> last as long as the page: after a reload the catalog is there, and the
+    // folder must be chosen again before more indexing or playing (the app says so).
+    test('a reload keeps the catalog', async () => {
+      await driver.reload();
+      const cards = await until<{ name: string }[]>(
+        driver,
+        `const cards = (() => {${readCards}})(); return cards.length === ${names.length} && cards;`,
+      );
+      expect(cards.map((c) => c.name).sort((a, b) => a.localeCompare(b))).toEqual(names);
+      // Nothing new was built: no update prompt.
+      expect(await driver.run(`return document.body.innerText`)).not.toContain('New version available');
+    });
+
+    test.skipIf(!!gaps.offline)('with the server stopped, a reload shows the catalog', async () => {
+      await until(driver, `return navigator.serviceWorker.controller !== null`, 30_000);
+      const { port } = server;
+      await server.stop();
+      try {
+        await driver.reload();
+        const cards = await until<{ name: string }[]>(
+          driver,
+          `const cards = (() => {${readCards}})(); return cards.length === ${names.length} && cards;`,
+        );
+        expect(cards.map((c) => c.name).sort((a, b) => a.localeCompare(b))).toEqual(names);
+      } finally {
+        server = await startServer({ port });
+      }
+    });
+  });
+}
+
+/** The journeys an engine may be excused from, with the reason the README's table gives. */
+export type Journey = 'search' | 'offline';
