@@ -2,6 +2,7 @@ import { exposeDebugHandle } from '../debug-handle';
 import { catalog } from './catalog.svelte';
 import { imports } from './import.svelte';
 import { jobs } from './jobs.svelte';
+import { launches } from './launches.svelte';
 import { library } from './library.svelte';
 import { models } from './models.svelte';
 import { speechModels } from './speech-models.svelte';
@@ -33,6 +34,7 @@ export async function startApp(): Promise<void> {
     });
     library.refresh();
     jobs.refresh();
+    void launches.start();
     void models.whenRestored();
     void speechModels.whenRestored();
     void settings.loadSearch().catch((err) => handleError(err, 'Could not read the search settings'));

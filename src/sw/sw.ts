@@ -8,6 +8,7 @@
 import { clientsClaim } from 'workbox-core';
 import { addPlugins, cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { SHARED_CACHE } from '../lib/launch';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -47,6 +48,31 @@ registerRoute(
   new NavigationRoute(createHandlerBoundToURL('index.html'), {
     denylist: [/\/[^/?]+\.[^/]+$/],
   }),
+);
+
+// "Share to Framefinder" (the manifest's share_target): the system POSTs the shared files here. They are kept in
+// a cache of their own until the page, sent to `./?shared=1`, takes them (src/state/launches.svelte.ts). Nothing
+// leaves the device: this is the browser handing files from one app to another.
+registerRoute(
+  ({ url }) => url.href === new URL('share', self.registration.scope).href,
+  async ({ request }) => {
+    const form = await request.formData();
+    const cache = await caches.open(SHARED_CACHE);
+    let n = 0;
+    for (const value of form.getAll('media')) {
+      if (typeof value === 'string') continue;
+      const headers = {
+        'Content-Type': value.type || 'application/octet-stream',
+        'X-File-Name': encodeURIComponent(value.name),
+      };
+      await cache.put(
+        new URL(`shared/${Date.now()}-${n++}`, self.registration.scope).href,
+        new Response(value, { headers }),
+      );
+    }
+    return Response.redirect(new URL('./?shared=1', self.registration.scope).href, 303);
+  },
+  'POST',
 );
 
 // The update prompt. We do NOT call skipWaiting() on install: a waiting worker activates only when the
