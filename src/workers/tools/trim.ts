@@ -60,6 +60,27 @@ export async function keyframeAtOrBefore(file: File, time: number): Promise<numb
   }
 }
 
+/** Every key frame time of the file's picture (seconds from its start), for planning a split; reads the index only. */
+export async function keyframeTimes(file: File): Promise<number[]> {
+  const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
+  try {
+    const track = await input.getPrimaryVideoTrack();
+    if (!track) throw new CannotCopyError('This file has no picture to cut.');
+    const origin = await originOf(input);
+    const packets = new EncodedPacketSink(track);
+    const times: number[] = [];
+    for (
+      let p = await packets.getFirstPacket({ metadataOnly: true });
+      p;
+      p = await packets.getNextKeyPacket(p, { metadataOnly: true })
+    )
+      if (p.type === 'key') times.push(Math.max(0, p.timestamp - origin));
+    return times;
+  } finally {
+    input.dispose();
+  }
+}
+
 const formats: Record<CopyContainer, () => OutputFormat> = {
   mp4: () => new Mp4OutputFormat({ fastStart: false }),
   mov: () => new MovOutputFormat({ fastStart: false }),
