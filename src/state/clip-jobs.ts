@@ -4,12 +4,13 @@ import type { ClipRange } from '../lib/clips/range';
 import { isPermissionError, isQuotaError } from '../lib/errors';
 import type { Video } from '../lib/types';
 
-/** What a job does to its video: save the marked range, split it into parts, or take its sound out. */
+/** What a job does to its video: save the marked range, split it into parts, take its sound out, or cut the range out. */
 export type ClipTool =
   | { kind: 'clip' }
   | { kind: 'split'; every: number }
   | { kind: 'split'; minScene: number; scenes: ClipRange[] }
-  | { kind: 'audio'; as: AudioMode };
+  | { kind: 'audio'; as: AudioMode }
+  | { kind: 'cut-out' };
 
 export type ClipJobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 

@@ -3,6 +3,7 @@
 // every file catalogues its clips.
 import { proxy, transfer } from 'comlink';
 import { audioFileName, audioPlan, noAudioMessage } from '../lib/clips/audio';
+import { cutOutFileName, planCutOut } from '../lib/clips/cut-out';
 import { clipFileName, copyContainerFor, type CopyContainer } from '../lib/clips/naming';
 import { planCopy, type ClipRange } from '../lib/clips/range';
 import { sceneRanges } from '../lib/clips/scenes';
@@ -154,6 +155,28 @@ export async function runAudio(run: ClipRun): Promise<Written[]> {
   run.note(plan.encode ? 'The sound was encoded as AAC.' : `The sound was copied as it is (${codec.toUpperCase()}).`);
   // A sound file is not a video: it stays in the Clips folder and is not catalogued.
   return [{ name: out.name, slot: null, range: job.range }];
+}
+
+/** Cut out: the marked range removed (from key frame to key frame), the rest kept as a new video. */
+export async function runCutOut(run: ClipRun): Promise<Written[]> {
+  const { job, file } = run;
+  const container = containerOf(job.video);
+  const duration = job.video.duration ?? job.range.end;
+  const keyframes = await run.worker.run(run.signal, (tools) => tools.keyframeTimes(file));
+  const plan = planCutOut(job.range, keyframes, duration);
+  if (!plan.ok) throw new Error(plan.message);
+  run.note(plan.note);
+  run.update({ copied: plan.removed });
+  const out = await writeOne(
+    run,
+    cutOutFileName(job.video.name, plan.removed, container),
+    mimeOf[container],
+    (f) => f,
+    (target, onProgress) => run.worker.api.cutOut(file, plan.removed, container, target, onProgress),
+  );
+  for (const n of out.notes) run.note(n);
+  // Catalogued as a clip of its parent over the whole of it: it is the parent less a stretch, not one range of it.
+  return [{ name: out.name, slot: out.slot, range: { start: 0, end: duration } }];
 }
 
 /** `work`, unless `signal` aborts first (then AbortError). */

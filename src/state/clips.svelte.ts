@@ -10,7 +10,7 @@ import { openFile } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { askToWrite, canWriteInto } from './clip-folder';
 import { stoppedBecause, type ClipJob, type ClipTool } from './clip-jobs';
-import { runAudio, runClip, runSplit, type ClipRun } from './clip-runs';
+import { runAudio, runClip, runCutOut, runSplit, type ClipRun } from './clip-runs';
 import { imports } from './import.svelte';
 
 export type { ClipJob, ClipJobStatus } from './clip-jobs';
@@ -76,7 +76,7 @@ class ClipsState {
    * "Save clip": checks the marked range (clamped past the end, refused when empty, said either way), then cuts it
    * by stream copy. Must be called from a click: writing into the folder may need the user's permission.
    */
-  save(video: Video): ClipJob | null {
+  save(video: Video, tool: 'clip' | 'cut-out' = 'clip'): ClipJob | null {
     const m = this.marksOf(video.id);
     const check = checkRange(m.in, m.out, video.duration);
     if (!check.ok) {
@@ -85,7 +85,8 @@ class ClipsState {
     }
     this.message = check.notes.length > 0 ? { kind: 'info', text: check.notes.join(' ') } : null;
     if (check.range.end !== m.out) this.marks = { videoId: video.id, in: check.range.start, out: check.range.end };
-    return this.#start(video, { kind: 'clip' }, `Clip of ${video.name}`, check.range, check.notes);
+    const title = tool === 'clip' ? `Clip of ${video.name}` : `${video.name} without ${rangeText(check.range)}`;
+    return this.#start(video, { kind: tool }, title, check.range, check.notes);
   }
 
   /** Split the whole video every `seconds`, or by `scenes` (shorter than `minScene` joined to a neighbour). */
@@ -137,7 +138,10 @@ class ClipsState {
     const job = this.#job(id);
     if (!job || job.status === 'running' || job.status === 'done') return;
     // A clip's own notes (a clamp) still hold; what the last run found out is found out again.
-    const kept = job.tool.kind === 'clip' ? checkRange(job.range.start, job.range.end, job.video.duration) : null;
+    const kept =
+      job.tool.kind === 'clip' || job.tool.kind === 'cut-out'
+        ? checkRange(job.range.start, job.range.end, job.video.duration)
+        : null;
     const notes = kept?.ok ? kept.notes : [];
     this.#update(id, { status: 'running', progress: 0, error: null, name: null, files: [], notes });
     void this.#run(id);
@@ -183,8 +187,8 @@ class ClipsState {
         run.root = source.root;
       }
       run.file = await openFile(source, video.path);
-      const runner = job.tool.kind === 'clip' ? runClip : job.tool.kind === 'split' ? runSplit : runAudio;
-      const written = await runner(run);
+      const runners = { clip: runClip, split: runSplit, audio: runAudio, 'cut-out': runCutOut };
+      const written = await runners[job.tool.kind](run);
       let clipId: number | null = null;
       for (const w of written) {
         if (!w.slot) continue;
@@ -216,6 +220,7 @@ class ClipsState {
       const cancelled = isAbortError(err) || controller.signal.aborted;
       this.#update(id, {
         status: cancelled ? 'cancelled' : 'failed',
+        files: [],
         error: cancelled
           ? null
           : stoppedBecause(err, source?.kind === 'handle' ? source.root.name : video.name, cleaned),

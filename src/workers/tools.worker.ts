@@ -4,11 +4,12 @@ import type { AudioPlan } from '../lib/clips/audio';
 import type { CopyContainer } from '../lib/clips/naming';
 import type { ClipRange } from '../lib/clips/range';
 import { audioCodecOf, canEncodeAac, extractAudio } from './tools/audio';
+import { cutOutCopy } from './tools/cut-out';
 import { keyframeAtOrBefore, keyframeTimes, trimCopy, type TrimResult, type TrimTarget } from './tools/trim';
 
 const withBytes = (r: TrimResult) => (r.bytes ? transfer(r, [r.bytes.buffer as ArrayBuffer]) : r);
 
-/** The video tools: cuts by stream copy and audio extraction, one at a time per worker; cancel by terminating it. */
+/** The video tools: cuts by stream copy (trim, split, cut out) and audio extraction, one at a time per worker; cancel by terminating it. */
 const api = {
   keyframeAtOrBefore,
   keyframeTimes,
@@ -22,6 +23,15 @@ const api = {
     onProgress: (fraction: number) => void,
   ) {
     return withBytes(await trimCopy(file, range, container, target, (f) => void onProgress(f)));
+  },
+  async cutOut(
+    file: File,
+    removed: ClipRange,
+    container: CopyContainer,
+    target: TrimTarget,
+    onProgress: (fraction: number) => void,
+  ) {
+    return withBytes(await cutOutCopy(file, removed, container, target, (f) => void onProgress(f)));
   },
   async extractAudio(file: File, plan: AudioPlan, target: TrimTarget, onProgress: (fraction: number) => void) {
     return withBytes(await extractAudio(file, plan, target, (f) => void onProgress(f)));

@@ -1,6 +1,7 @@
 // Video tools (issue 14) beyond Save clip: split a video into parts and extract its sound, from the player's Tools.
 // What the files hold is Debian's ffprobe's word on the bytes the app wrote; that they play is the browser's own
 // <video> decoding them.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,15 @@ const fixtures = ['scenes.mp4', 'h264.mp4', 'vp9.webm'];
 /** One frame of the fixtures (25 fps). */
 const frame = 1 / 25;
 
-type ToolsWindow = FramefinderWindow & { __writeFails?: string };
+/** The frame shown at `time` (seconds from the start), as 64 × 36 grey levels, decoded by Debian's ffmpeg. */
+const greyFrame = (path: string, time: number) =>
+  execFileSync('/usr/bin/ffmpeg', [
+    ...['-v', 'error', '-ss', String(time), '-i', path, '-frames:v', '1'],
+    ...['-vf', 'scale=64:36,format=gray', '-f', 'rawvideo', '-'],
+  ]);
+const meanDifference = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
+
+type ToolsWindow = FramefinderWindow & { __writeFails?: string; __refuseFile?: string };
 
 describe('video tools: split and extract audio', () => {
   let server: TestServer;
@@ -64,6 +73,17 @@ describe('video tools: split and extract audio', () => {
       ) {
         if (w.__writeFails) return Promise.reject(new DOMException('The write was refused.', w.__writeFails));
         return write.apply(this, args);
+      };
+      // While `__refuseFile` is set, creating a file whose name contains it is refused as the browser does once
+      // the folder's permission is withdrawn.
+      const getFile = FileSystemDirectoryHandle.prototype.getFileHandle;
+      FileSystemDirectoryHandle.prototype.getFileHandle = function (
+        this: FileSystemDirectoryHandle,
+        ...args: Parameters<typeof getFile>
+      ) {
+        if (w.__refuseFile && args[0].includes(w.__refuseFile))
+          return Promise.reject(new DOMException('Permission was withdrawn.', 'NotAllowedError'));
+        return getFile.apply(this, args);
       };
     });
     await stubDirectoryPicker(context, folder);
@@ -199,8 +219,57 @@ describe('video tools: split and extract audio', () => {
     expect(await dialog().getByRole('listitem').count()).toBe(jobs);
   });
 
+  test('cut out the marked range: the rest is kept from key frame to key frame, sound and picture, and plays', async () => {
+    const cut = async (path: string, range: { start: number; end: number }) => {
+      await open(path);
+      await page.evaluate(([id, r]) => (window as unknown as ToolsWindow).framefinder.state.clips.markRange(id, r), [
+        videos.get(path)!.id,
+        range,
+      ] as const);
+      await tools().getByRole('button', { name: 'Cut out the marked range' }).click();
+    };
+    // scenes.mp4: 12 s, key frames at 0, 3, 6, 7.2, 8.48; a different picture in each scene.
+    await cut('scenes.mp4', { start: 3, end: 6 });
+    await saved('scenes without 0-00-03 to 0-00-06.mp4').toBe('Saved in the library');
+    const path = await clipOnDisk(page, folder, 'scenes without 0-00-03 to 0-00-06.mp4', tmp);
+    const source = join(mediaDir, 'scenes.mp4');
+    expect(Math.abs(probe(path).duration - 9)).toBeLessThanOrEqual(frame + 1e-3);
+    // Before the cut as it was; after it, what came after the out point.
+    expect(meanDifference(greyFrame(path, 1.5), greyFrame(source, 1.5))).toBeLessThan(1);
+    expect(meanDifference(greyFrame(path, 3.5), greyFrame(source, 6.5))).toBeLessThan(1);
+    expect(meanDifference(greyFrame(path, 3.5), greyFrame(source, 3.5))).toBeGreaterThan(10);
+    expect(await playInPage(page, folder, 'scenes without 0-00-03 to 0-00-06.mp4')).toMatchObject({
+      error: null,
+      endSeek: true,
+    });
+
+    // h264.mp4: 4 s with sound, key frames every second; 1.5–2.5 removes 2–3.
+    await cut('h264.mp4', { start: 1.5, end: 2.5 });
+    const job = row('h264 without 0-00-02 to 0-00-03.mp4');
+    await saved('h264 without 0-00-02 to 0-00-03.mp4').toBe('Saved in the library');
+    expect(await job.textContent()).toMatch(/first key frame at or after your in and out points/);
+    const kept = probe(await clipOnDisk(page, folder, 'h264 without 0-00-02 to 0-00-03.mp4', tmp));
+    expect(kept.streams.map((s) => s.kind).sort()).toEqual(['audio', 'video']);
+    for (const s of kept.streams)
+      expect(Math.abs(s.duration - 3), `${s.kind} lasts ${s.duration} s`).toBeLessThan(0.05);
+  });
+
+  test('cutting out a range with no key frame inside is refused with the reason, and writes nothing', async () => {
+    const before = await files();
+    await page.evaluate(
+      (id) => (window as unknown as ToolsWindow).framefinder.state.clips.markRange(id, { start: 3.5, end: 5.5 }),
+      videos.get('scenes.mp4')!.id,
+    );
+    await open('scenes.mp4');
+    await tools().getByRole('button', { name: 'Cut out the marked range' }).click();
+    const job = row('scenes.mp4 without 0:03.5 to 0:05.5');
+    await eventually(() => job.getByRole('status').textContent(), 20_000).toMatch(/no key frame inside the range/);
+    expect(await files()).toEqual(before);
+  });
+
   test('a full disk and a withdrawn folder permission stop a split with what to do, and leave no part', async () => {
     const before = await files();
+    const clipsCatalogued = (await catalogVideos(page)).filter((v) => v.path.startsWith('Clips/')).length;
     await tools().getByRole('spinbutton', { name: 'Seconds per part' }).fill('4');
     const job = row('scenes.mp4 split every 4 s');
 
@@ -212,11 +281,16 @@ describe('video tools: split and extract audio', () => {
     );
     expect(await files()).toEqual(before);
 
-    await page.evaluate(() => ((window as unknown as ToolsWindow).__writeFails = 'NotAllowedError'));
+    await page.evaluate(() => delete (window as unknown as ToolsWindow).__writeFails);
+
+    // Withdrawn once part 1 is complete: part 2 cannot be created, and the finished part 1 goes too.
+    await page.evaluate(() => ((window as unknown as ToolsWindow).__refuseFile = 'part 2 of'));
     await job.getByRole('button', { name: 'Retry' }).click();
     await eventually(() => job.getByRole('status').textContent(), 20_000).toMatch(/permission was withdrawn/);
     expect(await job.getByRole('status').textContent()).toMatch(/Click “Reconnect folder”, allow editing/);
+    expect(await job.getByRole('list', { name: 'Parts' }).count()).toBe(0);
     expect(await files()).toEqual(before);
-    await page.evaluate(() => delete (window as unknown as ToolsWindow).__writeFails);
+    expect((await catalogVideos(page)).filter((v) => v.path.startsWith('Clips/')).length).toBe(clipsCatalogued);
+    await page.evaluate(() => delete (window as unknown as ToolsWindow).__refuseFile);
   });
 });

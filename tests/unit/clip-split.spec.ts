@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { audioFileName, audioPlan } from '../../src/lib/clips/audio';
+import { cutOutFileName, keyframeAtOrAfter, planCutOut } from '../../src/lib/clips/cut-out';
 import { sceneRanges } from '../../src/lib/clips/scenes';
 import { checkEvery, everyRanges, partFileName, snapParts, splitNote } from '../../src/lib/clips/split';
 
@@ -128,5 +129,45 @@ describe('where the sound goes', () => {
   it('as M4A copies AAC and encodes anything else', () => {
     expect(audioPlan('aac', 'm4a')).toMatchObject({ extension: 'm4a', encode: null });
     expect(audioPlan('opus', 'm4a')).toMatchObject({ extension: 'm4a', encode: 'aac' });
+  });
+});
+
+describe('cut out a range and keep the rest', () => {
+  // scenes.mp4's key frames.
+  const keyframes = [0, 3, 6, 7.2, 8.48];
+
+  it('removes from the first key frame at or after the in point to the first at or after the out point', () => {
+    const plan = planCutOut({ start: 2.5, end: 6.5 }, keyframes, 12);
+    expect(plan).toMatchObject({ ok: true, removed: { start: 3, end: 7.2 } });
+    expect(plan.ok && plan.note).toMatch(/first key frame at or after your in and out points/);
+    expect(planCutOut({ start: 3, end: 6 }, keyframes, 12)).toEqual({
+      ok: true,
+      removed: { start: 3, end: 6 },
+      note: null,
+    });
+  });
+
+  it('cuts from the very start or to the very end without a key frame there', () => {
+    expect(planCutOut({ start: 0, end: 2.9 }, keyframes, 12)).toMatchObject({ removed: { start: 0, end: 3 } });
+    expect(planCutOut({ start: 9, end: 12 }, keyframes, 12)).toMatchObject({ ok: false });
+    expect(planCutOut({ start: 8, end: 12 }, keyframes, 12)).toMatchObject({ removed: { start: 8.48, end: 12 } });
+  });
+
+  it('refuses a range with no key frame to cut on, and the whole video', () => {
+    expect(planCutOut({ start: 3.5, end: 5.5 }, keyframes, 12)).toMatchObject({
+      ok: false,
+      message: /no key frame inside the range/,
+    });
+    expect(planCutOut({ start: 0, end: 12 }, keyframes, 12)).toMatchObject({ ok: false, message: /whole video/ });
+  });
+
+  it('names the file for what was taken out', () => {
+    expect(cutOutFileName('beach.mp4', { start: 3, end: 7.2 }, 'mp4')).toBe('beach without 0-00-03 to 0-00-08.mp4');
+  });
+
+  it('finds the key frame at or after a time, or none', () => {
+    expect(keyframeAtOrAfter(keyframes, 6.1)).toBe(7.2);
+    expect(keyframeAtOrAfter(keyframes, 5.9995)).toBe(6);
+    expect(keyframeAtOrAfter(keyframes, 9)).toBeNull();
   });
 });

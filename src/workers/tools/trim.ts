@@ -81,7 +81,7 @@ export async function keyframeTimes(file: File): Promise<number[]> {
   }
 }
 
-const formats: Record<CopyContainer, () => OutputFormat> = {
+export const copyFormats: Record<CopyContainer, () => OutputFormat> = {
   mp4: () => new Mp4OutputFormat({ fastStart: false }),
   mov: () => new MovOutputFormat({ fastStart: false }),
   webm: () => new WebMOutputFormat(),
@@ -105,7 +105,7 @@ export async function trimCopy(
     const origin = await originOf(input);
     const sink =
       target.kind === 'stream' ? new StreamTarget(target.stream, { chunked: true, chunkSize: 4 * 2 ** 20 }) : memory!;
-    const output = new Output({ format: formats[container](), target: sink });
+    const output = new Output({ format: copyFormats[container](), target: sink });
     const conversion = await Conversion.init({
       input,
       output,
