@@ -121,6 +121,7 @@ describe('video tools: split and extract audio', () => {
       'scenes part 3 of 3 (0-00-08 to 0-00-12).mp4',
     ];
     expect(await files()).toEqual(parts);
+    await page.screenshot({ path: '/tmp/tools-split.png' });
     expect(await job.getByRole('list', { name: 'Parts' }).textContent()).toContain(parts[1]);
     const source = join(mediaDir, 'scenes.mp4');
     const bounds = [0, 3, 8.48, 12];
@@ -209,8 +210,13 @@ describe('video tools: split and extract audio', () => {
     }
   });
 
-  test('a video with no sound says so, and starts no job', async () => {
+  test('T toggles the tools from the keyboard; a video with no sound says so, and starts no job', async () => {
     await open('scenes.mp4');
+    await dialog().focus();
+    await page.keyboard.press('t');
+    expect(await tools().count()).toBe(0);
+    await page.keyboard.press('t');
+    await eventually(() => tools().count()).toBe(1);
     const jobs = await dialog().getByRole('listitem').count();
     await tools().getByRole('button', { name: 'Extract audio as it is' }).click();
     await eventually(() => dialog().getByRole('alert').textContent()).toMatch(
