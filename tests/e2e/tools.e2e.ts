@@ -28,7 +28,7 @@ const greyFrame = (path: string, time: number) =>
   ]);
 const meanDifference = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
 
-type ToolsWindow = FramefinderWindow & { __writeFails?: string; __refuseFile?: string };
+type ToolsWindow = FramefinderWindow & { __refuseFile?: string };
 
 describe('video tools: split and extract audio', () => {
   let server: TestServer;
@@ -62,20 +62,10 @@ describe('video tools: split and extract audio', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
     page = await context.newPage();
-    // While `__writeFails` names a DOMException, every write into a file throws it: how a full disk or a folder
-    // permission withdrawn mid-job reaches the app.
+    // While `__refuseFile` is set, creating a file whose name contains it is refused as the browser does once the
+    // folder's permission is withdrawn.
     await context.addInitScript(() => {
       const w = window as unknown as ToolsWindow;
-      const write = FileSystemWritableFileStream.prototype.write;
-      FileSystemWritableFileStream.prototype.write = function (
-        this: FileSystemWritableFileStream,
-        ...args: Parameters<typeof write>
-      ) {
-        if (w.__writeFails) return Promise.reject(new DOMException('The write was refused.', w.__writeFails));
-        return write.apply(this, args);
-      };
-      // While `__refuseFile` is set, creating a file whose name contains it is refused as the browser does once
-      // the folder's permission is withdrawn.
       const getFile = FileSystemDirectoryHandle.prototype.getFileHandle;
       FileSystemDirectoryHandle.prototype.getFileHandle = function (
         this: FileSystemDirectoryHandle,
@@ -279,7 +269,12 @@ describe('video tools: split and extract audio', () => {
     await tools().getByRole('spinbutton', { name: 'Seconds per part' }).fill('4');
     const job = row('scenes.mp4 split every 4 s');
 
-    await page.evaluate(() => ((window as unknown as ToolsWindow).__writeFails = 'QuotaExceededError'));
+    // A real full disk: the origin's quota set to what it already uses (the library folder is in OPFS).
+    await waitForIdle(page);
+    const cdp = await context.newCDPSession(page);
+    const origin = new URL(server.url).origin;
+    const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage });
     await tools().getByRole('button', { name: 'Split every 4 s' }).click();
     await eventually(() => job.getByRole('status').textContent(), 20_000).toMatch(/^Failed: /);
     expect(await job.getByRole('status').textContent()).toMatch(
@@ -287,7 +282,7 @@ describe('video tools: split and extract audio', () => {
     );
     expect(await files()).toEqual(before);
 
-    await page.evaluate(() => delete (window as unknown as ToolsWindow).__writeFails);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
 
     // Withdrawn once part 1 is complete: part 2 cannot be created, and the finished part 1 goes too.
     await page.evaluate(() => ((window as unknown as ToolsWindow).__refuseFile = 'part 2 of'));
