@@ -108,3 +108,11 @@ export function playInPage(
     [folder, name] as const,
   );
 }
+
+/** The frame shown at `time` (seconds from the start), as 64 × 36 grey levels, decoded by Debian's ffmpeg. */
+export const greyFrame = (path: string, time: number) =>
+  execFileSync('/usr/bin/ffmpeg', [
+    ...['-v', 'error', '-ss', String(time), '-i', path, '-frames:v', '1'],
+    ...['-vf', 'scale=64:36,format=gray', '-f', 'rawvideo', '-'],
+  ]);
+export const meanDifference = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;

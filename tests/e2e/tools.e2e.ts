@@ -1,7 +1,6 @@
 // Video tools (issue 14) beyond Save clip: split a video into parts and extract its sound, from the player's Tools.
 // What the files hold is Debian's ffprobe's word on the bytes the app wrote; that they play is the browser's own
 // <video> decoding them.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FramefinderWindow } from '../../src/debug-handle';
 import type { Video } from '../../src/lib/types';
 import { catalogVideos, eventually, openApp } from './app';
-import { clipFiles, clipOnDisk, keyframesOf, playInPage, probe } from './clip-files';
+import { clipFiles, clipOnDisk, greyFrame, keyframesOf, meanDifference, playInPage, probe } from './clip-files';
 import { launchBrowser, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
 import type { TestServer } from './harness';
 import { mediaDir, waitForIdle } from './media-helpers';
@@ -20,15 +19,7 @@ const fixtures = ['scenes.mp4', 'h264.mp4', 'vp9.webm'];
 /** One frame of the fixtures (25 fps). */
 const frame = 1 / 25;
 
-/** The frame shown at `time` (seconds from the start), as 64 × 36 grey levels, decoded by Debian's ffmpeg. */
-const greyFrame = (path: string, time: number) =>
-  execFileSync('/usr/bin/ffmpeg', [
-    ...['-v', 'error', '-ss', String(time), '-i', path, '-frames:v', '1'],
-    ...['-vf', 'scale=64:36,format=gray', '-f', 'rawvideo', '-'],
-  ]);
-const meanDifference = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
-
-type ToolsWindow = FramefinderWindow & { __refuseFile?: string };
+type ToolsWindow = FramefinderWindow & { __refuseFile?: string; __holdFile?: string; __release?: () => void };
 
 describe('video tools: split and extract audio', () => {
   let server: TestServer;
@@ -63,16 +54,17 @@ describe('video tools: split and extract audio', () => {
     context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
     page = await context.newPage();
     // While `__refuseFile` is set, creating a file whose name contains it is refused as the browser does once the
-    // folder's permission is withdrawn.
+    // folder's permission is withdrawn; while `__holdFile` is, creating one waits for `__release()`.
     await context.addInitScript(() => {
       const w = window as unknown as ToolsWindow;
       const getFile = FileSystemDirectoryHandle.prototype.getFileHandle;
-      FileSystemDirectoryHandle.prototype.getFileHandle = function (
+      FileSystemDirectoryHandle.prototype.getFileHandle = async function (
         this: FileSystemDirectoryHandle,
         ...args: Parameters<typeof getFile>
       ) {
         if (w.__refuseFile && args[0].includes(w.__refuseFile))
-          return Promise.reject(new DOMException('Permission was withdrawn.', 'NotAllowedError'));
+          throw new DOMException('Permission was withdrawn.', 'NotAllowedError');
+        if (w.__holdFile && args[0].includes(w.__holdFile)) await new Promise<void>((go) => (w.__release = go));
         return getFile.apply(this, args);
       };
     });
@@ -261,6 +253,28 @@ describe('video tools: split and extract audio', () => {
     const job = row('scenes.mp4 without 0:03.5 to 0:05.5');
     await eventually(() => job.getByRole('status').textContent(), 20_000).toMatch(/no key frame inside the range/);
     expect(await files()).toEqual(before);
+  });
+
+  test('Cancel once part 1 of a split is written deletes it too; Retry makes every part', async () => {
+    await open('scenes.mp4');
+    const before = await files();
+    await page.evaluate(() => ((window as unknown as ToolsWindow).__holdFile = 'part 2 of'));
+    await tools().getByRole('spinbutton', { name: 'Seconds per part' }).fill('6');
+    await tools().getByRole('button', { name: 'Split every 6 s' }).click();
+    const job = row('scenes.mp4 split every 6 s');
+    await eventually(() => job.getByRole('list', { name: 'Parts' }).textContent()).toMatch(/part 1 of 2/);
+    expect((await files()).length).toBe(before.length + 1);
+    await job.getByRole('button', { name: 'Cancel' }).click();
+    await page.evaluate(() => {
+      const w = window as unknown as ToolsWindow;
+      delete w.__holdFile;
+      w.__release?.();
+    });
+    await eventually(() => job.getByRole('status').textContent()).toBe('Cancelled: nothing was kept');
+    expect(await files()).toEqual(before);
+    await job.getByRole('button', { name: 'Retry' }).click();
+    await saved('scenes.mp4 split every 6 s').toBe('Saved in the library');
+    expect((await files()).length).toBe(before.length + 2);
   });
 
   test('a full disk and a withdrawn folder permission stop a split with what to do, and leave no part', async () => {
