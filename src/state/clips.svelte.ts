@@ -1,15 +1,19 @@
-import { proxy, transfer } from 'comlink';
-import { clipFileName, copyContainerFor, type CopyContainer } from '../lib/clips/naming';
-import { checkRange, momentRange, planCopy, type ClipRange } from '../lib/clips/range';
+import { noAudioMessage, type AudioMode } from '../lib/clips/audio';
+import { checkRange, momentRange, type ClipRange } from '../lib/clips/range';
+import { checkEvery, splitTitle } from '../lib/clips/split';
 import type { ClipOrigin } from '../lib/clips/types';
-import { AbortError, isAbortError, isPermissionError } from '../lib/errors';
+import { isAbortError, isPermissionError } from '../lib/errors';
 import { formatTimestamp } from '../lib/format';
 import type { Video } from '../lib/types';
 import { newToolsWorker } from '../workers/bridge';
 import { openFile } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
-import { askToWrite, canWriteInto, download, newClipFile, type ClipSlot } from './clip-folder';
+import { askToWrite, canWriteInto } from './clip-folder';
+import { stoppedBecause, type ClipJob, type ClipTool } from './clip-jobs';
+import { runAudio, runClip, runCutOut, runSplit, type ClipRun } from './clip-runs';
 import { imports } from './import.svelte';
+
+export type { ClipJob, ClipJobStatus } from './clip-jobs';
 
 /** The in and out points marked on the video in the player. */
 export interface ClipMarks {
@@ -17,37 +21,6 @@ export interface ClipMarks {
   in: number | null;
   out: number | null;
 }
-
-export type ClipJobStatus = 'running' | 'done' | 'failed' | 'cancelled';
-
-/** One "Save clip": a trim by stream copy, with its progress, and what it made or why it stopped. */
-export interface ClipJob {
-  id: number;
-  video: Video;
-  /** The range as marked (after clamping); the copy starts on the key frame at or before its start. */
-  range: ClipRange;
-  /** What the copy holds once planned: from the key frame at or before the in point. */
-  copied: ClipRange | null;
-  status: ClipJobStatus;
-  /** 0–1. */
-  progress: number;
-  /** The file's name once it has one. */
-  name: string | null;
-  /** What the user should know: the snap to a key frame, the clamp, sound left out, where it went. */
-  notes: string[];
-  error: string | null;
-  /** The clip's id in the catalog once saved into the library folder. */
-  clipId: number | null;
-  /** Wall-clock seconds the last run took, from the click to the catalogued file (for the benchmark). */
-  seconds: number | null;
-}
-
-const mimeOf: Record<CopyContainer, string> = {
-  mp4: 'video/mp4',
-  mov: 'video/quicktime',
-  webm: 'video/webm',
-  mkv: 'video/x-matroska',
-};
 
 /**
  * The video tools: marks in the player, and clips saved from them. A clip job runs here rather than in the indexing
@@ -103,7 +76,7 @@ class ClipsState {
    * "Save clip": checks the marked range (clamped past the end, refused when empty, said either way), then cuts it
    * by stream copy. Must be called from a click: writing into the folder may need the user's permission.
    */
-  save(video: Video): ClipJob | null {
+  save(video: Video, tool: 'clip' | 'cut-out' = 'clip'): ClipJob | null {
     const m = this.marksOf(video.id);
     const check = checkRange(m.in, m.out, video.duration);
     if (!check.ok) {
@@ -112,18 +85,44 @@ class ClipsState {
     }
     this.message = check.notes.length > 0 ? { kind: 'info', text: check.notes.join(' ') } : null;
     if (check.range.end !== m.out) this.marks = { videoId: video.id, in: check.range.start, out: check.range.end };
+    const title = tool === 'clip' ? `Clip of ${video.name}` : `${video.name} without ${rangeText(check.range)}`;
+    return this.#start(video, { kind: tool }, title, check.range, check.notes);
+  }
+
+  /** Split the whole video every `seconds`, or by `scenes` (shorter than `minScene` joined to a neighbour). */
+  split(video: Video, how: { every: number } | { minScene: number; scenes: readonly ClipRange[] }): ClipJob | null {
+    const duration = video.duration;
+    if (!(duration !== null && duration > 0))
+      return this.#refuse('This video has not been measured yet: wait until it is indexed.');
+    if ('every' in how) {
+      const check = checkEvery(how.every, duration);
+      if (!check.ok) return this.#refuse(check.message);
+    } else if (how.scenes.length < 2) return this.#refuse('This video has one scene: there is nothing to split it by.');
+    this.message = null;
+    const tool: ClipTool =
+      'every' in how
+        ? { kind: 'split', every: how.every }
+        : { kind: 'split', minScene: how.minScene, scenes: [...how.scenes] };
+    return this.#start(video, tool, `${video.name} split ${splitTitle(how)}`, { start: 0, end: duration }, []);
+  }
+
+  /** Extract audio: the sound as it is, or as M4A. A video the catalog knows has no sound is told so at once. */
+  extractAudio(video: Video, as: AudioMode): ClipJob | null {
+    if (video.hasAudio === false) return this.#refuse(noAudioMessage(video.name));
+    this.message = null;
+    const title = `Sound of ${video.name}${as === 'm4a' ? ' as M4A' : ''}`;
+    return this.#start(video, { kind: 'audio', as }, title, { start: 0, end: video.duration ?? 0 }, []);
+  }
+
+  #refuse(text: string): null {
+    this.message = { kind: 'error', text };
+    return null;
+  }
+
+  #start(video: Video, tool: ClipTool, title: string, range: ClipRange, notes: string[]): ClipJob {
     const job: ClipJob = {
-      id: this.#next++,
-      video,
-      range: check.range,
-      copied: null,
-      status: 'running',
-      progress: 0,
-      name: null,
-      notes: [...check.notes],
-      error: null,
-      clipId: null,
-      seconds: null,
+      ...{ id: this.#next++, tool, video, title, range, copied: null, status: 'running', progress: 0 },
+      ...{ name: null, files: [], notes: [...notes], error: null, downloaded: false, clipId: null, seconds: null },
     };
     this.jobs = [job, ...this.jobs];
     void this.#run(job.id);
@@ -134,13 +133,17 @@ class ClipsState {
     this.#controllers.get(id)?.abort();
   }
 
-  /** Runs a failed or cancelled job again, with the same range. */
+  /** Runs a failed or cancelled job again, as it was asked. */
   retry(id: number): void {
     const job = this.#job(id);
     if (!job || job.status === 'running' || job.status === 'done') return;
-    // The range's own notes (a clamp) still hold; what the last run found out is found out again.
-    const kept = checkRange(job.range.start, job.range.end, job.video.duration);
-    this.#update(id, { status: 'running', progress: 0, error: null, name: null, notes: kept.ok ? kept.notes : [] });
+    // A clip's own notes (a clamp) still hold; what the last run found out is found out again.
+    const kept =
+      job.tool.kind === 'clip' || job.tool.kind === 'cut-out'
+        ? checkRange(job.range.start, job.range.end, job.video.duration)
+        : null;
+    const notes = kept?.ok ? kept.notes : [];
+    this.#update(id, { status: 'running', progress: 0, error: null, name: null, files: [], notes });
     void this.#run(id);
   }
 
@@ -161,10 +164,6 @@ class ClipsState {
     this.jobs = this.jobs.map((j) => (j.id === id ? { ...j, ...patch } : j));
   }
 
-  #note(id: number, note: string | null): void {
-    if (note) this.#update(id, { notes: [...(this.#job(id)?.notes ?? []), note] });
-  }
-
   async #run(id: number): Promise<void> {
     const job = this.#job(id)!;
     const { video } = job;
@@ -172,85 +171,66 @@ class ClipsState {
     this.#controllers.set(id, controller);
     const worker = newToolsWorker();
     const started = performance.now();
-    let slot: ClipSlot | null = null;
+    const source = imports.sourceOf(video.libraryId);
+    const run: ClipRun = {
+      ...{ job, file: null as unknown as File, root: null, signal: controller.signal, worker, slots: [] },
+      update: (patch) => this.#update(id, patch),
+      note: (text) => {
+        if (text) this.#update(id, { notes: [...(this.#job(id)?.notes ?? []), text] });
+      },
+    };
     try {
-      const source = imports.sourceOf(video.libraryId);
       if (!source) throw new Error('The folder of this video is not connected: reconnect it first.');
       // Asked first, while the click that started the job still counts as the user's.
-      const toFolder = canWriteInto(source);
-      if (toFolder) await askToWrite(source.root);
-      const container = copyContainerFor(video.extension);
-      if (!container)
-        throw new Error(
-          `Clips of .${video.extension} files need re-encoding or ffmpeg.wasm, which this version cannot do yet: MP4, MOV, WebM, Matroska and TS files can be cut.`,
-        );
-      const file = await openFile(source, video.path);
-      const keyframe = await worker.run(controller.signal, (tools) => tools.keyframeAtOrBefore(file, job.range.start));
-      const plan = planCopy(job.range, keyframe);
-      this.#note(id, plan.note);
-      this.#update(id, { copied: plan.range });
-      const name = clipFileName(video.name, plan.range, container === 'mkv' ? 'mkv' : container);
-      if (toFolder) {
-        slot = await newClipFile(source.root, name);
-        this.#update(id, { name: slot.name });
-      } else this.#update(id, { name });
-      const onProgress = proxy((f: number) => this.#update(id, { progress: Math.min(1, Math.max(0, f)) }));
-      const target = slot
-        ? transfer({ kind: 'stream' as const, stream: slot.stream }, [slot.stream])
-        : { kind: 'memory' as const };
-      // Cancel terminates the worker, the one stop that never waits on a write; the slot's writable is aborted below.
-      const result = await worker.run(controller.signal, (tools) =>
-        tools.trim(file, plan.range, container, target, onProgress),
-      );
-      for (const note of result.notes) this.#note(id, note);
-      if (slot) {
-        await untilAborted(slot.saved, controller.signal);
-        const written = await slot.handle.getFile();
-        const clipId = await catalog.db.addClip({
-          libraryId: video.libraryId,
-          path: slot.path,
-          size: written.size,
-          modifiedAt: written.lastModified,
-          parentId: video.id,
-          parentName: video.name,
-          range: plan.range,
+      if (canWriteInto(source)) {
+        await askToWrite(source.root);
+        run.root = source.root;
+      }
+      run.file = await openFile(source, video.path);
+      const runners = { clip: runClip, split: runSplit, audio: runAudio, 'cut-out': runCutOut };
+      const written = await runners[job.tool.kind](run);
+      let clipId: number | null = null;
+      for (const w of written) {
+        if (!w.slot) continue;
+        const file = await w.slot.handle.getFile();
+        const savedId = await catalog.db.addClip({
+          ...{ libraryId: video.libraryId, path: w.slot.path, size: file.size, modifiedAt: file.lastModified },
+          ...{ parentId: video.id, parentName: video.name, range: w.range },
         });
+        clipId ??= savedId;
+      }
+      if (clipId !== null) {
         catalog.touch();
         imports.onWorkAdded();
-        this.#update(id, { status: 'done', progress: 1, clipId, seconds: (performance.now() - started) / 1000 });
-      } else if (result.bytes) {
-        download(result.bytes, name, mimeOf[container]);
-        this.#note(
-          id,
-          'Downloaded: this browser cannot write into the library folder, so the clip is not in the library.',
-        );
-        this.#update(id, { status: 'done', progress: 1 });
       }
+      if (!run.root)
+        run.note('Downloaded: this browser cannot write into the library folder, so nothing was added to the library.');
+      const seconds = (performance.now() - started) / 1000;
+      const files = written.map((w) => w.name);
+      this.#update(id, { status: 'done', progress: 1, clipId, files, downloaded: !run.root, seconds });
     } catch (err) {
-      // A cancelled or failed cut leaves nothing behind: the file it started is deleted.
-      if (slot) await slot.discard().catch((e: unknown) => console.warn('Could not delete the partial clip', e));
+      // A cancelled or failed job leaves nothing behind: every file it started is deleted.
+      let cleaned = true;
+      for (const slot of run.slots)
+        await slot.discard().catch((e: unknown) => {
+          cleaned = false;
+          console.warn('Could not delete a partial file', e);
+        });
       if (isPermissionError(err)) imports.lostAccess(video.libraryId);
       const cancelled = isAbortError(err) || controller.signal.aborted;
       this.#update(id, {
         status: cancelled ? 'cancelled' : 'failed',
-        error: cancelled ? null : (err as Error).message,
+        files: [],
+        error: cancelled
+          ? null
+          : stoppedBecause(err, source?.kind === 'handle' ? source.root.name : video.name, cleaned),
       });
-      if (!cancelled) console.error('Could not save the clip', err);
+      if (!cancelled) console.warn('A video tool stopped', err);
     } finally {
       this.#controllers.delete(id);
       worker.terminate();
     }
   }
-}
-
-/** `work`, unless `signal` aborts first (then AbortError). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new AbortError());
-  return new Promise<T>((resolve, reject) => {
-    const stop = () => reject(new AbortError());
-    signal.addEventListener('abort', stop, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
-  });
 }
 
 /** "0:12:41.0 to 0:12:55.0" for a job's range. */

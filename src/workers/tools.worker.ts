@@ -1,12 +1,20 @@
 /// <reference lib="webworker" />
 import { expose, transfer } from 'comlink';
+import type { AudioPlan } from '../lib/clips/audio';
 import type { CopyContainer } from '../lib/clips/naming';
 import type { ClipRange } from '../lib/clips/range';
-import { keyframeAtOrBefore, trimCopy, type TrimTarget } from './tools/trim';
+import { audioCodecOf, canEncodeAac, extractAudio } from './tools/audio';
+import { cutOutCopy } from './tools/cut-out';
+import { keyframeAtOrBefore, keyframeTimes, trimCopy, type TrimResult, type TrimTarget } from './tools/trim';
 
-/** The video tools: cuts by stream copy, one at a time per worker; cancel by terminating the worker. */
+const withBytes = (r: TrimResult) => (r.bytes ? transfer(r, [r.bytes.buffer as ArrayBuffer]) : r);
+
+/** The video tools: cuts by stream copy (trim, split, cut out) and audio extraction, one at a time per worker; cancel by terminating it. */
 const api = {
   keyframeAtOrBefore,
+  keyframeTimes,
+  audioCodecOf,
+  canEncodeAac,
   async trim(
     file: File,
     range: ClipRange,
@@ -14,8 +22,19 @@ const api = {
     target: TrimTarget,
     onProgress: (fraction: number) => void,
   ) {
-    const r = await trimCopy(file, range, container, target, (f) => void onProgress(f));
-    return r.bytes ? transfer(r, [r.bytes.buffer as ArrayBuffer]) : r;
+    return withBytes(await trimCopy(file, range, container, target, (f) => void onProgress(f)));
+  },
+  async cutOut(
+    file: File,
+    removed: ClipRange,
+    container: CopyContainer,
+    target: TrimTarget,
+    onProgress: (fraction: number) => void,
+  ) {
+    return withBytes(await cutOutCopy(file, removed, container, target, (f) => void onProgress(f)));
+  },
+  async extractAudio(file: File, plan: AudioPlan, target: TrimTarget, onProgress: (fraction: number) => void) {
+    return withBytes(await extractAudio(file, plan, target, (f) => void onProgress(f)));
   },
 };
 

@@ -60,7 +60,28 @@ export async function keyframeAtOrBefore(file: File, time: number): Promise<numb
   }
 }
 
-const formats: Record<CopyContainer, () => OutputFormat> = {
+/** Every key frame time of the file's picture (seconds from its start), for planning a split; reads the index only. */
+export async function keyframeTimes(file: File): Promise<number[]> {
+  const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
+  try {
+    const track = await input.getPrimaryVideoTrack();
+    if (!track) throw new CannotCopyError('This file has no picture to cut.');
+    const origin = await originOf(input);
+    const packets = new EncodedPacketSink(track);
+    const times: number[] = [];
+    for (
+      let p = await packets.getFirstPacket({ metadataOnly: true });
+      p;
+      p = await packets.getNextKeyPacket(p, { metadataOnly: true })
+    )
+      if (p.type === 'key') times.push(Math.max(0, p.timestamp - origin));
+    return times;
+  } finally {
+    input.dispose();
+  }
+}
+
+export const copyFormats: Record<CopyContainer, () => OutputFormat> = {
   mp4: () => new Mp4OutputFormat({ fastStart: false }),
   mov: () => new MovOutputFormat({ fastStart: false }),
   webm: () => new WebMOutputFormat(),
@@ -84,7 +105,7 @@ export async function trimCopy(
     const origin = await originOf(input);
     const sink =
       target.kind === 'stream' ? new StreamTarget(target.stream, { chunked: true, chunkSize: 4 * 2 ** 20 }) : memory!;
-    const output = new Output({ format: formats[container](), target: sink });
+    const output = new Output({ format: copyFormats[container](), target: sink });
     const conversion = await Conversion.init({
       input,
       output,

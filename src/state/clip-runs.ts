@@ -1,0 +1,190 @@
+// How each tool runs once its job has a file to read and a place to write: a clip, a split, the sound. The page
+// holds every file a run starts (ClipSlot) so a cancel or a failure can delete them all; only a run that finished
+// every file catalogues its clips.
+import { proxy, transfer } from 'comlink';
+import { audioFileName, audioPlan, noAudioMessage } from '../lib/clips/audio';
+import { cutOutFileName, planCutOut } from '../lib/clips/cut-out';
+import { clipFileName, copyContainerFor, type CopyContainer } from '../lib/clips/naming';
+import { planCopy, type ClipRange } from '../lib/clips/range';
+import { sceneRanges } from '../lib/clips/scenes';
+import { everyRanges, partFileName, snapParts, splitNote } from '../lib/clips/split';
+import { AbortError } from '../lib/errors';
+import type { Video } from '../lib/types';
+import type { WorkerBridge } from '../workers/bridge';
+import type { ToolsApi } from '../workers/tools.worker';
+import type { TrimResult, TrimTarget } from '../workers/tools/trim';
+import { download, newClipFile, type ClipSlot } from './clip-folder';
+import type { ClipJob } from './clip-jobs';
+
+/** One run of a job: what it reads, where it writes, and how it reports. */
+export interface ClipRun {
+  job: ClipJob;
+  file: File;
+  /** The library folder to write into, or null: download. */
+  root: FileSystemDirectoryHandle | null;
+  signal: AbortSignal;
+  worker: WorkerBridge<ToolsApi>;
+  /** Every file this run started, for the cleanup of a cancel or a failure. */
+  slots: ClipSlot[];
+  update(patch: Partial<ClipJob>): void;
+  note(text: string | null): void;
+}
+
+/** A file the run finished: in the folder (to catalogue as a clip) or downloaded. */
+export interface Written {
+  name: string;
+  slot: ClipSlot | null;
+  range: ClipRange;
+}
+
+const mimeOf: Record<CopyContainer, string> = {
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  webm: 'video/webm',
+  mkv: 'video/x-matroska',
+};
+
+function containerOf(video: Video): CopyContainer {
+  const container = copyContainerFor(video.extension);
+  if (!container)
+    throw new Error(
+      `The tools cannot copy .${video.extension} files yet (that needs re-encoding): MP4, MOV, WebM, Matroska and TS files can be cut.`,
+    );
+  return container;
+}
+
+/**
+ * Writes one file called `name` (or the first free name like it) with `write`: into the Clips folder when the run
+ * has one, else a download. `progress` maps the file's own 0–1 into the job's.
+ */
+async function writeOne(
+  run: ClipRun,
+  name: string,
+  mime: string,
+  progress: (f: number) => number,
+  write: (target: TrimTarget, onProgress: (f: number) => void) => Promise<TrimResult>,
+): Promise<{ name: string; slot: ClipSlot | null; notes: string[] }> {
+  const slot = run.root ? await newClipFile(run.root, name) : null;
+  if (slot) run.slots.push(slot);
+  run.update({ name: slot?.name ?? name });
+  const onProgress = proxy((f: number) => run.update({ progress: Math.min(1, Math.max(0, progress(f))) }));
+  const target = slot
+    ? transfer({ kind: 'stream' as const, stream: slot.stream }, [slot.stream])
+    : { kind: 'memory' as const };
+  // Cancel terminates the worker, the one stop that never waits on a write; the slot's writable is aborted after.
+  const result = await run.worker.run(run.signal, () => write(target, onProgress));
+  if (slot) await untilAborted(slot.saved, run.signal);
+  else if (result.bytes) download(result.bytes, name, mime);
+  return { name: slot?.name ?? name, slot, notes: result.notes };
+}
+
+/** Save clip: the marked range from the key frame at or before its start. */
+export async function runClip(run: ClipRun): Promise<Written[]> {
+  const { job, file } = run;
+  const container = containerOf(job.video);
+  const keyframe = await run.worker.run(run.signal, (tools) => tools.keyframeAtOrBefore(file, job.range.start));
+  const plan = planCopy(job.range, keyframe);
+  run.note(plan.note);
+  run.update({ copied: plan.range });
+  const name = clipFileName(job.video.name, plan.range, container);
+  const out = await writeOne(
+    run,
+    name,
+    mimeOf[container],
+    (f) => f,
+    (target, onProgress) => run.worker.api.trim(file, plan.range, container, target, onProgress),
+  );
+  run.update({ name: out.name });
+  for (const n of out.notes) run.note(n);
+  return [{ name: out.name, slot: out.slot, range: plan.range }];
+}
+
+/** Split: every N seconds or by scenes, each part from a key frame to the next part's start. */
+export async function runSplit(run: ClipRun): Promise<Written[]> {
+  const { job, file } = run;
+  if (job.tool.kind !== 'split') throw new Error('Not a split');
+  const container = containerOf(job.video);
+  const duration = job.range.end;
+  const asked =
+    'every' in job.tool
+      ? everyRanges(duration, job.tool.every)
+      : sceneRanges(job.tool.scenes, duration, job.tool.minScene);
+  const keyframes = await run.worker.run(run.signal, (tools) => tools.keyframeTimes(file));
+  const plan = snapParts(asked, keyframes, duration);
+  run.note(splitNote(plan, asked.length));
+  const written: Written[] = [];
+  const count = plan.parts.length;
+  for (const [i, part] of plan.parts.entries()) {
+    const out = await writeOne(
+      run,
+      partFileName(job.video.name, i, count, part, container),
+      mimeOf[container],
+      (f) => (i + f) / count,
+      (target, onProgress) => run.worker.api.trim(file, part, container, target, onProgress),
+    );
+    for (const n of out.notes) run.note(n);
+    written.push({ name: out.name, slot: out.slot, range: part });
+    run.update({ files: written.map((w) => w.name) });
+  }
+  return written;
+}
+
+/** Extract audio: the whole sound, as it is or as M4A. A file with none is told so, not failed with a trace. */
+export async function runAudio(run: ClipRun): Promise<Written[]> {
+  const { job, file } = run;
+  if (job.tool.kind !== 'audio') throw new Error('Not an audio extraction');
+  const codec = await run.worker.run(run.signal, (tools) => tools.audioCodecOf(file));
+  if (codec === null) throw new Error(noAudioMessage(job.video.name));
+  const plan = audioPlan(codec, job.tool.as);
+  if (!plan)
+    throw new Error(
+      `The sound of this video (${codec.toUpperCase()}) cannot be saved as it is in a file of its own: try “As M4A”.`,
+    );
+  if (plan.encode && !(await run.worker.run(run.signal, (tools) => tools.canEncodeAac())))
+    throw new Error(
+      `The sound of this video is ${codec.toUpperCase()}, and this browser has no AAC encoder to make an M4A of it: choose “As it is” (.${audioPlan(codec, 'original')?.extension ?? '…'}).`,
+    );
+  const out = await writeOne(
+    run,
+    audioFileName(job.video.name, plan.extension),
+    plan.mime,
+    (f) => f,
+    (target, onProgress) => run.worker.api.extractAudio(file, plan, target, onProgress),
+  );
+  run.update({ name: out.name });
+  run.note(plan.encode ? 'The sound was encoded as AAC.' : `The sound was copied as it is (${codec.toUpperCase()}).`);
+  // A sound file is not a video: it stays in the Clips folder and is not catalogued.
+  return [{ name: out.name, slot: null, range: job.range }];
+}
+
+/** Cut out: the marked range removed (from key frame to key frame), the rest kept as a new video. */
+export async function runCutOut(run: ClipRun): Promise<Written[]> {
+  const { job, file } = run;
+  const container = containerOf(job.video);
+  const duration = job.video.duration ?? job.range.end;
+  const keyframes = await run.worker.run(run.signal, (tools) => tools.keyframeTimes(file));
+  const plan = planCutOut(job.range, keyframes, duration);
+  if (!plan.ok) throw new Error(plan.message);
+  run.note(plan.note);
+  run.update({ copied: plan.removed });
+  const out = await writeOne(
+    run,
+    cutOutFileName(job.video.name, plan.removed, container),
+    mimeOf[container],
+    (f) => f,
+    (target, onProgress) => run.worker.api.cutOut(file, plan.removed, container, target, onProgress),
+  );
+  for (const n of out.notes) run.note(n);
+  // Catalogued as a clip of its parent over the whole of it: it is the parent less a stretch, not one range of it.
+  return [{ name: out.name, slot: out.slot, range: { start: 0, end: duration } }];
+}
+
+/** `work`, unless `signal` aborts first (then AbortError). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortError());
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new AbortError());
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
