@@ -1,6 +1,7 @@
 // Text on screen: the per-library switch that reads it, and "On screen" search over what was read.
 import { plural } from '../lib/format';
 import type { ScreenTextHit } from '../workers/screen-text/api';
+import type { TextSpan } from '../lib/screen-text/types';
 import type { Video } from '../lib/types';
 import { screenTextWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
@@ -49,3 +50,7 @@ export async function searchOnScreen(
     .map((hit) => ({ video: videos.get(hit.videoId)!, hit }));
   return { results, spans };
 }
+
+/** The text read on screen in a video, span after span (the player's "On screen" tab); empty when none was read. */
+export const screenTextOf = (videoId: number): Promise<TextSpan[]> =>
+  screenTextWorker.api.textBetween(videoId, 0, Number.MAX_VALUE);

@@ -80,16 +80,22 @@ describe('search by what is written on screen', () => {
     await seedOpfsFolder(page, 'ocr', makeFixtures());
     await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
     await eventually(() => statusBar(page).innerText(), 20_000).toMatch(/Scan finished:/);
-    await waitForJobsIdle(page, 60_000);
-    // Off by default: nothing is read until the user asks.
-    expect(await catalogJobs(page, 'done').then((j) => j.filter((x) => x.stage === 'read-text'))).toEqual([]);
+    // Off by default: nothing is queued to be read until the user asks.
+    const readJobs = async () => (await catalogJobs(page, 'queued')).filter((j) => j.stage === 'read-text');
+    expect(await readJobs()).toEqual([]);
 
     await page.getByRole('banner').getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('checkbox', { name: 'Read text on screen in ocr' }).check();
     await page.keyboard.press('Escape');
-    await waitForJobsIdle(page, 90_000);
-    expect(await catalogJobs(page, 'failed')).toEqual([]);
     const videos = existsSync(phoneVideo) ? 3 : 2;
+    // Every video of the library is queued for reading, as a job of the Jobs panel.
+    const allRead = async () =>
+      (await Promise.all((['queued', 'running', 'done'] as const).map((s) => catalogJobs(page, s))))
+        .flat()
+        .filter((j) => j.stage === 'read-text').length;
+    expect(await allRead()).toBe(videos);
+    await waitForJobsIdle(page, 100_000);
+    expect(await catalogJobs(page, 'failed')).toEqual([]);
     expect((await catalogJobs(page, 'done')).filter((j) => j.stage === 'read-text')).toHaveLength(videos);
 
     // A word of the first slide: found where the slide starts, lasting as long as it stays.
@@ -115,6 +121,10 @@ describe('search by what is written on screen', () => {
       dialog.locator('video').evaluate((v: HTMLVideoElement) => (v.played.length > 0 ? v.played.start(0) : -1));
     await eventually(playedFrom).toBeGreaterThan(5.8);
     expect(await playedFrom()).toBeLessThan(6.3);
+    // The player's "On screen" tab lists what was read, the text showing now marked.
+    await dialog.getByRole('tab', { name: 'On screen' }).click();
+    const current = dialog.getByRole('list', { name: 'Text on screen' }).locator('li[aria-current="true"]');
+    await expect.poll(() => current.innerText()).toMatch(/0:06\.0\s+Lighthouse keeper schedule/);
     await page.keyboard.press('Escape');
 
     // The camera footage holds no text: nothing stored for it.
