@@ -108,6 +108,7 @@ describe('search by what is written on screen', () => {
     expect(await onScreen(page, 'QUARTÉRLY')).toEqual(['Play slides.mp4 from 0:02.0']);
     expect(await onScreen(page, 'quartrly churn')).toEqual(['Play slides.mp4 from 0:02.0']);
     expect(await onScreen(page, 'lighthoose schedule')).toEqual(['Play slides.mp4 from 0:06.0']);
+    await expect.poll(() => section.innerText()).toMatch(/0:06\.0 · on screen for 4\.0 s/);
     // A word never shown finds nothing, even a near one.
     expect(await onScreen(page, 'quarterback')).toEqual([]);
     await section.getByText('No text on screen says this.').waitFor();

@@ -182,6 +182,11 @@ describe('the text gate', () => {
       ),
     ).toBe(true);
     expect(sameFrame(text, gradient)).toBe(false);
+    // A short word going from a flat slide changes few pixels, but by a lot: not the same frame.
+    const slide = (word: boolean) =>
+      rgba((x, y) => (word && y > 85 && y < 95 && x > 150 && x < 170 && x % 5 < 2 ? 0 : 200));
+    expect(sameFrame(slide(true), slide(false))).toBe(false);
+    expect(sameFrame(slide(true), slide(true))).toBe(true);
     expect(sameFrame(null, text)).toBe(false);
   });
 });

@@ -55,10 +55,16 @@ export function strokeDensity(g: GrayThumb, contrast = 60, maxStroke = 6): numbe
 /** Below this stroke density a frame is taken to have no text, and is not read (tuned on the test fixtures). */
 export const minStrokeDensity = 0.0005;
 
-/** Two thumbnails differ by less than this mean gray level when they show the same picture (video noise aside). */
-export function sameFrame(a: GrayThumb | null, b: GrayThumb, tolerance = 3): boolean {
+/**
+ * Two thumbnails show the same picture when hardly a pixel changed by more than `contrast` gray levels: video noise
+ * stays below it, while a word appearing or going changes its strokes' pixels a lot (a mean over the frame would
+ * hide a small word).
+ */
+export function sameFrame(a: GrayThumb | null, b: GrayThumb, contrast = 40, share = 0.0001): boolean {
   if (!a || a.width !== b.width || a.height !== b.height) return false;
-  let sum = 0;
-  for (let i = 0; i < a.data.length; i++) sum += Math.abs(a.data[i] - b.data[i]);
-  return sum / a.data.length < tolerance;
+  const allowed = a.data.length * share;
+  let changed = 0;
+  for (let i = 0; i < a.data.length; i++)
+    if (Math.abs(a.data[i] - b.data[i]) > contrast && ++changed > allowed) return false;
+  return true;
 }
