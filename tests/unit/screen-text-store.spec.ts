@@ -32,7 +32,7 @@ function setup(blobs = memoryBlobs()) {
     async () => blobs,
     async () => ({
       async read(f) {
-        reads.push(f.time);
+        reads.push((f as RgbaFrame).time); // the worker hands the reader the frame it was sent
         const dark = [...Array(width).keys()].find((x) => f.data[(45 * width + x) * 4] < 100);
         return [line(dark !== undefined && dark < 40 ? 'Quarterly churn review' : 'Lighthouse keeper')];
       },
