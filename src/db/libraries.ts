@@ -11,7 +11,13 @@ const toLibrary = (r: Row): Library => ({
   addedAt: Number(r.added_at),
   lastScanAt: num(r.last_scan_at),
   videoCount: Number(r.video_count ?? 0),
+  readText: Number(r.read_text ?? 0) === 1,
 });
+
+/** Turns "Read text on screen" on or off for a library (the caller queues or leaves its videos' jobs). */
+export function setReadText(sql: Sql, id: number, on: boolean): void {
+  sql.run('UPDATE libraries SET read_text = ? WHERE id = ?', [on ? 1 : 0, id]);
+}
 
 export function listLibraries(sql: Sql): Library[] {
   return sql.all(

@@ -214,6 +214,11 @@ export const migrations: readonly string[] = [
   `
   CREATE TABLE queued_stages (stage TEXT PRIMARY KEY);
   `,
+  // 9: text on screen (issue 15). Reading it costs more than the other stages, so it is one switch per library,
+  // off until the user turns it on; while on, videos the library gains are read too.
+  `
+  ALTER TABLE libraries ADD COLUMN read_text INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

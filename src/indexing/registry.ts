@@ -5,6 +5,7 @@ import { embeddingsStage } from './stages/embeddings';
 import { framesStage } from './stages/frames';
 import { posterStage } from './stages/poster';
 import { probeStage } from './stages/probe';
+import { readTextStage } from './stages/read-text';
 import { scenesStage } from './stages/scenes';
 import { sidecarsStage } from './stages/sidecars';
 import { subtitlesStage } from './stages/subtitles';
@@ -15,7 +16,7 @@ import { transcribeStage } from './stages/transcribe';
  * search result runs probe → scenes (key frames, fingerprinted and stored) → frames (dense samples, the same)
  * → embeddings (word search). What is said takes its own way: sidecars (subtitle files beside the video) and
  * subtitles (tracks inside it) store lines for "Said" search, and transcribe (speech to text, when the user asks
- * for it) stores what the speech model heard. Adding a stage is one file in stages/ and one line here.
+ * for it) stores what the speech model heard; read-text (when the user asks for it) stores the text shown on screen. Adding a stage is one file in stages/ and one line here.
  */
 const declared = {
   probe: probeStage,
@@ -27,6 +28,7 @@ const declared = {
   subtitles: subtitlesStage,
   embeddings: embeddingsStage,
   transcribe: transcribeStage,
+  'read-text': readTextStage,
 } satisfies Record<JobStage, Stage>; // a JobStage without a stage file does not compile
 
 export const stages: readonly Stage[] = Object.values(declared);

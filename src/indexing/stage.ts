@@ -43,6 +43,8 @@ export interface FrameRoutes {
   toSearch(videoId: number, pass: FramePass): Promise<MessagePort>;
   /** The embed worker embeds what arrives on the port for the embedding run `token`. */
   toEmbed(videoId: number, token: number): Promise<MessagePort>;
+  /** The screen-text worker reads the text in what arrives on the port, for the reading run `token`. */
+  toScreenText(token: number): Promise<MessagePort>;
 }
 
 /**
@@ -107,6 +109,16 @@ export interface TranscriptIndexing {
   tracks(videoId: number): Promise<StoredTrack[]>;
 }
 
+/** What the read-text stage asks of the screen-text worker (src/workers/screen-text.worker.ts). */
+export interface ScreenTextIndexing {
+  /** Starts reading a video's frames; returns the run's token. */
+  begin(videoId: number): Promise<number>;
+  /** Stores the run's text as the video's, each frame's text lasting `step` seconds at most. */
+  commit(libraryId: number, token: number, step: number): Promise<unknown>;
+  /** Forgets a run cut short. */
+  cancel(token: number): Promise<void>;
+}
+
 /** The speech model the user chose, as the transcribe stage needs it. */
 export interface SpeechModelInfo {
   /** The OPFS folder it is kept in. */
@@ -156,6 +168,7 @@ export interface PipelineTools {
   search: SearchIndexing;
   embed: EmbedIndexing;
   transcripts: TranscriptIndexing;
+  screenText: ScreenTextIndexing;
   speech: SpeechTools;
   models: {
     whenRestored(): Promise<unknown>;

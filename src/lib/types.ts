@@ -11,6 +11,8 @@ export interface Library {
   addedAt: number;
   lastScanAt: number | null;
   videoCount: number;
+  /** "Read text on screen": its videos go through the read-text stage, those it gains later too. */
+  readText: boolean;
 }
 
 export interface Folder {
@@ -87,7 +89,16 @@ export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /** Processing stages, one file each under src/indexing/stages/. */
 export type JobStage =
-  'checksum' | 'probe' | 'sidecars' | 'poster' | 'scenes' | 'frames' | 'subtitles' | 'embeddings' | 'transcribe';
+  | 'checksum'
+  | 'probe'
+  | 'sidecars'
+  | 'poster'
+  | 'scenes'
+  | 'frames'
+  | 'subtitles'
+  | 'embeddings'
+  | 'transcribe'
+  | 'read-text';
 
 export interface Job {
   id: number;

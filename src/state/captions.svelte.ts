@@ -52,7 +52,7 @@ class CaptionsState {
   chosen = $state<string | null>(null);
   on = $state(readPreference().on);
   /** The tab beside the video the user picked this visit; null: the transcript when there are lines. */
-  panel = $state<'transcript' | 'details' | null>(null);
+  panel = $state<'transcript' | 'on-screen' | 'details' | null>(null);
   #video: Video | null = null;
   #generation = 0;
 

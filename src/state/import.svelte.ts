@@ -2,7 +2,7 @@ import { proxy } from 'comlink';
 import { scanStarting, type ScanOp } from '../lib/scan-diff';
 import { isAbortError, isPermissionError } from '../lib/errors';
 import type { Library, ScanProgress, SidecarLink } from '../lib/types';
-import { embedWorker, newScanWorker, searchWorker, transcriptsWorker } from '../workers/bridge';
+import { embedWorker, newScanWorker, screenTextWorker, searchWorker, transcriptsWorker } from '../workers/bridge';
 import type { FolderSource } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { deleteHandle, droppedItems, loadHandle, readPermission, saveHandle } from './folder-handles';
@@ -156,6 +156,9 @@ class ImportState {
     await transcriptsWorker.api
       .dropLibrary(libraryId)
       .catch((err) => console.warn('Could not drop subtitle lines', err));
+    await screenTextWorker.api
+      .dropLibrary(libraryId)
+      .catch((err) => console.warn('Could not drop the text read on screen', err));
     await deleteHandle(libraryId).catch(() => undefined);
     this.#sources.delete(libraryId);
     catalog.touch();

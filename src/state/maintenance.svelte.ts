@@ -1,7 +1,7 @@
 // Settings → Maintenance: how big the catalog and the search data have grown, and the two ways to shrink them
 // (prune the job history, compact). A catalog of 100,000 videos is saved whole on every edit (issue 16).
 import { formatBytes, plural } from '../lib/format';
-import { embedWorker, searchWorker, transcriptsWorker } from '../workers/bridge';
+import { embedWorker, screenTextWorker, searchWorker, transcriptsWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
 import { compactStores } from './pipeline';
 import { handleError } from './toasts.svelte';
@@ -11,10 +11,11 @@ export interface StorageSizes {
   catalog: number;
   /** Space in the catalog that deleted rows left: compacting gives it back. */
   catalogFree: number;
-  /** Fingerprints (image and clip search), embeddings (word search), transcripts: segment files in OPFS. */
+  /** Fingerprints (image and clip search), embeddings (word search), transcripts, text on screen: segment files in OPFS. */
   fingerprints: number;
   embeddings: number;
   transcripts: number;
+  screenText: number;
   /** Superseded or removed videos' data in those files: compacting gives it back. */
   indexDead: number;
   /** Finished jobs old enough to prune. */
@@ -30,12 +31,13 @@ class Maintenance {
 
   async refresh(): Promise<StorageSizes | null> {
     try {
-      const [db, prunableJobs, search, embed, transcripts] = await Promise.all([
+      const [db, prunableJobs, search, embed, transcripts, screenText] = await Promise.all([
         catalog.db.size(),
         catalog.db.prunableJobs(),
         searchWorker.api.stats(),
         embedWorker.api.stored(),
         transcriptsWorker.api.stored(),
+        screenTextWorker.api.stored(),
       ]);
       this.sizes = {
         catalog: db.bytes,
@@ -43,7 +45,8 @@ class Maintenance {
         fingerprints: search.stored.bytes,
         embeddings: embed.bytes,
         transcripts: transcripts.bytes,
-        indexDead: search.stored.deadBytes + embed.deadBytes + transcripts.deadBytes,
+        screenText: screenText.bytes,
+        indexDead: search.stored.deadBytes + embed.deadBytes + transcripts.deadBytes + screenText.deadBytes,
         prunableJobs,
       };
     } catch (err) {
@@ -78,7 +81,7 @@ class Maintenance {
         this.message = 'Compacted.';
         return;
       }
-      const index = (s: StorageSizes) => s.fingerprints + s.embeddings + s.transcripts;
+      const index = (s: StorageSizes) => s.fingerprints + s.embeddings + s.transcripts + s.screenText;
       this.message =
         `Compacted: the catalog went from ${formatBytes(before.catalog)} to ${formatBytes(after.catalog)}, ` +
         `the search data from ${formatBytes(index(before))} to ${formatBytes(index(after))}.`;

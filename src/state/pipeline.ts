@@ -9,6 +9,7 @@ import {
   frameRoute,
   newMediaWorker,
   newScanWorker,
+  screenTextWorker,
   searchWorker,
   transcriptsWorker,
 } from '../workers/bridge';
@@ -37,10 +38,12 @@ function pipelineTools(concurrency: number): PipelineTools {
     routes: {
       toSearch: (videoId, pass) => frameRoute((port) => searchWorker.api.receiveFrames(videoId, pass, port)),
       toEmbed: (videoId, token) => frameRoute((port) => embedWorker.api.receiveFrames(videoId, token, port)),
+      toScreenText: (token) => frameRoute((port) => screenTextWorker.api.receiveFrames(token, port)),
     },
     search: searchWorker.api,
     embed: embedWorker.api,
     transcripts: transcriptsWorker.api,
+    screenText: screenTextWorker.api,
     speech: {
       whenRestored: () => speechModels.whenRestored(),
       active: () => speechModels.info(),
@@ -66,6 +69,7 @@ export async function compactStores(): Promise<void> {
   await searchWorker.api.compact(live);
   await embedWorker.api.compact(live);
   await transcriptsWorker.api.compact(live);
+  await screenTextWorker.api.compact(live);
 }
 
 /**

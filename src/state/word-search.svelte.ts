@@ -6,6 +6,7 @@ import { catalog } from './catalog.svelte';
 import { library } from './library.svelte';
 import { models } from './models.svelte';
 import { searchSaid, type SaidResult } from './said-search';
+import { searchOnScreen, type OnScreenResult } from './screen-text';
 import { search } from './search.svelte';
 
 /** One video of the scene results, with its best scenes. */
@@ -37,6 +38,10 @@ class WordSearchState {
   /** Said search is running, or what it has to say (nothing matches). */
   saidBusy = $state(false);
   saidMessage = $state('');
+  /** Text read on screen holding the words ("On screen"), searched beside the scenes, with or without a model. */
+  onScreen = $state.raw<OnScreenResult[]>([]);
+  onScreenBusy = $state(false);
+  onScreenMessage = $state('');
   elapsedMs = $state(0);
   #token = 0;
 
@@ -50,6 +55,9 @@ class WordSearchState {
     this.said = [];
     this.saidMessage = '';
     this.saidBusy = false;
+    this.onScreen = [];
+    this.onScreenMessage = '';
+    this.onScreenBusy = false;
     this.message = 'Searching scenes…';
     this.#sceneCache.clear(); // scenes are refined as videos are indexed
     return ++this.#token;
@@ -62,6 +70,8 @@ class WordSearchState {
     this.results = [];
     this.said = [];
     this.saidMessage = '';
+    this.onScreen = [];
+    this.onScreenMessage = '';
     this.message = '';
   }
 
@@ -72,6 +82,7 @@ class WordSearchState {
     const token = this.#start(`Results for “${words}”`); // scenes, and what is said: not only scenes
     const started = performance.now();
     void this.#searchSaid(token, words);
+    void this.#searchOnScreen(token, words);
     try {
       await models.whenRestored();
       if (!models.active) return this.#done(token, [], noModelMessage, true);
@@ -99,6 +110,21 @@ class WordSearchState {
         this.saidMessage = `The search of what is said failed: ${(err as Error)?.message ?? err}`;
     } finally {
       if (token === this.#token) this.saidBusy = false;
+    }
+  }
+
+  async #searchOnScreen(token: number, words: string): Promise<void> {
+    this.onScreenBusy = true;
+    try {
+      const { results, spans } = await searchOnScreen(words, await this.#viewVideoIds());
+      if (token !== this.#token) return;
+      this.onScreen = results;
+      this.onScreenMessage = results.length > 0 ? '' : spans > 0 ? 'No text on screen says this.' : '';
+    } catch (err) {
+      if (token === this.#token)
+        this.onScreenMessage = `The search of text on screen failed: ${(err as Error)?.message ?? err}`;
+    } finally {
+      if (token === this.#token) this.onScreenBusy = false;
     }
   }
 

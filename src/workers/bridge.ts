@@ -5,6 +5,7 @@ import type { EmbedApi } from './embed.worker';
 import type { MediaApi } from './media.worker';
 import type { PreviewApi } from './preview.worker';
 import type { ScanApi } from './scan.worker';
+import type { ScreenTextApi } from './screen-text.worker';
 import type { SearchApi } from './search.worker';
 import type { SpeechApi } from './speech.worker';
 import type { ToolsApi } from './tools.worker';
@@ -119,6 +120,11 @@ export async function frameRoute(receive: (port: MessagePort) => Promise<void>):
 /** Subtitle and transcript lines, and "Said" search over them. */
 export const transcriptsWorker = new WorkerBridge<TranscriptsApi>(
   () => new Worker(new URL('./transcripts.worker.ts', import.meta.url), { type: 'module', name: 'transcripts' }),
+);
+
+/** Text on screen: reading it in frames (PaddleOCR on ONNX Runtime), the stored spans, "On screen" search. */
+export const screenTextWorker = new WorkerBridge<ScreenTextApi>(
+  () => new Worker(new URL('./screen-text.worker.ts', import.meta.url), { type: 'module', name: 'screen-text' }),
 );
 
 /** The video tools (trim by stream copy); one per job, so a stuck cut is stopped by terminating its worker. */

@@ -10,6 +10,7 @@ import type { Video } from '../../../src/lib/types';
 import { mediaApi } from '../../../src/workers/media/api';
 import type { MediaApi } from '../../../src/workers/media.worker';
 import { searchApi } from '../../../src/workers/search/api';
+import { screenTextApi } from '../../../src/workers/screen-text/api';
 import { transcriptsApi } from '../../../src/workers/transcripts/api';
 import { memoryBlobs } from '../memory-blobs';
 
@@ -85,6 +86,11 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
   const embedded = new Map<number, string>();
   // The real transcript worker API, over its own in-memory blob store.
   const transcripts = transcriptsApi(async () => memoryBlobs());
+  // No text recognition model in the stage tests: every frame reads as showing no text.
+  const screenText = screenTextApi(
+    async () => memoryBlobs(),
+    async () => ({ read: async () => [], dispose: async () => undefined }),
+  );
   const media = mediaApi({
     open: async () => opts.source(),
     fallback: async () => {
@@ -115,6 +121,11 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
         return collect(frames, (batch) => search.addFrames(videoId, pass, batch));
       },
       toEmbed: async () => collect(rec.embedFrames),
+      async toScreenText(token) {
+        const { port1, port2 } = new MessageChannel();
+        screenText.receiveFrames(token, port1);
+        return port2;
+      },
     },
     search: {
       begin: async (videoId, pass) => search.begin(videoId, pass),
@@ -138,6 +149,11 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
       },
     },
     transcripts,
+    screenText: {
+      begin: async (videoId) => screenText.begin(videoId),
+      commit: (libraryId, token, step) => screenText.commit(libraryId, token, step),
+      cancel: async (token) => screenText.cancel(token),
+    },
     speech: opts.speech ?? {
       whenRestored: async () => undefined,
       active: () => null,

