@@ -18,22 +18,32 @@ import { waitForIdle } from './media-helpers';
 const folder = 'still-library';
 
 /**
- * still.mp4: 2 s of moving test pattern, its last frame held for 5 s (1.96–7 s), 2 s moving again, with sound;
- * key frames every half second. moving.mp4: 4 s that never stand still.
+ * still.mp4 (14 s, with sound, key frames every half second): 2 s of moving test pattern with its last frame held
+ * 4 s (still 1.96–6 s), the pattern mirrored for 2 s with its last frame held 4 s (still 7.96–12 s), 2 s moving.
+ * moving.mp4: 4 s that never stand still.
  */
 function makeFixtures(dir: string): void {
   const ffmpeg = (...args: string[]) => execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-y', ...args]);
   const h264 = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*0.5)'];
+  const pattern = 'testsrc2=size=320x240:rate=25:duration=2';
   ffmpeg(
-    ...['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=2,tpad=stop_mode=clone:stop_duration=5'],
-    ...['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=2'],
-    ...['-f', 'lavfi', '-i', 'sine=frequency=440:duration=9'],
-    ...['-filter_complex', '[0:v][1:v]concat=n=2:v=1[v]', '-map', '[v]', '-map', '2:a'],
+    ...['-f', 'lavfi', '-i', `${pattern},tpad=stop_mode=clone:stop_duration=4`],
+    ...['-f', 'lavfi', '-i', `${pattern},hflip,tpad=stop_mode=clone:stop_duration=4`],
+    ...['-f', 'lavfi', '-i', pattern],
+    ...['-f', 'lavfi', '-i', 'sine=frequency=440:duration=14'],
+    ...['-filter_complex', '[0:v][1:v][2:v]concat=n=3:v=1[v]', '-map', '[v]', '-map', '3:a'],
     ...h264,
     ...['-c:a', 'aac', '-shortest', join(dir, 'still.mp4')],
   );
-  ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=4', ...h264, join(dir, 'moving.mp4'));
+  ffmpeg('-f', 'lavfi', '-i', pattern.replace('duration=2', 'duration=4'), ...h264, join(dir, 'moving.mp4'));
 }
+
+/** Every "m:ss.s to m:ss.s" in `text`, in seconds. */
+const rangesIn = (text: string) =>
+  [...text.matchAll(/(\d+):(\d\d\.\d) to (\d+):(\d\d\.\d)/g)].map((m) => ({
+    start: Number(m[1]) * 60 + Number(m[2]),
+    end: Number(m[3]) * 60 + Number(m[4]),
+  }));
 
 describe('video tools: remove still parts', () => {
   let server: TestServer;
@@ -100,23 +110,27 @@ describe('video tools: remove still parts', () => {
     expect(await clipFiles(page, folder)).toEqual([]);
   });
 
-  test('the preview lists the frozen stretch and marks it; Cancel drops it; Remove cuts it out, sound and picture', async () => {
+  test('the preview lists the frozen stretches and marks them; Cancel drops them; Remove cuts both out, sound and picture', async () => {
     await open('still.mp4');
     const find = tools().getByRole('button', { name: 'Find still parts' });
     await find.focus();
     await page.keyboard.press('Enter');
     const preview = tools().getByRole('region', { name: 'Still parts to remove' });
     await eventually(() => preview.count()).toBe(1);
-    const listed = await preview.getByRole('listitem').allTextContents();
-    expect(listed).toHaveLength(1);
-    // Frozen from 1.96 s to 7 s; sampled every half second, so seen still from 2 s to 6.5 s.
-    const [from, to] = [...listed[0].matchAll(/0:(\d\d\.\d)/g)].map((m) => Number(m[1]));
-    expect(from).toBeGreaterThanOrEqual(1.9);
-    expect(from).toBeLessThanOrEqual(2.6);
-    expect(to).toBeGreaterThanOrEqual(6.4);
-    expect(to).toBeLessThanOrEqual(7.05);
-    expect(await preview.textContent()).toMatch(/1 still part, 0:0[45]\.\d in all will go/);
-    expect(await dialog().getByTestId('still-part').count()).toBe(1);
+    const listed = rangesIn((await preview.getByRole('listitem').allTextContents()).join(' | '));
+    // Frozen 1.96–6 and 7.96–12; sampled every half second, so seen still from 2 to 5.5 and from 8 to 11.5.
+    expect(listed).toHaveLength(2);
+    for (const [i, frozen] of [
+      { start: 1.96, end: 6 },
+      { start: 7.96, end: 12 },
+    ].entries()) {
+      expect(listed[i].start).toBeGreaterThanOrEqual(frozen.start - 0.05);
+      expect(listed[i].start).toBeLessThanOrEqual(frozen.start + 0.6);
+      expect(listed[i].end).toBeGreaterThanOrEqual(frozen.end - 0.6);
+      expect(listed[i].end).toBeLessThanOrEqual(frozen.end + 0.05);
+    }
+    expect(await preview.textContent()).toMatch(/2 still parts, 0:0[678]\.\d in all will go/);
+    expect(await dialog().getByTestId('still-part').count()).toBe(2);
     await page.screenshot({ path: '/tmp/tools-still-preview.png' });
 
     await preview.getByRole('button', { name: 'Cancel' }).click();
@@ -128,28 +142,35 @@ describe('video tools: remove still parts', () => {
     await preview.getByRole('button', { name: 'Remove still parts' }).click();
     const job = dialog().getByRole('listitem', { name: 'still without still parts.mp4' });
     await eventually(() => job.getByRole('status').first().textContent(), 30_000).toBe('Saved in the library');
-    // Where it actually cut, on the key frames inside the still part.
+    // Where it actually cut, on the key frames inside each still part: never outside what was listed.
     const note = (await job.textContent()) ?? '';
-    expect(note).toMatch(/Cut out 0:0\d\.\d to 0:0\d\.\d \(0:0\d\.\d in all\), on key frames inside each still part/);
-    const cut = /Cut out 0:(\d\d\.\d) to 0:(\d\d\.\d)/.exec(note)!;
-    const [cutFrom, cutTo] = [Number(cut[1]), Number(cut[2])];
-    expect(cutFrom).toBeGreaterThanOrEqual(from - 0.05);
-    expect(cutTo).toBeLessThanOrEqual(to + 0.05);
+    expect(note).toMatch(/Cut out .* in all\), on key frames inside each still part/);
+    const cuts = rangesIn(note.slice(note.indexOf('Cut out')));
+    expect(cuts).toHaveLength(2);
+    for (const [i, c] of cuts.entries()) {
+      expect(c.start).toBeGreaterThanOrEqual(listed[i].start - 0.05);
+      expect(c.end).toBeLessThanOrEqual(listed[i].end + 0.05);
+    }
 
     const path = await clipOnDisk(page, folder, 'still without still parts.mp4', tmp);
     const source = join(tmp, 'still.mp4');
     const kept = probe(path);
     const removed = probe(source).duration - kept.duration;
-    // The frozen 5 s less at most the sampling interval and a key frame interval (0.5 s each): never more.
-    expect(removed, `removed ${removed} s`).toBeGreaterThanOrEqual(4);
-    expect(removed, `removed ${removed} s`).toBeLessThanOrEqual(5.05);
-    expect(Math.abs(removed - (cutTo - cutFrom))).toBeLessThan(0.06);
+    const cut = cuts.reduce((n, c) => n + c.end - c.start, 0);
+    // The frozen 8 s less at most a sampling and a key frame interval (0.5 s each) at each edge: never more.
+    expect(removed, `removed ${removed} s`).toBeGreaterThanOrEqual(6);
+    expect(removed, `removed ${removed} s`).toBeLessThanOrEqual(8.1);
+    expect(Math.abs(removed - cut)).toBeLessThan(0.06);
     expect(kept.streams.map((s) => s.kind).sort()).toEqual(['audio', 'video']);
     for (const s of kept.streams)
       expect(Math.abs(s.duration - kept.duration), `${s.kind} lasts ${s.duration} s`).toBeLessThan(0.1);
-    // Before the cut as it was; right after it, what came after the still part (moving again).
+    // Before the first cut as it was; right after each cut, what came after its still part (moving again).
+    const first = cuts[0].end - cuts[0].start;
     expect(meanDifference(greyFrame(path, 1), greyFrame(source, 1))).toBeLessThan(1);
-    expect(meanDifference(greyFrame(path, cutFrom + 0.3), greyFrame(source, cutTo + 0.3))).toBeLessThan(1);
+    expect(meanDifference(greyFrame(path, cuts[0].start + 0.3), greyFrame(source, cuts[0].end + 0.3))).toBeLessThan(1);
+    expect(
+      meanDifference(greyFrame(path, cuts[1].start - first + 0.3), greyFrame(source, cuts[1].end + 0.3)),
+    ).toBeLessThan(1);
     expect(await playInPage(page, folder, 'still without still parts.mp4')).toMatchObject({
       error: null,
       width: 320,
