@@ -12,7 +12,10 @@ export interface StillPreview {
   minSeconds: number;
   /** Where the picture stands still, from the sampled frames. */
   still: ClipRange[];
-  /** Where a copy would cut each, on the key frames the pipeline found (the job plans again on the file's own); null: nowhere. */
+  /**
+   * Where a copy would cut each, on the key frames the pipeline found (the job plans again on the file's own);
+   * null: nowhere, it has no key frame inside.
+   */
   cuts: (ClipRange | null)[];
 }
 

@@ -46,9 +46,10 @@ export interface CutOutsPlan {
 }
 
 /**
- * Plans several ranges cut out of one video (remove still parts). `inside`: each cut runs from the first key frame
- * at or after its start to the last at or before its end, so never more than the range is removed (a still part
- * is only known still between its samples); the range's edges at the video's start and end need no key frame.
+ * Plans several ranges cut out of one video (remove still parts). Unlike a marked range, each cut stays inside its
+ * range: from the first key frame at or after its start to the last at or before its end, so never more than the
+ * range is removed (a still part is only known still between its samples). An edge at the video's start or end
+ * needs no key frame.
  */
 export function planCutOuts(ranges: readonly ClipRange[], keyframes: readonly number[], duration: number): CutOutsPlan {
   const removed: ClipRange[] = [];
