@@ -4,13 +4,13 @@ import type { ClipRange } from '../lib/clips/range';
 import { isPermissionError, isQuotaError } from '../lib/errors';
 import type { Video } from '../lib/types';
 
-/** What a job does to its video: save the marked range, split it into parts, take its sound out, or cut the range out. */
+/** What a job does to its video: save the marked range, split it into parts, take its sound out, or cut the range (or its `still` parts) out. */
 export type ClipTool =
   | { kind: 'clip' }
   | { kind: 'split'; every: number }
   | { kind: 'split'; minScene: number; scenes: ClipRange[] }
   | { kind: 'audio'; as: AudioMode }
-  | { kind: 'cut-out' };
+  | { kind: 'cut-out'; still?: ClipRange[] };
 
 export type ClipJobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 

@@ -3,7 +3,7 @@
 // every file catalogues its clips.
 import { proxy, transfer } from 'comlink';
 import { audioFileName, audioPlan, noAudioMessage } from '../lib/clips/audio';
-import { cutOutFileName, planCutOut } from '../lib/clips/cut-out';
+import { cutOutFileName, cutOutsNote, planCutOut, planCutOuts, withoutStillFileName } from '../lib/clips/cut-out';
 import { clipFileName, copyContainerFor, type CopyContainer } from '../lib/clips/naming';
 import { planCopy, type ClipRange } from '../lib/clips/range';
 import { sceneRanges } from '../lib/clips/scenes';
@@ -157,22 +157,40 @@ export async function runAudio(run: ClipRun): Promise<Written[]> {
   return [{ name: out.name, slot: null, range: job.range }];
 }
 
-/** Cut out: the marked range removed (from key frame to key frame), the rest kept as a new video. */
+/**
+ * Cut out: the marked range removed (from key frame to key frame), or every still part (on key frames inside each),
+ * the rest kept as a new video.
+ */
 export async function runCutOut(run: ClipRun): Promise<Written[]> {
   const { job, file } = run;
+  if (job.tool.kind !== 'cut-out') throw new Error('Not a cut-out');
+  const still = job.tool.still;
   const container = containerOf(job.video);
   const duration = job.video.duration ?? job.range.end;
   const keyframes = await run.worker.run(run.signal, (tools) => tools.keyframeTimes(file));
-  const plan = planCutOut(job.range, keyframes, duration);
-  if (!plan.ok) throw new Error(plan.message);
-  run.note(plan.note);
-  run.update({ copied: plan.removed });
+  let removed: ClipRange[];
+  let name: string;
+  if (still) {
+    const plan = planCutOuts(still, keyframes, duration);
+    if (plan.removed.length === 0)
+      throw new Error('No still part has a key frame inside it to cut on without re-encoding: nothing was cut.');
+    run.note(cutOutsNote(plan));
+    removed = plan.removed;
+    name = withoutStillFileName(job.video.name, container);
+  } else {
+    const plan = planCutOut(job.range, keyframes, duration);
+    if (!plan.ok) throw new Error(plan.message);
+    run.note(plan.note);
+    run.update({ copied: plan.removed });
+    removed = [plan.removed];
+    name = cutOutFileName(job.video.name, plan.removed, container);
+  }
   const out = await writeOne(
     run,
-    cutOutFileName(job.video.name, plan.removed, container),
+    name,
     mimeOf[container],
     (f) => f,
-    (target, onProgress) => run.worker.api.cutOut(file, plan.removed, container, target, onProgress),
+    (target, onProgress) => run.worker.api.cutOut(file, removed, container, target, onProgress),
   );
   for (const n of out.notes) run.note(n);
   // Catalogued as a clip of its parent over the whole of it: it is the parent less a stretch, not one range of it.

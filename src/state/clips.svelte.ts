@@ -89,6 +89,14 @@ class ClipsState {
     return this.#start(video, { kind: tool }, title, check.range, check.notes);
   }
 
+  /** Remove still parts: the `still` ranges cut out in one copy (planned on key frames when it runs). */
+  removeStill(video: Video, still: readonly ClipRange[]): ClipJob | null {
+    if (still.length === 0) return this.#refuse('This video has no still parts to remove.');
+    this.message = null;
+    const whole = { start: 0, end: video.duration ?? still[still.length - 1].end };
+    return this.#start(video, { kind: 'cut-out', still: [...still] }, `${video.name} without still parts`, whole, []);
+  }
+
   /** Split the whole video every `seconds`, or by `scenes` (shorter than `minScene` joined to a neighbour). */
   split(video: Video, how: { every: number } | { minScene: number; scenes: readonly ClipRange[] }): ClipJob | null {
     const duration = video.duration;

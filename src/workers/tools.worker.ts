@@ -26,7 +26,7 @@ const api = {
   },
   async cutOut(
     file: File,
-    removed: ClipRange,
+    removed: ClipRange[],
     container: CopyContainer,
     target: TrimTarget,
     onProgress: (fraction: number) => void,

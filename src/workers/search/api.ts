@@ -296,6 +296,13 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       return { indexed: [...l.chunks()].map((c) => c.videoId), damaged };
     },
 
+    /** A video's fingerprints as the index keeps them (a still stretch keeps its first frame), by time. */
+    async framesOf(videoId: number): Promise<{ times: number[]; fingerprints: Uint32Array[] }> {
+      await ready();
+      const { times, fingerprints } = index.framesOf(videoId);
+      return { times, fingerprints: fingerprints.map((f) => f.slice()) };
+    },
+
     async stats(): Promise<{ frames: number; videos: number; bytesPerFrame: number; stored: StoredBytes }> {
       const l = await ready();
       return { frames: index.size, videos: l.size, bytesPerFrame: index.bytesPerFrame, stored: await l.stored() };

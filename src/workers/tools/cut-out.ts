@@ -1,5 +1,5 @@
-// Cut out a range and keep the rest (issue 14): every packet before the removed range and after it copied as it is,
-// the later ones moved earlier by the removed length. The range starts and ends on key frames (planned by
+// Cut out ranges and keep the rest (issue 14: cut out, remove still parts): every packet outside the removed ranges
+// copied as it is, each moved earlier by the lengths removed before it. Each range starts and ends on key frames (planned by
 // src/lib/clips/cut-out.ts), so every kept group of pictures is whole and decodes as before.
 import {
   ALL_FORMATS,
@@ -17,15 +17,14 @@ import type { CopyContainer } from '../../lib/clips/naming';
 import type { ClipRange } from '../../lib/clips/range';
 import { CannotCopyError, copyFormats, type TrimResult, type TrimTarget } from './trim';
 
-/** Copies one track's packets outside `removed` into `add`; `origin` is the file's first timestamp. */
+/** Copies one track's packets outside every `removed` range (in order) into `add`; `origin` is the file's first timestamp. */
 async function copyTrack(
   track: InputVideoTrack | InputAudioTrack,
-  removed: ClipRange,
+  removed: readonly ClipRange[],
   origin: number,
   add: (packet: EncodedPacket, first: boolean) => Promise<void>,
   onTime: (t: number) => void,
 ): Promise<void> {
-  const length = removed.end - removed.start;
   let first = true;
   // A video packet belongs to the group of pictures of the key frame before it in decode order: groups are kept or
   // dropped whole. A sound packet is its own group.
@@ -33,9 +32,11 @@ async function copyTrack(
   for await (const packet of new EncodedPacketSink(track).packets()) {
     const t = packet.timestamp - origin;
     if (packet.type === 'key' || track.type === 'audio') groupStart = t;
-    if (groupStart >= removed.start - 1e-3 && groupStart < removed.end - 1e-3) continue;
-    const shifted = groupStart >= removed.end - 1e-3 ? t - length : t;
-    await add(packet.clone({ timestamp: Math.max(0, shifted) }), first);
+    if (removed.some((r) => groupStart >= r.start - 1e-3 && groupStart < r.end - 1e-3)) continue;
+    // Moved earlier by every range removed before its group.
+    let shift = 0;
+    for (const r of removed) if (groupStart >= r.end - 1e-3) shift += r.end - r.start;
+    await add(packet.clone({ timestamp: Math.max(0, t - shift) }), first);
     first = false;
     onTime(t);
   }
@@ -43,7 +44,7 @@ async function copyTrack(
 
 export async function cutOutCopy(
   file: File,
-  removed: ClipRange,
+  removed: readonly ClipRange[],
   container: CopyContainer,
   target: TrimTarget,
   onProgress: (fraction: number) => void,
