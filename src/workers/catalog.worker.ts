@@ -108,7 +108,13 @@ channel.onmessage = (e: MessageEvent<CatalogMessage>) => {
   switch (e.data.type) {
     case 'saved':
     case 'restored':
-      void load().then(() => events?.changed());
+      // The writer may save while this tab is still opening: its first load, not begun or under way, reads that
+      // save anyway. (Loading before `open` had the store failed with "reading 'load'" of undefined.)
+      if (!store) return;
+      load().then(
+        () => events?.changed(),
+        (err: unknown) => console.warn('Could not follow the writing tab’s save', err),
+      );
   }
 };
 
