@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { test } from 'vitest';
 import { freePort } from '../harness';
 
 export type EngineName = 'Firefox' | 'WebKit';
@@ -158,4 +159,11 @@ export async function launchWebKit(): Promise<Driver> {
 export function engineAvailable(engine: EngineName): boolean {
   if (engine === 'Firefox') return existsSync(firefoxPath);
   return [miniBrowserPath, webkitDriverPath, xvfbPath].every((p) => existsSync(p));
+}
+
+/** An engine the README promises is not installed: one failing test that says what to install (never a skip). */
+export function missingEngine(engine: EngineName, packages: string): void {
+  test(`${engine}: user journeys`, () => {
+    throw new Error(`${engine} is not installed: apt-get install ${packages} (or run .ci/run)`);
+  });
 }
