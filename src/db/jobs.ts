@@ -261,9 +261,16 @@ export function prunableJobs(sql: Sql, now: number, maxAgeDays: number): number 
  * notices on its own, e.g. that the model changed). Embeddings use it when another model becomes active.
  */
 export function requeueStage(sql: Sql, stage: JobStage, now: number): number {
+  // A video whose prerequisite for `stage` failed or was cancelled cannot run it: queued, it would wait for ever.
+  const needs = stageOf(stage).needs.map((n) => `'${n}'`);
+  const blocked = (id: string) =>
+    needs.length === 0
+      ? '0'
+      : `EXISTS (SELECT 1 FROM jobs p WHERE p.video_id = ${id} AND p.stage IN (${needs.join(', ')})
+           AND p.status IN ('failed', 'cancelled'))`;
   sql.run(
     `UPDATE jobs SET status = 'queued', attempts = 0, progress = 0, error = NULL, not_before = 0, started_at = NULL,
-       finished_at = NULL WHERE stage = ? AND status <> 'running'`,
+       finished_at = NULL WHERE stage = ? AND status <> 'running' AND NOT ${blocked('jobs.video_id')}`,
     [stage],
   );
   let changed = sql.changes();
@@ -271,7 +278,7 @@ export function requeueStage(sql: Sql, stage: JobStage, now: number): number {
   sql.run(
     `INSERT INTO jobs (video_id, stage, priority, created_at)
      SELECT v.id, ?, ?, ? FROM videos v WHERE ? IN (SELECT stage FROM queued_stages)
-       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = v.id AND j.stage = ?)`,
+       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.video_id = v.id AND j.stage = ?) AND NOT ${blocked('v.id')}`,
     [stage, stageOf(stage).priority, now, stage, stage],
   );
   changed += sql.changes();

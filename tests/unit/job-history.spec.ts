@@ -116,6 +116,16 @@ describe('job history pruning', () => {
     expect(catalog.listJobs('queued').map((j) => j.stage)).toEqual(['embeddings', 'embeddings']);
   });
 
+  it('does not re-queue a stage for a video that cannot reach it (a new model after an unreadable file)', async () => {
+    const { catalog } = await catalogWithVideos(2);
+    const [good, bad] = catalog.listVideoIds();
+    runJobsOf(catalog, good);
+    runJobsOf(catalog, bad, 'probe');
+    expect(catalog.jobCounts()).toMatchObject({ queued: 0, running: 0 });
+    expect(catalog.requeueStage('embeddings')).toBe(1);
+    expect(catalog.listJobs('queued').map((j) => [j.videoId, j.stage])).toEqual([[good, 'embeddings']]);
+  });
+
   it('re-indexes a pruned video whose fingerprints the search store lost', async () => {
     const { catalog, clock } = await catalogWithVideos(2);
     drainJobs(catalog);
