@@ -1,7 +1,7 @@
 import { proxy, type Remote } from 'comlink';
 import { isAbortError } from '../lib/errors';
 import type { WorkerBridge } from '../workers/bridge';
-import { copyModelFolder, modelFolder, writeMeta, type ModelMeta } from './model-folders';
+import { copyModelFolder, modelFolder, pathInModel, writeMeta, type ModelMeta } from './model-folders';
 import { handleError } from './toasts.svelte';
 
 /** How a model's files arrive, file by file, in bytes. */
@@ -60,6 +60,6 @@ export async function copyPickedFolder(
 ): Promise<string | null> {
   if (files.length === 0) return null;
   const name = files[0].webkitRelativePath.split('/')[0] || (kind === 'speech' ? 'speech model' : 'model');
-  const entries = files.map((file) => ({ path: file.webkitRelativePath.split('/').slice(1).join('/'), file }));
+  const entries = files.map((file) => ({ path: pathInModel(file), file }));
   return (await copyModelFolder(name, entries, onCopy, kind)).folder;
 }

@@ -50,6 +50,14 @@ export class IncompleteModelError extends Error {
   override name = 'IncompleteModelError';
 }
 
+/**
+ * Whether this browser gives the page OPFS, where models are kept (WebKitGTK, for one, does not): without it the
+ * Models panel says that word search and speech to text are off in this browser, instead of failing on a click.
+ */
+export function canKeepModels(): boolean {
+  return typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function';
+}
+
 async function modelsRoot(): Promise<FileSystemDirectoryHandle> {
   return (await navigator.storage.getDirectory()).getDirectoryHandle('models', { create: true });
 }
@@ -87,6 +95,7 @@ export async function listModels(): Promise<{
 }> {
   const models: InstalledModel[] = [];
   const partial: { folder: string; bytes: number }[] = [];
+  if (!canKeepModels()) return { models, partial };
   for await (const [folder, handle] of (await modelsRoot()) as unknown as AsyncIterable<[string, FileSystemHandle]>) {
     if (handle.kind !== 'directory') continue;
     const dir = handle as FileSystemDirectoryHandle;
@@ -206,4 +215,14 @@ export async function copyModelFolder(
   const meta: ModelMeta = { name, kind, source: 'folder', dtype, addedAt: Date.now() };
   await writeMeta(folder, meta);
   return { folder, meta };
+}
+
+/**
+ * A picked file's path inside the model folder. Some pickers (and browser automation in Firefox and WebKit) hand
+ * over a folder's files without their relative paths: then an ONNX file belongs in `onnx/`, as on the hub.
+ */
+export function pathInModel(file: File): string {
+  const path = file.webkitRelativePath.split('/').slice(1).join('/');
+  if (path) return path;
+  return file.name.endsWith('.onnx') || file.name.endsWith('.onnx_data') ? `onnx/${file.name}` : file.name;
 }

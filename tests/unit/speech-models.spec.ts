@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickSpeechFiles } from '../../src/state/model-folders';
+import { pathInModel, pickModelFiles, pickSpeechFiles } from '../../src/state/model-folders';
 import { isSpeechFolder, speechChoices } from '../../src/lib/speech/models';
 
 const config = ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'];
@@ -54,5 +54,33 @@ describe('a speech model folder the user loads', () => {
     expect(new Set(speechChoices.map((c) => c.folder)).size).toBe(4);
     expect(speechChoices.every((c) => isSpeechFolder(c.folder))).toBe(true);
     expect(isSpeechFolder('Xenova--clip-vit-base-patch32')).toBe(false);
+  });
+});
+
+describe('model files picked without their folder paths', () => {
+  const picked = (name: string, relative = '') => {
+    const file = new File(['x'], name);
+    Object.defineProperty(file, 'webkitRelativePath', { value: relative });
+    return file;
+  };
+
+  it('keeps the path inside the folder when the picker gives one', () => {
+    expect(pathInModel(picked('text_model_quantized.onnx', 'tiny-clip/onnx/text_model_quantized.onnx'))).toBe(
+      'onnx/text_model_quantized.onnx',
+    );
+    expect(pathInModel(picked('config.json', 'tiny-clip/config.json'))).toBe('config.json');
+  });
+
+  it('puts loose ONNX files in onnx/, as on the hub, so the folder is recognised', () => {
+    const paths = [
+      'config.json',
+      'preprocessor_config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'vision_model_quantized.onnx',
+      'text_model_quantized.onnx',
+    ].map((name) => pathInModel(picked(name)));
+    expect(pickModelFiles(paths).dtype).toBe('q8');
+    expect(paths).toContain('onnx/vision_model_quantized.onnx');
   });
 });
