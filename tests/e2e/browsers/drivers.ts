@@ -1,15 +1,16 @@
-// The two other engines the app promises, each driven by its own Debian package (no browser downloads):
-// Firefox ESR over WebDriver BiDi (puppeteer-core), and WebKitGTK's MiniBrowser through WebKitWebDriver (classic
-// WebDriver over HTTP; a few calls, so no client library). Both sit behind one small `Driver`, so the user journeys
-// in journeys.ts are written once.
+// The three engines the app promises, each driven by its own Debian package (no browser downloads): Chromium
+// through playwright-core, Firefox ESR over WebDriver BiDi (puppeteer-core), and WebKitGTK's MiniBrowser through
+// WebKitWebDriver (classic WebDriver over HTTP; a few calls, so no client library). All sit behind one small
+// `Driver`, so the user journeys in journeys.ts are written once.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { test } from 'vitest';
-import { freePort } from '../harness';
+import { freePort, launchBrowser } from '../harness';
 
-export type EngineName = 'Firefox' | 'WebKit';
+export type EngineName = 'Chromium' | 'Firefox' | 'WebKit';
 
 export interface Driver {
   readonly engine: EngineName;
@@ -22,6 +23,11 @@ export interface Driver {
   run<T>(body: string, ...args: unknown[]): Promise<T>;
   /** Gives files to the `<input type=file>` that `selector` finds, as a user picking them would. */
   chooseFiles(selector: string, paths: string[]): Promise<void>;
+  /**
+   * Gives a folder to the `<input webkitdirectory>` that `selector` finds. Chromium's automation gives the folder
+   * (paths relative to it); Firefox's and WebKit's can only give its files, without their paths.
+   */
+  chooseFolder(selector: string, dir: string): Promise<void>;
   screenshot(path: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -30,6 +36,13 @@ export const firefoxPath = '/usr/bin/firefox-esr';
 export const miniBrowserPath = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 export const webkitDriverPath = '/usr/bin/WebKitWebDriver';
 export const xvfbPath = '/usr/bin/Xvfb';
+
+/** Every file under `dir`. */
+export function filesIn(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
 
 /** The page source that calls `body` with `args` and resolves to its result. */
 function program(body: string, args: unknown[]): string {
@@ -46,6 +59,10 @@ export async function launchFirefox(): Promise<Driver> {
   });
   const page: Page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 800 });
+  const chooseFiles = async (selector: string, paths: string[]) => {
+    const input = await page.waitForSelector(selector);
+    await (input as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(...paths);
+  };
   return {
     engine: 'Firefox',
     async goto(url) {
@@ -57,9 +74,39 @@ export async function launchFirefox(): Promise<Driver> {
     run<T>(body: string, ...args: unknown[]) {
       return page.evaluate(program(body, args)) as Promise<T>;
     },
+    chooseFiles,
+    async chooseFolder(selector, dir) {
+      await chooseFiles(selector, filesIn(dir)); // BiDi's input.setFiles refuses a folder
+    },
+    async screenshot(path) {
+      await page.screenshot({ path });
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+/** Headless system Chromium, launched as every other e2e test launches it. */
+export async function launchChromium(): Promise<Driver> {
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  return {
+    engine: 'Chromium',
+    async goto(url) {
+      await page.goto(url);
+    },
+    async reload() {
+      await page.reload();
+    },
+    run<T>(body: string, ...args: unknown[]) {
+      return page.evaluate(program(body, args)) as Promise<T>;
+    },
     async chooseFiles(selector, paths) {
-      const input = await page.waitForSelector(selector);
-      await (input as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(...paths);
+      await page.setInputFiles(selector, paths);
+    },
+    async chooseFolder(selector, dir) {
+      await page.setInputFiles(selector, dir);
     },
     async screenshot(path) {
       await page.screenshot({ path });
@@ -120,6 +167,14 @@ export async function launchWebKit(): Promise<Driver> {
   }
   const at = (path: string) => `/session/${session}${path}`;
   await call('POST', at('/timeouts'), { script: 120_000 }); // as long as a slow step may take; `until` polls
+  const chooseFiles = async (selector: string, paths: string[]) => {
+    const found = await call<Record<string, string>>('POST', at('/element'), {
+      using: 'css selector',
+      value: selector,
+    });
+    const id = Object.values(found)[0];
+    await call('POST', at(`/element/${id}/value`), { text: paths.join('\n') });
+  };
   return {
     engine: 'WebKit',
     async goto(url) {
@@ -136,13 +191,9 @@ export async function launchWebKit(): Promise<Driver> {
       if (out.error) throw new Error(out.error);
       return out.value as T;
     },
-    async chooseFiles(selector, paths) {
-      const found = await call<Record<string, string>>('POST', at('/element'), {
-        using: 'css selector',
-        value: selector,
-      });
-      const id = Object.values(found)[0];
-      await call('POST', at(`/element/${id}/value`), { text: paths.join('\n') });
+    chooseFiles,
+    async chooseFolder(selector, dir) {
+      await chooseFiles(selector, filesIn(dir)); // one file per line: WebDriver gives no folder
     },
     async screenshot(path) {
       writeFileSync(path, Buffer.from(await call<string>('GET', at('/screenshot')), 'base64'));
@@ -157,6 +208,7 @@ export async function launchWebKit(): Promise<Driver> {
 
 /** Whether this machine has the engine's Debian packages (and, for WebKit, Xvfb to show it on). */
 export function engineAvailable(engine: EngineName): boolean {
+  if (engine === 'Chromium') return true; // every e2e test needs it: harness.ts says what to install
   if (engine === 'Firefox') return existsSync(firefoxPath);
   return [miniBrowserPath, webkitDriverPath, xvfbPath].every((p) => existsSync(p));
 }

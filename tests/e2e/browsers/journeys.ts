@@ -1,6 +1,7 @@
 // The user journeys every engine must pass (issue 17), written once over `Driver`: choose the fixture folder,
 // see every video with its metadata and poster, reload and keep it, find a screenshot's video and moment, play a
-// video, and open the app offline. Each step reads what the user sees (the grid, the results, the status line).
+// video, search by words with the tiny CLIP model, and open the app offline. Each step reads what the user sees (the
+// grid, the results, the status line).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectedLibrary, fixtureLibraryDir, startServer, type TestServer } from '../harness';
 import type { Driver, EngineName } from './drivers';
+// @ts-expect-error -- a plain .mjs script without types
+import { makeTinyClip } from '../../scripts/make-tiny-clip.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ff-browsers-'));
 console.log(`screenshots of failed steps: ${scratch}`);
@@ -73,8 +76,7 @@ export function userJourneys(engine: EngineName, launch: () => Promise<Driver>) 
 
     test('Choose folder lists every video with its metadata and poster', { timeout: 200_000 }, async () => {
       await until(driver, `return document.querySelector('input[webkitdirectory]') !== null`);
-      const files = videos.map((v) => join(fixtureLibraryDir, v.path)).concat(join(fixtureLibraryDir, 'notes.txt'));
-      await driver.chooseFiles('input[webkitdirectory]', files);
+      await driver.chooseFolder('input[aria-label="Choose a folder of videos"]', fixtureLibraryDir);
       await until(driver, `${statusLine.replace('return ', 'return /Scan finished/.test(')})`, 60_000);
       const cards = await until<{ name: string; text: string; poster: boolean }[]>(
         driver,
@@ -140,6 +142,68 @@ export function userJourneys(engine: EngineName, launch: () => Promise<Driver>) 
       await driver.run(`document.querySelector('button[aria-label="Close player"]').click()`);
       await until(driver, `return !document.querySelector('dialog[open] video')`);
     }, 60_000);
+
+    // The tiny CLIP model (random weights, except that colour words sit on their colours) goes in through the
+    // Models panel as a user's folder would; every scene is embedded, and "sky" finds the sky-blue clouds.
+    test('word search with the tiny CLIP model finds the sky', async () => {
+      const modelDir = join(scratch, 'tiny-clip');
+      makeTinyClip(modelDir, { seed: 1 });
+      await driver.run(
+        `[...document.querySelectorAll('header button')].find((b) => b.innerText.trim() === 'Models').click()`,
+      );
+      // WebKitGTK has no OPFS, where models are kept: the panel says so plainly and offers nothing that would fail.
+      if (!(await driver.run<boolean>(`return typeof navigator.storage?.getDirectory === 'function'`))) {
+        expect(engine, 'only WebKit lacks OPFS').toBe('WebKit');
+        const panel = await until<string>(driver, `return document.querySelector('dialog[open]')?.innerText`);
+        expect(panel).toContain('no private file storage (OPFS)');
+        expect(panel).toContain('word search and speech to text are off here');
+        expect(await driver.run(`return !!document.querySelector('input[aria-label="Model folder to load"]')`)).toBe(
+          false,
+        );
+        await driver.run(`document.querySelector('dialog[open] button[aria-label="Close"]').click()`);
+        return;
+      }
+      await driver.chooseFolder('input[aria-label="Model folder to load"]', modelDir);
+      await until(driver, `return /videos are embedded with it/.test(document.body.innerText)`, 90_000).catch(
+        async (err) => {
+          await shot('model');
+          throw err;
+        },
+      );
+      await driver.run(`document.querySelector('dialog[open] button[aria-label="Close"]').click()`);
+      const shown = await until<{ name: string; times: string[] }[]>(
+        driver,
+        `const field = document.querySelector('input[aria-label="Search scenes by words"]');
+         if (field.value !== 'sky') {
+           field.value = 'sky';
+           field.dispatchEvent(new Event('input', { bubbles: true }));
+           field.form.requestSubmit();
+           return null;
+         }
+         const region = document.querySelector('[aria-label="Scene results"]');
+         if (!region || !/sky/.test(region.querySelector('h2').innerText)) return null;
+         // Until the background embedding is done the app says so, and the user searches again.
+         const status = document.querySelector('footer [role=status]')?.innerText ?? '';
+         const note = region.querySelector('p.note');
+         if (/embedded in the background/.test(note?.innerText) || (region.querySelector('.summary') && /Processing/.test(status))) {
+           field.form.requestSubmit();
+           return null;
+         }
+         if (note && !note.querySelector('.spinner')) return [{ name: note.innerText, times: [] }];
+         if (!region.querySelector('.summary')) return null;
+         return [...region.querySelectorAll('li.video')].map((li) => ({
+           name: li.querySelector('h3').innerText.trim(),
+           times: [...li.querySelectorAll('.time')].map((t) => t.innerText.trim()),
+         }));`,
+        180_000,
+      ).catch(async (err) => {
+        await shot('words');
+        throw err;
+      });
+      expect(shown[0]?.name, JSON.stringify(shown)).toBe('clouds.webm');
+      expect(shown[0].times.length).toBeGreaterThan(0);
+      await driver.run(`document.querySelector('[aria-label="Scene results"] button.close').click()`);
+    }, 240_000);
 
     // Files given to <input webkitdirectory> last as long as the page: after a reload the catalog is there, and the
     // folder must be chosen again before more indexing or playing (the app says so).
