@@ -1,6 +1,6 @@
 import type { SqlJsStatic } from 'sql.js';
 import { Catalog, type CatalogOptions } from './catalog';
-import { enqueueMissingStages } from './jobs';
+import { enqueueMissingStages } from './job-history';
 import { schemaVersion, userVersion } from './schema';
 import { NewerCatalogError } from '../lib/errors';
 

@@ -8,6 +8,7 @@ import type { SavedClip } from '../lib/clips/types';
 import * as clips from './clips';
 import * as collections from './collections';
 import * as facets from './facets';
+import * as jobHistory from './job-history';
 import * as jobs from './jobs';
 import * as libraries from './libraries';
 import * as media from './media';
@@ -89,7 +90,7 @@ export class Catalog {
   setReadText = (id: number, on: boolean) =>
     this.#edit((s, now) => {
       libraries.setReadText(s, id, on);
-      if (on) return jobs.queueStage(s, 'read-text', { libraryId: id }, now);
+      if (on) return jobHistory.queueStage(s, 'read-text', { libraryId: id }, now);
       s.run(
         `DELETE FROM jobs WHERE stage = 'read-text' AND status = 'queued' AND video_id IN (SELECT id FROM videos WHERE library_id = ?)`,
         [id],
@@ -175,26 +176,27 @@ export class Catalog {
   completeJob = (id: number) => this.#write((s, now) => jobs.completeJob(s, id, now));
   failJob = (id: number, message: string, permanent?: boolean) =>
     this.#write((s, now) => jobs.failJob(s, id, message, now, permanent));
-  enqueueMissingStages = () => this.#write((s, now) => jobs.enqueueMissingStages(s, now));
+  enqueueMissingStages = () => this.#write((s, now) => jobHistory.enqueueMissingStages(s, now));
   cancelJob = (id: number) => this.#edit((s, now) => jobs.cancelJob(s, id, now));
   cancelAllJobs = () => this.#edit((s, now) => jobs.cancelAllJobs(s, now));
   retryJob = (id: number) => this.#edit((s) => jobs.retryJob(s, id));
   retryAllJobs = (status: 'failed' | 'cancelled') => this.#edit((s) => jobs.retryAllJobs(s, status));
   requeueJobs = (ids: readonly number[]) => this.#write((s) => jobs.requeueJobs(s, ids));
-  requeueStage = (stage: JobStage) => this.#edit((s, now) => jobs.requeueStage(s, stage, now));
+  requeueStage = (stage: JobStage) => this.#edit((s, now) => jobHistory.requeueStage(s, stage, now));
   queueStage = (stage: JobStage, target: { videoIds?: readonly number[]; libraryId?: number }) =>
-    this.#edit((s, now) => jobs.queueStage(s, stage, target, now));
-  resumeInterruptedJobs = () => this.#write((s) => jobs.resumeInterruptedJobs(s));
+    this.#edit((s, now) => jobHistory.queueStage(s, stage, target, now));
+  resumeInterruptedJobs = () => this.#write((s) => jobHistory.resumeInterruptedJobs(s));
   requeueUnindexed = (indexed: readonly number[], damaged: readonly number[]) =>
-    this.#write((s, now) => jobs.requeueUnindexed(s, indexed, damaged, now));
+    this.#write((s, now) => jobHistory.requeueUnindexed(s, indexed, damaged, now));
   getJob = (id: number) => jobs.getJob(this.sql, id);
   jobCounts = () => jobs.jobCounts(this.sql);
   listJobs = (status: JobStatus, limit?: number) => jobs.listJobs(this.sql, status, limit);
   nextDueAt = (libraryIds?: readonly number[]) => jobs.nextDueAt(this.sql, libraryIds);
 
   // Maintenance (Settings): the job history and the database file's size
-  pruneJobHistory = (maxAgeDays = jobHistoryDays) => this.#edit((s, now) => jobs.pruneJobHistory(s, now, maxAgeDays));
-  prunableJobs = (maxAgeDays = jobHistoryDays) => jobs.prunableJobs(this.sql, this.#now(), maxAgeDays);
+  pruneJobHistory = (maxAgeDays = jobHistoryDays) =>
+    this.#edit((s, now) => jobHistory.pruneJobHistory(s, now, maxAgeDays));
+  prunableJobs = (maxAgeDays = jobHistoryDays) => jobHistory.prunableJobs(this.sql, this.#now(), maxAgeDays);
   /** The database's size, and how much of it is free pages a compaction would give back. */
   size = () => ({
     bytes: Number(this.sql.value('PRAGMA page_count')) * Number(this.sql.value('PRAGMA page_size')),
