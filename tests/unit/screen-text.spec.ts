@@ -174,6 +174,15 @@ describe('the text gate', () => {
     expect(strokeDensity(gradient)).toBe(0);
   });
 
+  test('one short, small word in a large frame passes: the gate looks at its densest tile, not the whole frame', () => {
+    // A 960 × 540 frame (a 720p video as it is read), gray, with one word-sized patch of strokes 8 px tall.
+    const data = new Uint8ClampedArray(960 * 540 * 4).fill(128);
+    for (let y = 100; y < 108; y++)
+      for (let x = 200; x < 250; x++) if (x % 6 < 2) data.set([20, 20, 20], (y * 960 + x) * 4);
+    const word = grayThumb(data, 960, 540);
+    expect(strokeDensity(word)).toBeGreaterThan(minStrokeDensity);
+  });
+
   test('a repeated frame is recognised as the same picture, a changed one is not', () => {
     expect(
       sameFrame(
