@@ -36,7 +36,10 @@ export const readTextStage: Stage = {
       readEvery,
       maxFrames,
     );
-    const token = await tools.screenText.begin(video.id);
+    // The library's minimum text size, in pixels of the video's height, as a share of the frame (read scaled).
+    const library = (await tools.db.listLibraries()).find((l) => l.id === video.libraryId);
+    const minTextShare = (library?.minTextPx ?? 0) / Math.max(1, video.height ?? 720);
+    const token = await tools.screenText.begin(video.id, { minTextShare });
     try {
       const sink = await tools.routes.toScreenText(token);
       const onProgress = proxy((done: number) => progress((done / Math.max(1, plan.length)) * 95));
