@@ -97,6 +97,7 @@ export class Catalog {
       );
       return 0;
     });
+  setMinTextSize = (id: number, px: number) => this.#edit((s) => libraries.setMinTextSize(s, id, px));
   removeLibrary = (id: number) => this.#edit((s) => libraries.removeLibrary(s, id));
 
   // Videos

@@ -12,11 +12,17 @@ const toLibrary = (r: Row): Library => ({
   lastScanAt: num(r.last_scan_at),
   videoCount: Number(r.video_count ?? 0),
   readText: Number(r.read_text ?? 0) === 1,
+  minTextPx: Number(r.min_text_px ?? 0),
 });
 
 /** Turns "Read text on screen" on or off for a library (the caller queues or leaves its videos' jobs). */
 export function setReadText(sql: Sql, id: number, on: boolean): void {
   sql.run('UPDATE libraries SET read_text = ? WHERE id = ?', [on ? 1 : 0, id]);
+}
+
+/** The smallest text read on screen in a library's videos from now on (pixels of the video's height; 0: any). */
+export function setMinTextSize(sql: Sql, id: number, px: number): void {
+  sql.run('UPDATE libraries SET min_text_px = ? WHERE id = ?', [Math.max(0, Math.round(px)), id]);
 }
 
 export function listLibraries(sql: Sql): Library[] {

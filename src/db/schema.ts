@@ -219,6 +219,10 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE libraries ADD COLUMN read_text INTEGER NOT NULL DEFAULT 0;
   `,
+  // 10: the smallest text read on screen, per library (issue 15), in pixels of the video's height; 0: any size.
+  `
+  ALTER TABLE libraries ADD COLUMN min_text_px INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -3,7 +3,8 @@ import type { JobContext } from './job-runner';
 import type { EmbedFrame } from '../lib/embeddings/plan';
 import type { Scene } from '../lib/media/scenes';
 import type { FramePass, ProbeResult, Tier } from '../lib/media/types';
-import type { Job, JobStage, Video } from '../lib/types';
+import type { ReadingOptions } from '../lib/screen-text/types';
+import type { Job, JobStage, Library, Video } from '../lib/types';
 import type { MediaApi } from '../workers/media.worker';
 import type { SubtitleInput } from '../workers/transcripts/api';
 import type { StoredTrack } from '../workers/transcripts/codec';
@@ -53,6 +54,7 @@ export interface FrameRoutes {
  */
 export interface StageCatalog {
   getVideo(id: number): Promise<Video | undefined>;
+  listLibraries(): Promise<Library[]>;
   getSetting(key: 'sampling'): Promise<unknown>;
   setQuickHash(videoId: number, hash: string): Promise<void>;
   saveProbe(videoId: number, probe: ProbeResult, tier: Tier): Promise<void>;
@@ -112,7 +114,7 @@ export interface TranscriptIndexing {
 /** What the read-text stage asks of the screen-text worker (src/workers/screen-text.worker.ts). */
 export interface ScreenTextIndexing {
   /** Starts reading a video's frames; returns the run's token. */
-  begin(videoId: number): Promise<number>;
+  begin(videoId: number, opts?: ReadingOptions): Promise<number>;
   /** Stores the run's text as the video's, each frame's text lasting `step` seconds at most. */
   commit(libraryId: number, token: number, step: number): Promise<unknown>;
   /** Forgets a run cut short. */

@@ -13,6 +13,8 @@ export interface Library {
   videoCount: number;
   /** "Read text on screen": its videos go through the read-text stage, those it gains later too. */
   readText: boolean;
+  /** Text on screen shorter than this (pixels of the video's height) is not read; 0: any size. */
+  minTextPx: number;
 }
 
 export interface Folder {

@@ -22,6 +22,16 @@ export async function setReadText(libraryId: number, on: boolean): Promise<void>
   }
 }
 
+/** The smallest text read on screen in a library's videos (pixels of the video's height; 0: any), from now on. */
+export async function setMinTextSize(libraryId: number, px: number): Promise<void> {
+  try {
+    await catalog.db.setMinTextSize(libraryId, px);
+    catalog.touch();
+  } catch (err) {
+    handleError(err, 'Could not change the smallest text to read');
+  }
+}
+
 /** Text found on screen by words: the video, the span and the matching words' boxes. */
 export interface OnScreenResult {
   video: Video;

@@ -51,6 +51,19 @@ async function send(api: ReturnType<typeof setup>['api'], token: number, frames:
 }
 
 describe('text on screen, stored and searched', () => {
+  test("text shorter than the library's minimum size is left out", async () => {
+    const { api } = setup();
+    // The stand-in reader's lines are a tenth of the frame tall: a minimum of a fifth leaves them all out.
+    const small = api.begin(7, { minTextShare: 0.2 });
+    await send(api, small, [frame(2, 20), frame(6, 80)]);
+    expect(await api.commit(1, small, 2)).toMatchObject({ spans: 0, read: 2 });
+    expect((await api.search('keeper')).hits).toEqual([]);
+    const any = api.begin(7, { minTextShare: 0.05 });
+    await send(api, any, [frame(2, 20), frame(6, 80)]);
+    expect(await api.commit(1, any, 2)).toMatchObject({ spans: 2, read: 2 });
+    expect((await api.search('keeper')).hits.map((h) => h.start)).toEqual([6]);
+  });
+
   test('frames without strokes and repeated frames are not read; the same text is one span', async () => {
     const { api, reads, blobs } = setup();
     const token = api.begin(7);

@@ -5,6 +5,7 @@ import { ctcDecode, ctcWords } from '../../src/lib/screen-text/ctc';
 import { cropAround } from '../../src/lib/screen-text/crop';
 import { grayThumb, minStrokeDensity, sameFrame, strokeDensity } from '../../src/lib/screen-text/gate';
 import { fold, matchSpan, searchWords, withinOneEdit, wordMatches } from '../../src/lib/screen-text/match';
+import { snapNear } from '../../src/lib/media/sampling';
 import { mergeSpans, readingPlan } from '../../src/lib/screen-text/spans';
 import { textBoxes } from '../../src/lib/screen-text/text-boxes';
 import type { ReadFrame, ScreenLine, TextSpan } from '../../src/lib/screen-text/types';
@@ -174,6 +175,15 @@ describe('the text gate', () => {
     expect(strokeDensity(gradient)).toBe(0);
   });
 
+  test('one short, small word in a large frame passes: the gate looks at its densest tile, not the whole frame', () => {
+    // A 960 × 540 frame (a 720p video as it is read), gray, with one word-sized patch of strokes 8 px tall.
+    const data = new Uint8ClampedArray(960 * 540 * 4).fill(128);
+    for (let y = 100; y < 108; y++)
+      for (let x = 200; x < 250; x++) if (x % 6 < 2) data.set([20, 20, 20], (y * 960 + x) * 4);
+    const word = grayThumb(data, 960, 540);
+    expect(strokeDensity(word)).toBeGreaterThan(minStrokeDensity);
+  });
+
   test('a repeated frame is recognised as the same picture, a changed one is not', () => {
     expect(
       sameFrame(
@@ -202,5 +212,13 @@ describe('the crop shown with a result', () => {
     const corner = cropAround([{ x: 0.9, y: 0.92, w: 0.1, h: 0.08 }], 16 / 9);
     expect(corner.x + corner.w).toBeLessThanOrEqual(1);
     expect(corner.y + corner.h).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('reading at key frames', () => {
+  test('planned times move to a key frame within reach, stay put otherwise, and never repeat', () => {
+    expect(snapNear([0, 2, 4, 6, 8], [0, 1, 5, 10], 1)).toEqual([0, 1, 5, 8]);
+    expect(snapNear([0, 2, 4], [], 1)).toEqual([0, 2, 4]);
+    expect(snapNear([0.5, 0.9, 3], [1], 1)).toEqual([1, 3]);
   });
 });

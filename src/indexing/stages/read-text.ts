@@ -5,6 +5,11 @@ import { needDuration, openVideo, tierOf } from '../stage-helpers';
 
 /** Seconds between frames read besides the scenes' own: text shown for a couple of seconds is not missed. */
 export const readEvery = 2;
+/**
+ * A planned time within this of a key frame is read at the key frame: only key frames are decoded then (a phone's
+ * come every second or two), where a time between them costs every picture from the key frame before.
+ */
+const keyframesWithin = readEvery / 2;
 /** Frames read per video at most (a long video is read more thinly). */
 const maxFrames = 1800;
 /**
@@ -36,7 +41,10 @@ export const readTextStage: Stage = {
       readEvery,
       maxFrames,
     );
-    const token = await tools.screenText.begin(video.id);
+    // The library's minimum text size, in pixels of the video's height, as a share of the frame (read scaled).
+    const library = (await tools.db.listLibraries()).find((l) => l.id === video.libraryId);
+    const minTextShare = (library?.minTextPx ?? 0) / Math.max(1, video.height ?? 720);
+    const token = await tools.screenText.begin(video.id, { minTextShare });
     try {
       const sink = await tools.routes.toScreenText(token);
       const onProgress = proxy((done: number) => progress((done / Math.max(1, plan.length)) * 95));
@@ -44,9 +52,19 @@ export const readTextStage: Stage = {
       const timeout = Math.max(120_000, plan.length * 5000 + duration * 100);
       await tools.media.run(signal, timeout, 'Reading text on screen', (m) =>
         m.decodeFrames(
-          transfer({ file, times: plan, duration, maxSide: readSide, batchSize: 2, prefer: tierOf(video), sink }, [
-            sink,
-          ]),
+          transfer(
+            {
+              file,
+              times: plan,
+              duration,
+              maxSide: readSide,
+              keyframesWithin,
+              batchSize: 2,
+              prefer: tierOf(video),
+              sink,
+            },
+            [sink],
+          ),
           onProgress,
         ),
       );

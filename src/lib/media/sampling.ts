@@ -95,3 +95,22 @@ export function snapToKeyframes(times: readonly number[], keyframes: readonly nu
     return best;
   });
 }
+
+/**
+ * Each of `times` (ascending) moved to the nearest key frame when one is within `within` seconds, else kept; a time
+ * whose key frame is taken already is dropped. Decoding a key frame costs one picture; a time between key frames
+ * costs every picture from the one before it.
+ */
+export function snapNear(times: readonly number[], keyframes: readonly number[], within: number): number[] {
+  const out: number[] = [];
+  let k = 0;
+  for (const t of times) {
+    while (k + 1 < keyframes.length && keyframes[k + 1] <= t) k++;
+    const candidates = [keyframes[k], keyframes[k + 1]].filter((x) => x !== undefined && Math.abs(x - t) <= within);
+    const best = candidates.sort((a, b) => Math.abs(a - t) - Math.abs(b - t))[0];
+    const time = best ?? t;
+    if (out.length && time <= out[out.length - 1]) continue;
+    out.push(time);
+  }
+  return out;
+}

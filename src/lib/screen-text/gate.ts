@@ -27,33 +27,43 @@ export function grayThumb(rgba: Uint8ClampedArray, width: number, height: number
   return { data, width: w, height: h };
 }
 
+/** The gate looks at the frame in tiles this many thumbnail pixels wide and tall: about a short word at 16 px. */
+const tileWidth = 64;
+const tileHeight = 12;
+
 /**
- * How text-like a frame looks: the share of pixels on a sharp, strong edge that has another within a few pixels on
- * the same row (strokes come in pairs: a letter's two sides). Camera footage has soft edges and few such pairs;
- * a slide or a caption has many along its lines.
+ * How text-like a frame looks: in its most text-like tile, the share of pixels on a sharp, strong edge that has
+ * another within a few pixels on the same row (strokes come in pairs: a letter's two sides). Camera footage has
+ * soft edges and few such pairs; a slide or a caption has many along its lines. The densest tile, not the whole
+ * frame: one small word in a 720p frame is a tiny share of it (measured on tests/scripts/make-ocr-fixtures.mjs:
+ * a 16 px word was below the whole-frame threshold that camera footage stays under).
  */
 export function strokeDensity(g: GrayThumb, contrast = 60, maxStroke = 6): number {
   const { data, width, height } = g;
-  let strokes = 0;
+  const across = Math.ceil(width / tileWidth);
+  const tiles = new Uint32Array(across * Math.ceil(height / tileHeight));
   for (let y = 0; y < height; y++) {
     const row = y * width;
+    const tileRow = Math.floor(y / tileHeight) * across;
     let lastEdge = -1000;
     let lastSign = 0;
     for (let x = 1; x < width; x++) {
       const d = data[row + x] - data[row + x - 1];
       if (d > contrast || d < -contrast) {
         const sign = d > 0 ? 1 : -1;
-        if (sign !== lastSign && x - lastEdge <= maxStroke) strokes++;
+        if (sign !== lastSign && x - lastEdge <= maxStroke) tiles[tileRow + Math.floor(x / tileWidth)]++;
         lastEdge = x;
         lastSign = sign;
       }
     }
   }
-  return strokes / (width * height);
+  let most = 0;
+  for (const n of tiles) most = Math.max(most, n);
+  return most / (Math.min(tileWidth, width) * Math.min(tileHeight, height));
 }
 
 /** Below this stroke density a frame is taken to have no text, and is not read (tuned on the test fixtures). */
-export const minStrokeDensity = 0.0005;
+export const minStrokeDensity = 0.01;
 
 /**
  * Two thumbnails show the same picture when hardly a pixel changed by more than `contrast` gray levels: video noise

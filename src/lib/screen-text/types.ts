@@ -36,3 +36,8 @@ export interface TextSpan {
 export interface VideoScreenText {
   spans: TextSpan[];
 }
+
+/** How a video is read: lines of text shorter than `minTextShare` of the frame's height are left out (0: none). */
+export interface ReadingOptions {
+  minTextShare?: number;
+}

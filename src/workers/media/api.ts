@@ -1,5 +1,6 @@
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { BadMediaError, type FrameSink, type FrameSource, type RgbaFrame, type Tier } from '../../lib/media/types';
+import { snapNear } from '../../lib/media/sampling';
 import { encodeSheet } from './images';
 import { checkReached, findScenes, makePoster, posterSide, sampleFrames } from './stage-ops';
 
@@ -30,7 +31,14 @@ export type ScenesCall = MediaCall & FrameOutput & { duration: number; maxKeyfra
 export type OnProgress = (done: number) => void;
 export type SampleCall = MediaCall &
   FrameOutput & { plan: { time: number; keyframe: boolean }[]; duration: number; fps: number | null };
-export type DecodeCall = MediaCall & FrameOutput & { times: number[]; duration: number; maxSide: number };
+export type DecodeCall = MediaCall &
+  FrameOutput & {
+    times: number[];
+    duration: number;
+    maxSide: number;
+    /** Times within this many seconds of a key frame are read at the key frame (cheap to decode). */
+    keyframesWithin?: number;
+  };
 
 const buffers = (frames: RgbaFrame[]) => frames.map((f) => f.data.buffer as ArrayBuffer);
 
@@ -152,8 +160,11 @@ export function mediaApi(tiers: Tiers) {
         withSource(call, async (s) => {
           let batch: RgbaFrame[] = [];
           let done = 0;
-          for await (const frame of s.framesAt(call.times, call.maxSide)) {
-            checkReached(frame, call.times[done], call.duration);
+          const times = call.keyframesWithin
+            ? snapNear(call.times, await s.keyframeTimes(100_000, call.duration), call.keyframesWithin)
+            : call.times;
+          for await (const frame of s.framesAt(times, call.maxSide)) {
+            checkReached(frame, times[done], call.duration);
             batch.push(frame);
             done++;
             if (batch.length >= call.batchSize) {

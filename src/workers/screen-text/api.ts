@@ -1,10 +1,18 @@
 import { expose } from 'comlink';
 import { grayThumb, minStrokeDensity, sameFrame, strokeDensity, type GrayThumb } from '../../lib/screen-text/gate';
-import { matchSpan, searchWords } from '../../lib/screen-text/match';
+import { searchWords } from '../../lib/screen-text/match';
 import { mergeSpans } from '../../lib/screen-text/spans';
-import type { Box, ReadFrame, ScreenLine, TextSpan, VideoScreenText } from '../../lib/screen-text/types';
+import { WordIndex } from '../../lib/screen-text/word-index';
+import type {
+  Box,
+  ReadFrame,
+  ReadingOptions,
+  ScreenLine,
+  TextSpan,
+  VideoScreenText,
+} from '../../lib/screen-text/types';
 import type { FrameSink } from '../../lib/media/types';
-import { SegmentLibrary } from '../segments/library';
+import { SegmentLibrary, type SegmentHooks } from '../segments/library';
 import { SegmentStore, type Blobs } from '../segments/store';
 import type { TextReader } from './engine';
 import { screenTextCodec } from './codec';
@@ -28,6 +36,10 @@ interface Run {
   last: { thumb: GrayThumb; lines: ScreenLine[] } | null;
   read: number;
   skipped: number;
+  /** Time spent in the engine. */
+  readMs: number;
+  /** Lines shorter than this share of the frame's height are left out (the library's minimum text size). */
+  minTextShare: number;
 }
 
 /**
@@ -37,11 +49,25 @@ interface Run {
  */
 export function screenTextApi(openBlobs: () => Promise<Blobs>, reader: () => Promise<TextReader>) {
   let library: Promise<SegmentLibrary<VideoScreenText>> | undefined;
+  // Every stored span by the words it shows, kept in step with the segment files (search looks up, never scans).
+  const index = new WordIndex();
+  const hooks: SegmentHooks<VideoScreenText> = {
+    loaded(latest) {
+      index.clear();
+      for (const chunk of latest) index.set(chunk.videoId, chunk.value.spans);
+    },
+    stored: (chunk) => index.set(chunk.videoId, chunk.value.spans),
+    dropped(chunks) {
+      for (const chunk of chunks) index.remove(chunk.videoId);
+    },
+  };
   const runs = new Map<number, Run>();
+  /** How the last reading of each video went (frames sampled, read, without strokes, ms in the engine): for the benchmark. */
+  const readings = new Map<number, { frames: number; read: number; skipped: number; readMs: number }>();
   let nextToken = 1;
 
   async function ready(): Promise<SegmentLibrary<VideoScreenText>> {
-    library ??= openBlobs().then((b) => new SegmentLibrary(new SegmentStore(b, screenTextCodec)));
+    library ??= openBlobs().then((b) => new SegmentLibrary(new SegmentStore(b, screenTextCodec), hooks));
     library.catch(() => (library = undefined));
     const l = await library;
     await l.ready();
@@ -56,7 +82,11 @@ export function screenTextApi(openBlobs: () => Promise<Blobs>, reader: () => Pro
       lines = [];
       run.skipped++;
     } else {
-      lines = await (await reader()).read(frame);
+      const engine = await reader();
+      const started = performance.now();
+      const minHeight = run.minTextShare * frame.height;
+      lines = (await engine.read(frame, { minHeight })).filter((l) => l.box.h >= run.minTextShare);
+      run.readMs += performance.now() - started;
       run.read++;
     }
     run.last = { thumb, lines };
@@ -65,9 +95,10 @@ export function screenTextApi(openBlobs: () => Promise<Blobs>, reader: () => Pro
 
   const api = {
     /** Starts reading a video's frames; returns the run's token. */
-    begin(videoId: number): number {
+    begin(videoId: number, opts: ReadingOptions = {}): number {
       const token = nextToken++;
-      runs.set(token, { videoId, frames: [], last: null, read: 0, skipped: 0 });
+      const minTextShare = opts.minTextShare ?? 0;
+      runs.set(token, { videoId, frames: [], last: null, read: 0, skipped: 0, readMs: 0, minTextShare });
       return token;
     },
 
@@ -90,7 +121,19 @@ export function screenTextApi(openBlobs: () => Promise<Blobs>, reader: () => Pro
       runs.delete(token);
       const spans = mergeSpans(run.frames, step);
       await (await ready()).commit(libraryId, run.videoId, { spans });
-      return { spans: spans.length, read: run.read, skipped: run.skipped, frames: run.frames.length };
+      const { read, skipped, readMs } = run;
+      readings.set(run.videoId, { frames: run.frames.length, read, skipped, readMs });
+      return { spans: spans.length, read, skipped, frames: run.frames.length };
+    },
+
+    /** Stores a video's text read elsewhere (the benchmark's synthetic hours), replacing the video's. */
+    async store(libraryId: number, videoId: number, text: VideoScreenText): Promise<void> {
+      await (await ready()).commit(libraryId, videoId, text);
+    },
+
+    /** How the last reading of a video in this worker went; undefined when none finished here. */
+    lastReading(videoId: number) {
+      return readings.get(videoId);
     },
 
     /** Forgets a run cut short. */
@@ -100,31 +143,20 @@ export function screenTextApi(openBlobs: () => Promise<Blobs>, reader: () => Pro
 
     /** Spans showing every word of the query, best first; `videoIds` limits them to a view's videos. */
     async search(query: string, opts: { videoIds?: number[]; limit?: number } = {}) {
-      const l = await ready();
+      await ready();
       const started = performance.now();
-      const words = searchWords(query);
       const only = opts.videoIds ? new Set(opts.videoIds) : undefined;
-      const hits: ScreenTextHit[] = [];
-      let spans = 0;
-      for (const chunk of l.chunks()) {
-        spans += chunk.value.spans.length;
-        if (only && !only.has(chunk.videoId)) continue;
-        for (const span of chunk.value.spans) {
-          const m = matchSpan(span, words);
-          if (!m) continue;
-          const text = span.lines.map((line) => line.text).join(' · ');
-          hits.push({
-            videoId: chunk.videoId,
-            start: span.start,
-            end: span.end,
-            text,
-            boxes: m.words.map((w) => w.box),
-            exact: m.exact,
-          });
-        }
-      }
-      hits.sort((a, b) => b.exact - a.exact || a.videoId - b.videoId || a.start - b.start);
-      return { hits: hits.slice(0, opts.limit ?? 200), spans, ms: performance.now() - started };
+      const found = index.search(searchWords(query), only);
+      found.sort((a, b) => b.match.exact - a.match.exact || a.videoId - b.videoId || a.span.start - b.span.start);
+      const hits: ScreenTextHit[] = found.slice(0, opts.limit ?? 200).map(({ videoId, span, match }) => ({
+        videoId,
+        start: span.start,
+        end: span.end,
+        text: span.lines.map((line) => line.text).join(' · '),
+        boxes: match.words.map((w) => w.box),
+        exact: match.exact,
+      }));
+      return { hits, spans: index.size, ms: performance.now() - started };
     },
 
     /** The video's text on screen from `from` to `to` seconds (the player's "On screen" view). */

@@ -63,8 +63,8 @@ function toPlanes(
 }
 
 export interface TextReader {
-  /** The lines of text in the frame, top to bottom. */
-  read(frame: Pixels): Promise<ScreenLine[]>;
+  /** The lines of text in the frame, top to bottom; lines less than `minHeight` pixels tall are not recognised. */
+  read(frame: Pixels, opts?: { minHeight?: number }): Promise<ScreenLine[]>;
   dispose(): Promise<void>;
 }
 
@@ -102,12 +102,12 @@ export async function textReader(ort: OrtLike, det: Uint8Array, rec: Uint8Array,
   }
 
   return {
-    async read(frame) {
+    async read(frame, { minHeight = 0 } = {}) {
       const { boxes, sx, sy } = await detect(frame);
       const lines: ScreenLine[] = [];
       for (const b of boxes) {
         const box = { x: b.x * sx, y: b.y * sy, w: b.w * sx, h: b.h * sy };
-        if (box.h < 6 || box.w < 6) continue;
+        if (box.h < Math.max(6, minHeight) || box.w < 6) continue;
         const { chars, perStep } = await recognise(frame, box);
         if (chars.length === 0) continue;
         const confidence = chars.reduce((s, c) => s + c.confidence, 0) / chars.length;

@@ -43,6 +43,7 @@ function asyncCatalog(catalog: Catalog, blobs: Map<string, Uint8Array>): Pipelin
       fn(...a);
   return {
     getVideo: call(catalog.getVideo),
+    listLibraries: call(catalog.listLibraries),
     getSetting: call(catalog.getSetting),
     setQuickHash: call(catalog.setQuickHash),
     saveProbe: call(catalog.saveProbe),
