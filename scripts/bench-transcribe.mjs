@@ -8,7 +8,9 @@
 // file. The speech model (default: the tiny random-weights CTC model of tests/scripts/make-tiny-speech.mjs; --heavy:
 // the same shape at about whisper-base's cost per second of audio) goes in through the Models panel, as a user's.
 //   audio_x_realtime             decode (WebCodecs) + mono + resample to 16 kHz in the speech worker, seconds of sound
-//                                per second; native_ffmpeg_x_realtime is Debian's ffmpeg doing the same on this machine
+//                                per second; native_ffmpeg_x_realtime is Debian's ffmpeg doing the same on this machine;
+//                                decode_mix_s / decode_resample_s / decode_total_s: where that time went (the rest is
+//                                demuxing and the browser's decoder)
 //   asr_x_realtime_1thread /     the whole transcribe call (decode, voice-activity check, model) in a fresh speech
 //   asr_x_realtime_threads       worker with 1 thread and with as many as the cores (ONNX Runtime fixes it per worker)
 //   peak_rss_mb                  the browser's resident memory above its level before, at its peak while transcribing
@@ -163,7 +165,7 @@ try {
       const file = await (await (await root.getDirectoryHandle('bench-sound')).getFileHandle('talk.webm')).getFile();
       const worker = window.framefinder.newSpeechWorker();
       try {
-        if (skip) return { seconds: 0, ms: 1, tier: null };
+        if (skip) return { seconds: 0, ms: 1, tier: null, mixMs: 0, resampleMs: 0 };
         return await worker.api.decodeAudio(file);
       } finally {
         worker.terminate();
@@ -173,7 +175,7 @@ try {
   if (process.argv.includes('--audio-only')) {
     const x = round(decode.seconds / (decode.ms / 1000));
     process.stdout.write(
-      `${JSON.stringify({ minutes, audio_x_realtime: x, native_ffmpeg_x_realtime: round(nativeX), decode_peak_rss_mb: round(decode.peakMb) })}\n`,
+      `${JSON.stringify({ minutes, audio_x_realtime: x, native_ffmpeg_x_realtime: round(nativeX), decode_mix_s: round(decode.mixMs / 1000), decode_resample_s: round(decode.resampleMs / 1000), decode_total_s: round(decode.ms / 1000), decode_peak_rss_mb: round(decode.peakMb) })}\n`,
     );
     process.exit(0);
   }
@@ -292,6 +294,9 @@ try {
     audio_tier: decode.tier,
     audio_x_realtime: round(decode.seconds / (decode.ms / 1000)),
     native_ffmpeg_x_realtime: round(nativeX),
+    decode_mix_s: round(decode.mixMs / 1000),
+    decode_resample_s: round(decode.resampleMs / 1000),
+    decode_total_s: round(decode.ms / 1000),
     asr_x_realtime_1thread: round(one.seconds / (one.ms / 1000)),
     threads,
     asr_x_realtime_threads: round(many.seconds / (many.ms / 1000)),
