@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // npm run bench:transcribe -- [--model <folder> | --heavy] [--minutes 60] [--hours 1000] [--queries 50] [--no-build]
+//                                [--audio-only | --transcripts-only]
 //
 // Speech to text speed in headless system Chromium, on the built app (cross-origin isolated, so ONNX Runtime may use
 // threads). The sound: the espeak phrases of tests/fixtures/speech/speech.webm looped to --minutes with Debian's
@@ -7,14 +8,20 @@
 // file. The speech model (default: the tiny random-weights CTC model of tests/scripts/make-tiny-speech.mjs; --heavy:
 // the same shape at about whisper-base's cost per second of audio) goes in through the Models panel, as a user's.
 //   audio_x_realtime             decode (WebCodecs) + mono + resample to 16 kHz in the speech worker, seconds of sound
-//                                per second; native_ffmpeg_x_realtime is Debian's ffmpeg doing the same on this machine
+//                                per second; native_ffmpeg_x_realtime is Debian's ffmpeg doing the same on this machine;
+//                                decode_mix_s / decode_resample_s / decode_total_s: where that time went (the rest is
+//                                demuxing and the browser's decoder)
 //   asr_x_realtime_1thread /     the whole transcribe call (decode, voice-activity check, model) in a fresh speech
 //   asr_x_realtime_threads       worker with 1 thread and with as many as the cores (ONNX Runtime fixes it per worker)
 //   peak_rss_mb                  the browser's resident memory above its level before, at its peak while transcribing
 //                                the --minutes of sound (read from /proc for every Chromium process under this one)
 //   search_median_ms / p95       "Said" search over --hours of synthetic transcripts (one line per 4 s, 10 words from a
-//                                Zipf-like 20,000-word vocabulary) in the app's transcript worker, OPFS-backed
-//   save_one_more_ms             storing one more hour-long video's transcript at that size (median of 5)
+//                                Zipf-like 20,000-word vocabulary) in the app's transcript worker, OPFS-backed, timed
+//                                on the page (the message to the worker and back included); search_worker_median_ms is
+//                                the worker's own share
+//   save_one_more_ms             storing one more hour-long video's transcript at that size (median of 5), beside
+//   save_first_ms                the same into an empty store: flat means the two are alike. The blob folder also holds
+//                                a poster-sized file per video, as a real library's does
 // Prints one JSON line.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -151,22 +158,24 @@ try {
       clearInterval(sampler);
     }
   }
+  const transcriptsOnly = process.argv.includes('--transcripts-only');
   const decode = await withPeakRss(() =>
-    page.evaluate(async () => {
+    page.evaluate(async (skip) => {
       const root = await navigator.storage.getDirectory();
       const file = await (await (await root.getDirectoryHandle('bench-sound')).getFileHandle('talk.webm')).getFile();
       const worker = window.framefinder.newSpeechWorker();
       try {
+        if (skip) return { seconds: 0, ms: 1, tier: null, mixMs: 0, resampleMs: 0 };
         return await worker.api.decodeAudio(file);
       } finally {
         worker.terminate();
       }
-    }),
+    }, transcriptsOnly),
   );
   if (process.argv.includes('--audio-only')) {
     const x = round(decode.seconds / (decode.ms / 1000));
     process.stdout.write(
-      `${JSON.stringify({ minutes, audio_x_realtime: x, native_ffmpeg_x_realtime: round(nativeX), decode_peak_rss_mb: round(decode.peakMb) })}\n`,
+      `${JSON.stringify({ minutes, audio_x_realtime: x, native_ffmpeg_x_realtime: round(nativeX), decode_mix_s: round(decode.mixMs / 1000), decode_resample_s: round(decode.resampleMs / 1000), decode_total_s: round(decode.ms / 1000), decode_peak_rss_mb: round(decode.peakMb) })}\n`,
     );
     process.exit(0);
   }
@@ -195,8 +204,9 @@ try {
   }
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const threads = isolated ? Math.max(2, Math.min(4, cores)) : 1;
-  const one = await transcribe(1);
-  const many = await transcribe(threads);
+  const none = { modelId: null, seconds: 0, ms: 1, heard: 0, lines: 0, peakMb: 0 };
+  const one = transcriptsOnly ? none : await transcribe(1);
+  const many = transcriptsOnly ? none : await transcribe(threads);
 
   // "Said" search over `hours` of synthetic transcripts, stored through the app's transcript worker.
   const search = await page.evaluate(
@@ -226,30 +236,51 @@ try {
       const t = window.framefinder.transcripts;
       const firstId = 2_000_000;
       const library = 999_999;
+      // A poster-sized file per video in the same folder, as a library's posters and scrub strips are.
+      const blobs = await (await navigator.storage.getDirectory()).getDirectoryHandle('blobs', { create: true });
+      for (let v = 0; v < hours + 10; v++) {
+        const w = await (await blobs.getFileHandle(`bench-poster-${v}`, { create: true })).createWritable();
+        await w.write(new Uint8Array(2048));
+        await w.close();
+      }
+      /** Median time of storing 5 more hour-long transcripts (each made before its clock starts). */
+      const saveFive = async (from) => {
+        const saves = [];
+        for (let n = 0; n < 5; n++) {
+          const tracks = [video()];
+          const started = performance.now();
+          await t.storeTracks(from + n, library, 'speech', tracks);
+          saves.push(performance.now() - started);
+        }
+        return saves.sort((a, b) => a - b)[2];
+      };
+      const saveFirst = await saveFive(firstId + hours);
       let started = performance.now();
-      for (let v = 0; v < hours; v++) await t.storeTracks(firstId + v, library, 'speech', [video()]);
+      for (let v = 0; v < hours - 5; v++) await t.storeTracks(firstId + v, library, 'speech', [video()]);
       const storeAllMs = performance.now() - started;
       await t.search('warm up'); // the first search after a store builds nothing, but let the worker settle
       const ms = [];
+      const workerMs = [];
       for (let q = 0; q < queries; q++) {
         const words = q % 3 === 0 ? `"${wordAt()} ${wordAt()}"` : Array.from({ length: 1 + (q % 3) }, wordAt).join(' ');
-        ms.push((await t.search(words)).ms);
+        const started = performance.now();
+        const found = await t.search(words);
+        ms.push(performance.now() - started);
+        workerMs.push(found.ms);
       }
-      const saves = [];
-      for (let n = 0; n < 5; n++) {
-        started = performance.now();
-        await t.storeTracks(firstId + hours + n, library, 'speech', [video()]);
-        saves.push(performance.now() - started);
-      }
+      const save = await saveFive(firstId + hours + 5);
       const stats = await t.stats();
       await t.dropLibrary(library);
+      for (let v = 0; v < hours + 10; v++) await blobs.removeEntry(`bench-poster-${v}`);
       const sorted = (xs) => [...xs].sort((a, b) => a - b);
       return {
         cues: stats.cues,
         storeAllMs,
         median: sorted(ms)[ms.length >> 1],
         p95: sorted(ms)[Math.floor(ms.length * 0.95)],
-        save: sorted(saves)[2],
+        workerMedian: sorted(workerMs)[ms.length >> 1],
+        save,
+        saveFirst,
       };
     },
     { hours, queries },
@@ -263,6 +294,9 @@ try {
     audio_tier: decode.tier,
     audio_x_realtime: round(decode.seconds / (decode.ms / 1000)),
     native_ffmpeg_x_realtime: round(nativeX),
+    decode_mix_s: round(decode.mixMs / 1000),
+    decode_resample_s: round(decode.resampleMs / 1000),
+    decode_total_s: round(decode.ms / 1000),
     asr_x_realtime_1thread: round(one.seconds / (one.ms / 1000)),
     threads,
     asr_x_realtime_threads: round(many.seconds / (many.ms / 1000)),
@@ -275,7 +309,9 @@ try {
     transcript_lines: search.cues,
     search_median_ms: round(search.median),
     search_p95_ms: round(search.p95),
+    search_worker_median_ms: round(search.workerMedian),
     save_one_more_ms: round(search.save),
+    save_first_ms: round(search.saveFirst),
     store_all_s: round(search.storeAllMs / 1000),
     sound_mb: round(statSync(sound).size / 1e6),
   };

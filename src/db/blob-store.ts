@@ -77,6 +77,15 @@ export class BlobStore implements Blobs {
     }
   }
 
+  async size(key: string): Promise<number | null> {
+    try {
+      return (await (await this.dir.getFileHandle(BlobStore.#check(key))).getFile()).size;
+    } catch (err) {
+      if ((err as Error).name === 'NotFoundError') return null;
+      throw err;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     return this.#serial(BlobStore.#check(key), async () => {
       try {
@@ -88,10 +97,11 @@ export class BlobStore implements Blobs {
     });
   }
 
-  async list(): Promise<{ key: string; size: number }[]> {
+  async list(prefix = ''): Promise<{ key: string; size: number }[]> {
     const out: { key: string; size: number }[] = [];
     for await (const [key, handle] of this.dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
-      if (handle.kind !== 'file') continue;
+      // Names are cheap to list; a size takes a round trip to the browser per file, so only the asked-for ones.
+      if (handle.kind !== 'file' || !key.startsWith(prefix)) continue;
       try {
         out.push({ key, size: (await (handle as FileSystemFileHandle).getFile()).size });
       } catch (err) {

@@ -4,5 +4,8 @@ export interface Blobs {
   put(key: string, bytes: Uint8Array): Promise<void>;
   read(key: string, start?: number, end?: number): Promise<Uint8Array | null>;
   delete(key: string): Promise<void>;
-  list(): Promise<{ key: string; size: number }[]>;
+  /** The blob's size in bytes; null when there is no such blob. */
+  size(key: string): Promise<number | null>;
+  /** Blobs whose key starts with `prefix` (all by default): a segment store lists its own files, not every poster. */
+  list(prefix?: string): Promise<{ key: string; size: number }[]>;
 }

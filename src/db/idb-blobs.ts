@@ -54,13 +54,19 @@ export class IdbBlobs implements Blobs {
     return value instanceof Uint8Array ? value.slice(start, end) : null;
   }
 
+  async size(key: string): Promise<number | null> {
+    const value: unknown = await this.db.get(storeName, key);
+    return value instanceof Uint8Array ? value.byteLength : null;
+  }
+
   async delete(key: string): Promise<void> {
     await this.db.delete(storeName, key);
   }
 
-  async list(): Promise<{ key: string; size: number }[]> {
+  async list(prefix = ''): Promise<{ key: string; size: number }[]> {
     const out: { key: string; size: number }[] = [];
-    let cursor = await this.db.transaction(storeName).store.openCursor();
+    const range = prefix ? IDBKeyRange.bound(prefix, `${prefix}\uffff`) : undefined;
+    let cursor = await this.db.transaction(storeName).store.openCursor(range);
     while (cursor) {
       const value: unknown = cursor.value;
       out.push({ key: String(cursor.key), size: value instanceof Uint8Array ? value.byteLength : 0 });

@@ -6,7 +6,7 @@ import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { SPEECH_RATE } from '../lib/speech/resample';
 import { directoryFiles } from './models/directory-files';
-import { speechAudio, type AudioTier } from './speech/audio';
+import { speechAudio, type AudioTier, type AudioTimes } from './speech/audio';
 import { loadSpeechEngine, type SpeechEngine } from './speech/engine';
 import { transcribeBlocks, type Transcript } from './speech/transcribe';
 
@@ -100,16 +100,19 @@ const api = {
   },
 
   /** Decodes and resamples the sound track only (the benchmark's `audio_x_realtime`). */
-  async decodeAudio(file: File): Promise<{ seconds: number; ms: number; tier: AudioTier | null; peakBlock: number }> {
+  async decodeAudio(
+    file: File,
+  ): Promise<{ seconds: number; ms: number; tier: AudioTier | null; peakBlock: number } & AudioTimes> {
     const started = performance.now();
     let samples = 0;
     let peakBlock = 0;
     let tier: AudioTier | null = null;
-    for await (const block of speechAudio(file, (used) => (tier = used))) {
+    const times: AudioTimes = { mixMs: 0, resampleMs: 0 };
+    for await (const block of speechAudio(file, (used) => (tier = used), times)) {
       samples += block.length;
       peakBlock = Math.max(peakBlock, block.length);
     }
-    return { seconds: samples / SPEECH_RATE, ms: performance.now() - started, tier, peakBlock };
+    return { seconds: samples / SPEECH_RATE, ms: performance.now() - started, tier, peakBlock, ...times };
   },
 };
 

@@ -106,6 +106,24 @@ describe('speech to text', () => {
     });
     expect(tracks['no-audio.webm']).toMatchObject({ cues: [], warnings: ['No audio'] });
 
+    // The player says so too: a file without a sound track is marked "No audio", one with sound is not.
+    const dialog = page.getByRole('dialog', { name: 'Player' });
+    const noAudio = dialog.getByRole('note').filter({ hasText: 'No audio' });
+    for (const [name, marked] of [
+      ['no-audio.webm', 1],
+      ['speech.webm', 0],
+    ] as const) {
+      await page.evaluate(async (name) => {
+        const f = (window as unknown as FramefinderWindow).framefinder;
+        const video = (await f.catalog.listVideos({})).find((v) => v.name === name)!;
+        await f.state.player.open(video.id, 0, false);
+      }, name);
+      await expect.poll(() => dialog.getByRole('heading', { level: 2 }).textContent()).toBe(name);
+      expect(await noAudio.count(), name).toBe(marked);
+      await page.keyboard.press('Escape');
+      await eventually(() => dialog.isVisible()).toBe(false);
+    }
+
     // "Said" finds a line by a word the model wrote, at its moment.
     const line = tracks['speech.webm']!.cues[1];
     const word = line.text.split(' ').sort((a, b) => b.length - a.length)[0];

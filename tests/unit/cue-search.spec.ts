@@ -85,6 +85,41 @@ describe('searching cues', () => {
     expect(i.size).toBe(1);
   });
 
+  it('with more lines than the limit, keeps the best: whole words first, then by video and time', () => {
+    const i = new CueIndex();
+    for (let v = 9; v >= 0; v--)
+      i.setVideo(v, [
+        track([
+          [1, v % 3 === 0 ? 'a runner ran' : 'we run and run'],
+          [2, 'run, then rest'],
+        ]),
+      ]);
+    const all = i.search('run', { limit: 1000 });
+    expect(all).toHaveLength(20);
+    // The four lines with only "runner" come last; the rest in video, then time order.
+    expect(all.slice(-4).map((h) => h.videoId)).toEqual([0, 3, 6, 9]);
+    const top = i.search('run', { limit: 5 });
+    expect(top.map((h) => [h.videoId, h.start])).toEqual(all.slice(0, 5).map((h) => [h.videoId, h.start]));
+    expect(top.map((h) => [h.videoId, h.start])).toEqual([
+      [0, 2],
+      [1, 1],
+      [1, 2],
+      [2, 1],
+      [2, 2],
+    ]);
+  });
+
+  it('finds words stored after a search, by prefix, among the words it had', () => {
+    const i = new CueIndex();
+    i.setVideo(1, [track([[1, 'apple banana']])]);
+    expect(i.search('ban')).toHaveLength(1);
+    i.setVideo(2, [track([[2, 'bandana apricot']])]);
+    i.setVideo(3, [track([[3, 'aardvark']])]);
+    expect(i.search('ban').map((h) => h.videoId)).toEqual([1, 2]);
+    expect(i.search('a').map((h) => h.videoId)).toEqual([1, 2, 3]);
+    expect(marked(i.search('"bandana ap"')[0])).toEqual(['bandana', 'apricot']);
+  });
+
   it('stays correct after removals rebuild it', () => {
     const i = new CueIndex();
     for (let v = 0; v < 30; v++)

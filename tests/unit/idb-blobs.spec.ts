@@ -16,6 +16,7 @@ describe('the IndexedDB blob store', () => {
       { key: 'frames-1-0', size: 5 },
       { key: 'poster-7', size: 2 },
     ]);
+    expect(await again.list('poster-')).toEqual([{ key: 'poster-7', size: 2 }]);
     expect(Array.from((await readIdbBlob('test-blobs', 'poster-7'))!)).toEqual([9, 9]);
     await again.put('poster-7', new Uint8Array([1]));
     await again.delete('frames-1-0');

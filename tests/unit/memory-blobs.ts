@@ -19,11 +19,17 @@ export function memoryBlobs(): Blobs & { files: Map<string, Uint8Array> } {
     async read(key) {
       return files.get(key)?.slice() ?? null;
     },
+    async size(key) {
+      return files.get(key)?.byteLength ?? null;
+    },
     async delete(key) {
       files.delete(key);
     },
-    async list() {
-      return [...files].map(([key, b]) => ({ key, size: b.byteLength })).sort((a, b) => a.key.localeCompare(b.key));
+    async list(prefix = '') {
+      return [...files]
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, b]) => ({ key, size: b.byteLength }))
+        .sort((a, b) => a.key.localeCompare(b.key));
     },
   };
 }

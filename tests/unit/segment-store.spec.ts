@@ -196,6 +196,33 @@ describe.each([
     expect(loaded.mock.lastCall![0].map((ch: { videoId: number }) => ch.videoId)).toEqual([10, 11]);
     expect(tab.get(11)?.videoId).toBe(11);
   });
+
+  it('with a change log, storing lists no files once loaded (posters share the folder), and sees other tabs', async () => {
+    const blobs = memoryBlobs();
+    for (let n = 0; n < 500; n++) await blobs.put(`poster-${n}`, new Uint8Array(4));
+    const open = () => new SegmentLibrary(new SegmentStore(blobs, codec), {}, { changeLog: true });
+    const tab = open();
+    const list = vi.spyOn(blobs, 'list');
+    await tab.commit(1, 10, make(10, 2));
+    expect(list).toHaveBeenCalledTimes(1); // the first load
+    expect((await list.mock.results[0].value).length).toBe(0); // this kind's files only
+    await tab.commit(1, 11, make(11, 2));
+    await tab.commit(1, 12, make(12, 2));
+    expect(list).toHaveBeenCalledTimes(1);
+
+    // Another tab appends to the same file, starts another library, compacts: each is seen on the next call.
+    const other = open();
+    await other.commit(1, 13, make(13, 2));
+    await tab.ready();
+    expect(tab.get(13)?.videoId).toBe(13);
+    await other.commit(2, 20, make(20, 2));
+    await tab.ready();
+    expect(tab.get(20)?.libraryId).toBe(2);
+    await other.compact([10, 11, 12, 13]);
+    await tab.ready();
+    expect(tab.get(20)).toBeUndefined();
+    expect(tab.get(12)?.videoId).toBe(12);
+  });
 });
 
 describe('segment files written before the one store (tests/fixtures/segments)', () => {

@@ -1,4 +1,7 @@
 import type { Cue, CueSource } from '../subtitles/types';
+import { CompiledQuery } from './placement';
+import { TopHits } from './top-hits';
+import { Vocabulary } from './vocabulary';
 import { parseQuery, wordsOf, type TextQuery } from './words';
 
 /** One line found by words, with where the words are in its text. */
@@ -22,21 +25,33 @@ interface Entry {
   language: string | null;
 }
 
-/** Word positions past this in one line share the last one (a line is a sentence or two). */
-const maxPosition = 255;
+/** A query's distinct words past this many are ignored (each takes a bit of a 32-bit mask). */
+const maxTerms = 31;
 
 /**
- * An inverted index of cues: every folded word → the cues it is in, with its position. Words are looked up by
- * prefix in a sorted list of the distinct words (binary search), so "run" finds "running"; a query's words must
- * all be in a line, and "quoted phrases" in order. Adding one video costs its own words, whatever the index's size.
+ * An inverted index of cues: every folded word → the lines it is in, and every line → its words' numbers, in order
+ * (one flat typed array, so a line's words are checked and placed without reading its text again). Words are looked
+ * up by prefix in a sorted list of the distinct words, so "run" finds "running"; a query's words must all be in a
+ * line, and "quoted phrases" in order. A search walks the lines of its rarest word only, scores each, and keeps the
+ * best `limit`; only those are turned into hits. Adding one video costs its own words, whatever the index's size.
  */
 export class CueIndex {
   #entries: (Entry | null)[] = [];
   #byVideo = new Map<number, number[]>();
-  /** word → cue id × 256 + position, in cue order. */
-  #postings = new Map<string, number[]>();
-  #sorted: string[] | null = null;
+  #vocabulary = new Vocabulary();
+  /** Line i's word numbers are #tokens[#from[i] .. #from[i + 1]). */
+  #tokens = new Uint32Array(1024);
+  #from = new Uint32Array(1024);
+  /** Line i's video (NaN once removed) and start, side by side: a search reads them for every line it walks. */
+  #video = new Float64Array(1024);
+  #start = new Float64Array(1024);
+  #tokenCount = 0;
   #dead = 0;
+  /** Per word number, the bits of the current query's terms it matches (kept zeroed between searches). */
+  #termBits = new Uint32Array(0);
+  /** Per line, the search that last saw it (a line found through two words of one prefix counts once). */
+  #seen = new Uint32Array(0);
+  #searches = 0;
 
   get size(): number {
     return this.#entries.length - this.#dead;
@@ -48,158 +63,168 @@ export class CueIndex {
     const ids: number[] = [];
     for (const track of tracks) {
       for (const cue of track.cues) {
-        const id = this.#entries.length;
-        this.#entries.push({ videoId, cue, source: track.source, language: track.language });
-        ids.push(id);
-        for (const [i, w] of wordsOf(cue.text).entries()) {
-          let list = this.#postings.get(w.folded);
-          if (!list) {
-            this.#postings.set(w.folded, (list = []));
-            this.#sorted = null;
-          }
-          list.push(id * 256 + Math.min(i, maxPosition));
-        }
+        ids.push(this.#addLine({ videoId, cue, source: track.source, language: track.language }, null));
       }
     }
     if (ids.length > 0) this.#byVideo.set(videoId, ids);
   }
 
+  /** Adds a line, its words read from its text, or copied from `words` (a rebuild). Returns its id. */
+  #addLine(entry: Entry, words: Uint32Array | null): number {
+    const id = this.#entries.length;
+    this.#entries.push(entry);
+    const numbers = words ?? Uint32Array.from(wordsOf(entry.cue.text), (w) => this.#vocabulary.add(w.folded));
+    if (this.#tokenCount + numbers.length > this.#tokens.length) {
+      const grown = new Uint32Array(Math.max(this.#tokens.length * 2, this.#tokenCount + numbers.length));
+      grown.set(this.#tokens.subarray(0, this.#tokenCount));
+      this.#tokens = grown;
+    }
+    if (id + 2 > this.#from.length) {
+      const size = this.#from.length * 2;
+      this.#from = grow(new Uint32Array(size), this.#from);
+      this.#video = grow(new Float64Array(size), this.#video);
+      this.#start = grow(new Float64Array(size), this.#start);
+    }
+    this.#video[id] = entry.videoId;
+    this.#start[id] = entry.cue.start;
+    this.#from[id] = this.#tokenCount;
+    this.#tokens.set(numbers, this.#tokenCount);
+    this.#tokenCount += numbers.length;
+    this.#from[id + 1] = this.#tokenCount;
+    for (const n of numbers) this.#vocabulary.post(n, id);
+    return id;
+  }
+
   removeVideo(videoId: number): void {
     const ids = this.#byVideo.get(videoId);
     if (!ids) return;
-    for (const id of ids) this.#entries[id] = null;
+    for (const id of ids) {
+      this.#entries[id] = null;
+      this.#video[id] = NaN;
+    }
     this.#dead += ids.length;
     this.#byVideo.delete(videoId);
-    // Postings of removed cues are skipped at search; rebuilt once they are most of the index.
+    // Removed lines are skipped at search; the arrays are compacted once they are mostly dead.
     if (this.#dead > 1000 && this.#dead > this.#entries.length / 2) this.#rebuild();
   }
 
   #rebuild(): void {
-    const live = [...this.#byVideo.keys()];
     const entries = this.#entries;
-    const tracksOf = (id: number) => this.#byVideo.get(id)!.map((c) => entries[c]!);
-    const saved = live.map((videoId) => [videoId, tracksOf(videoId)] as const);
+    const tokens = this.#tokens;
+    const from = this.#from;
+    const videos = [...this.#byVideo];
     this.#entries = [];
     this.#byVideo.clear();
-    this.#postings.clear();
-    this.#sorted = null;
+    this.#tokens = new Uint32Array(Math.max(1024, this.#tokenCount));
+    const lines = Math.max(1024, 2 * (entries.length - this.#dead + 1));
+    this.#from = new Uint32Array(lines);
+    this.#video = new Float64Array(lines);
+    this.#start = new Float64Array(lines);
+    this.#tokenCount = 0;
     this.#dead = 0;
-    for (const [videoId, list] of saved)
-      this.setVideo(
-        videoId,
-        list.map((e) => ({ source: e.source, language: e.language, cues: [e.cue] })),
-      );
+    this.#vocabulary.clearPostings();
+    for (const [videoId, ids] of videos) {
+      const fresh = ids.map((id) => this.#addLine(entries[id]!, tokens.subarray(from[id], from[id + 1])));
+      this.#byVideo.set(videoId, fresh);
+    }
   }
 
-  /** Every distinct word starting with `prefix`, from the sorted list. */
-  #wordsStartingWith(prefix: string): string[] {
-    const sorted = (this.#sorted ??= [...this.#postings.keys()].sort());
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: string[] = [];
-    for (let i = lo; i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
-    return out;
-  }
-
-  /** cue id → positions where a word starting with `prefix` is (exact: the word itself, not longer). */
-  #positions(prefix: string): Map<number, { pos: number; exact: boolean }[]> {
-    const out = new Map<number, { pos: number; exact: boolean }[]>();
-    for (const word of this.#wordsStartingWith(prefix)) {
-      const exact = word === prefix;
-      for (const p of this.#postings.get(word)!) {
-        const id = Math.floor(p / 256);
-        if (!this.#entries[id]) continue;
-        let list = out.get(id);
-        if (!list) out.set(id, (list = []));
-        list.push({ pos: p % 256, exact });
-      }
-    }
-    return out;
+  /** The query's terms as bits over the vocabulary; null when a word is in no line. */
+  #compile(phrases: string[][]): { query: CompiledQuery; rarest: number[]; words: number[] } | null {
+    const terms = [...new Set(phrases.flat())].slice(0, maxTerms);
+    const vocabulary = this.#vocabulary;
+    if (this.#termBits.length < vocabulary.size) this.#termBits = new Uint32Array(Math.max(1024, vocabulary.size * 2));
+    const matching = terms.map((t) => vocabulary.startingWith(t));
+    const lines = matching.map((ids) => ids.reduce((n, id) => n + vocabulary.postings[id].length, 0));
+    const known = phrases.filter((p) => p.every((w) => terms.includes(w)));
+    if (lines.some((n) => n === 0) || known.length === 0) return null;
+    matching.forEach((ids, t) => ids.forEach((id) => (this.#termBits[id] |= 1 << t)));
+    const rarest = lines.indexOf(Math.min(...lines));
+    return {
+      query: new CompiledQuery(
+        known.map((p) => p.map((w) => terms.indexOf(w))),
+        this.#termBits,
+        Int32Array.from(terms, (t) => vocabulary.idOf(t) ?? -1),
+      ),
+      rarest: matching[rarest],
+      words: matching.flat(),
+    };
   }
 
   /** Lines holding every word of `query` (each phrase in order), best first. */
   search(query: string | TextQuery, opts: { limit?: number; videoIds?: ReadonlySet<number> } = {}): CueHit[] {
     const { phrases } = typeof query === 'string' ? parseQuery(query) : query;
     if (phrases.length === 0) return [];
-    const words = [...new Set(phrases.flat())];
-    const found = new Map(words.map((w) => [w, this.#positions(w)]));
-    // Start from the word in the fewest lines.
-    const rarest = words.reduce((a, b) => (found.get(a)!.size <= found.get(b)!.size ? a : b));
-    const hits: CueHit[] = [];
-    for (const id of found.get(rarest)!.keys()) {
-      const entry = this.#entries[id]!;
-      if (opts.videoIds && !opts.videoIds.has(entry.videoId)) continue;
-      const placed = placePhrases(phrases, (w) => found.get(w)!.get(id));
-      if (!placed) continue;
-      const text = entry.cue.text;
-      const spans = wordsOf(text);
-      const marks = placed.positions.map((p) => [spans[p].from, spans[p].to] as [number, number]);
-      hits.push({
-        videoId: entry.videoId,
-        start: entry.cue.start,
-        end: entry.cue.end,
-        text,
-        source: entry.source,
-        language: entry.language,
-        marks: marks.sort((a, b) => a[0] - b[0]),
-        score: placed.score,
-      });
+    const compiled = this.#compile(phrases);
+    if (!compiled) return [];
+    const { query: q, rarest, words } = compiled;
+    try {
+      const top = new TopHits(opts.limit ?? 200);
+      for (const word of rarest) this.#walk(q, this.#vocabulary.postings[word], rarest.length > 1, top, opts.videoIds);
+      return top.best().map((id) => this.#hit(q, id));
+    } finally {
+      for (const word of words) this.#termBits[word] = 0;
     }
-    hits.sort((a, b) => b.score - a.score || a.videoId - b.videoId || a.start - b.start);
-    return hits.slice(0, opts.limit ?? 200);
   }
-}
 
-type Positions = (w: string) => { pos: number; exact: boolean }[] | undefined;
-
-/**
- * Where each phrase sits in one line, choosing occurrences so the words lie as close together as they can, and its
- * score: 1 / (1 + the words between them), plus a little for whole words over prefixes. Null when a word or a
- * phrase is not in the line.
- */
-function placePhrases(phrases: string[][], at: Positions): { positions: number[]; score: number } | null {
-  // Each phrase's possible starts: the position of its first word where the rest follow in order.
-  const options: { start: number; end: number; exact: number }[][] = [];
-  for (const phrase of phrases) {
-    const first = at(phrase[0]);
-    if (!first) return null;
-    const opts: { start: number; end: number; exact: number }[] = [];
-    for (const f of first) {
-      let exact = f.exact ? 1 : 0;
-      let ok = true;
-      for (let k = 1; k < phrase.length && ok; k++) {
-        const next = at(phrase[k])?.find((p) => p.pos === f.pos + k);
-        if (!next) ok = false;
-        else exact += next.exact ? 1 : 0;
+  /**
+   * Offers `top` every line of `lines` (one word's postings) that holds the whole query. The hot loop of a search: at
+   * 1,000 hours a common word is in 300,000 lines, so it reads typed arrays only until a line may be kept.
+   */
+  #walk(q: CompiledQuery, lines: number[], shared: boolean, top: TopHits, videoIds?: ReadonlySet<number>): void {
+    const { tokens, from, videos, starts } = {
+      tokens: this.#tokens,
+      from: this.#from,
+      videos: this.#video,
+      starts: this.#start,
+    };
+    const all = q.phrases.flat().reduce((bits, t) => bits | (1 << t), 0);
+    const oneWord = q.phrases.length === 1 && q.phrases[0].length === 1;
+    if (this.#seen.length < this.#entries.length) this.#seen = new Uint32Array(this.#entries.length * 2);
+    const seen = this.#seen;
+    const stamp = shared ? ++this.#searches : 0;
+    for (let i = 0; i < lines.length; i++) {
+      const id = lines[i];
+      if (shared) {
+        if (seen[id] === stamp) continue;
+        seen[id] = stamp;
       }
-      if (ok) opts.push({ start: f.pos, end: f.pos + phrase.length - 1, exact });
+      const videoId = videos[id];
+      if (videoId !== videoId) continue; // NaN: a removed line
+      // Once the kept lines all score the best possible, a line can only enter on the order that breaks ties.
+      if (!top.beats(q.bestPossible, videoId, starts[id])) continue;
+      if (videoIds && !videoIds.has(videoId)) continue;
+      if (!oneWord) {
+        // Every word of the query somewhere in the line, before placing the phrases.
+        let bits = 0;
+        for (let t = from[id]; t < from[id + 1]; t++) bits |= q.termBits[tokens[t]];
+        if ((bits & all) !== all) continue;
+      }
+      const score = q.place(tokens, from[id], from[id + 1]);
+      if (score >= 0) top.offer(score, videoId, starts[id], id);
     }
-    if (opts.length === 0) return null;
-    options.push(opts);
   }
-  // Few phrases and few occurrences per line: try every choice, keep the tightest.
-  let best: { span: number; exact: number; chosen: { start: number; end: number }[] } | null = null;
-  const choose = (i: number, chosen: { start: number; end: number; exact: number }[]) => {
-    if (i === options.length) {
-      const span = Math.max(...chosen.map((c) => c.end)) - Math.min(...chosen.map((c) => c.start)) + 1;
-      const exact = chosen.reduce((n, c) => n + c.exact, 0);
-      if (!best || span < best.span || (span === best.span && exact > best.exact)) best = { span, exact, chosen };
-      return;
-    }
-    for (const o of options[i].slice(0, 8)) choose(i + 1, [...chosen, o]);
-  };
-  choose(0, []);
-  const b = best as { span: number; exact: number; chosen: { start: number; end: number }[] } | null;
-  if (!b) return null;
-  const wordCount = phrases.reduce((n, p) => n + p.length, 0);
-  const gaps = Math.max(0, b.span - wordCount);
-  const positions = [...new Set(b.chosen.flatMap((c) => range(c.start, c.end)))];
-  return { positions, score: 1 / (1 + gaps) + (0.1 * b.exact) / wordCount };
+
+  #hit(q: CompiledQuery, id: number): CueHit {
+    const entry = this.#entries[id]!;
+    const positions: number[] = [];
+    const score = q.place(this.#tokens, this.#from[id], this.#from[id + 1], positions);
+    const text = entry.cue.text;
+    const spans = wordsOf(text);
+    return {
+      videoId: entry.videoId,
+      start: entry.cue.start,
+      end: entry.cue.end,
+      text,
+      source: entry.source,
+      language: entry.language,
+      marks: positions.map((p) => [spans[p].from, spans[p].to]),
+      score,
+    };
+  }
 }
 
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+function grow<A extends Uint32Array | Float64Array>(into: A, from: A): A {
+  into.set(from);
+  return into;
+}

@@ -7,14 +7,26 @@ export interface Word {
 
 const wordPattern = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
 
+/**
+ * Words already folded: speech repeats a few thousand words, and folding (Unicode normalisation) is most of the cost
+ * of indexing a transcript. Cleared when it grows past a rich vocabulary's size.
+ */
+const folded = new Map<string, string>();
+
 /** Lower case without accents: "Été" and "ete" are one word, as are "Straße" and "strasse". */
 export function foldWord(word: string): string {
-  return word
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/ß/g, 'ss')
-    .replace(/’/g, "'");
+  let out = folded.get(word);
+  if (out === undefined) {
+    out = word
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .replace(/ß/g, 'ss')
+      .replace(/’/g, "'");
+    if (folded.size >= 200_000) folded.clear();
+    folded.set(word, out);
+  }
+  return out;
 }
 
 /** The words of a line, in order. */

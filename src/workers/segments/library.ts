@@ -19,18 +19,37 @@ export interface StoredBytes {
 /**
  * The newest chunk of every video in one segment store, in memory, and how much of each file is dead.
  * Calls run one at a time, so a reload never interleaves with this tab's own writes.
+ *
+ * Another tab may write meanwhile. Each call lists this kind's files to find out, which costs the whole folder
+ * (posters and scrub strips share it: thousands of files). With `changeLog` (transcripts, saved one video at a time
+ * while the user waits) it checks only what another tab's ordinary write changes, the size of each library's newest
+ * file, and the size of the kind's change log (`<prefix>-changes`): the rarer writes that change other files (a new
+ * file, a compaction, a repair, a dropped library) add a byte to it, and mean a full reload.
  */
 export class SegmentLibrary<T> {
   #chunks = new Map<number, Chunk<T>>();
   /** Every file as this tab last read or wrote it; a listing that disagrees means another tab wrote. */
   #files = new Map<string, FileStats>();
   #loaded = false;
+  /** The change log's size as this tab last saw it (after its own changes); another size means another tab's. */
+  #changes = 0;
+  /** A change of this tab's fell after another tab's it had not seen: list and read again. */
+  #stale = false;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private store: SegmentStore<T>,
     private hooks: SegmentHooks<T> = {},
+    private options: { changeLog?: boolean } = {},
   ) {}
+
+  /** Notes a change other than an append to a library's newest file, for the other tabs' next call. */
+  async #announce(): Promise<void> {
+    if (!this.options.changeLog) return;
+    const at = await this.store.noteChange();
+    if (at === this.#changes) this.#changes = at + 1;
+    else this.#stale = true;
+  }
 
   #serial<R>(fn: () => Promise<R>): Promise<R> {
     const run = this.#queue.then(fn);
@@ -46,19 +65,46 @@ export class SegmentLibrary<T> {
     );
   }
 
-  async #refresh(): Promise<void> {
+  /** The files as this tab knows them, as a listing would give them. */
+  #known(): SegmentFile[] {
+    return [...this.#files].map(([key, f]) => ({
+      key,
+      size: f.size,
+      libraryId: f.libraryId,
+      n: this.store.parseKey(key)!.n,
+    }));
+  }
+
+  /** Whether the change log and each library's newest file have the sizes this tab knows. */
+  async #unchangedElsewhere(): Promise<boolean> {
+    if ((await this.store.changeCount()) !== this.#changes) return false;
+    const newest = new Map<number, SegmentFile>();
+    for (const f of this.#known()) if ((newest.get(f.libraryId)?.n ?? -1) < f.n) newest.set(f.libraryId, f);
+    for (const f of newest.values()) if ((await this.store.size(f.key)) !== f.size) return false;
+    return true;
+  }
+
+  /** Reads the files again if another tab changed them; returns them as listed. */
+  async #refresh(): Promise<SegmentFile[]> {
+    if (this.options.changeLog) {
+      if (this.#loaded && !this.#stale && (await this.#unchangedElsewhere())) return this.#known();
+      this.#stale = false;
+      // Read before the listing: a change made between the two is seen on the next call.
+      this.#changes = await this.store.changeCount();
+    }
     const listing = await this.store.files();
-    if (this.#unchanged(listing)) return;
+    if (this.#unchanged(listing)) return listing;
     const { latest, files } = await this.store.load(listing);
     this.#chunks = new Map(latest.map((c) => [c.videoId, c]));
     this.#files = files;
     this.#loaded = true;
     this.hooks.loaded?.(latest);
+    return listing;
   }
 
   /** Loads the files once; later calls reload only when the files changed (another tab wrote). */
   ready(): Promise<void> {
-    return this.#serial(() => this.#refresh());
+    return this.#serial(async () => void (await this.#refresh()));
   }
 
   get size(): number {
@@ -107,17 +153,20 @@ export class SegmentLibrary<T> {
    */
   update(libraryId: number, videoId: number, change: (current: T | undefined) => T | undefined) {
     return this.#serial(async (): Promise<Chunk<T> | undefined> => {
-      await this.#refresh();
+      const listing = await this.#refresh();
       const value = change(this.#chunks.get(videoId)?.value);
       if (value === undefined) return undefined;
       const closed = new Set([...this.#files].filter(([, f]) => f.tail > 0).map(([key]) => key));
-      const chunk = await this.store.append(libraryId, videoId, value, closed);
+      const chunk = await this.store.append(libraryId, videoId, value, closed, listing);
       const before = this.#chunks.get(videoId);
       if (before) this.#forget(before);
       this.#chunks.set(videoId, chunk);
       const stats = this.#files.get(chunk.key);
       if (stats) stats.size += chunk.bytes;
-      else this.#files.set(chunk.key, { libraryId, size: chunk.bytes, dead: 0, tail: 0 });
+      else {
+        this.#files.set(chunk.key, { libraryId, size: chunk.bytes, dead: 0, tail: 0 });
+        await this.#announce();
+      }
       this.hooks.stored?.(chunk, before);
       return chunk;
     });
@@ -143,6 +192,7 @@ export class SegmentLibrary<T> {
         else this.#files.set(key, { libraryId: stats.libraryId, size, dead: 0, tail: 0 });
         rewritten++;
       }
+      if (rewritten > 0) await this.#announce();
       return { rewritten, droppedVideos: dropped.length };
     });
   }
@@ -155,14 +205,17 @@ export class SegmentLibrary<T> {
     return this.#serial(async () => {
       await this.#refresh();
       const cut: number[] = [];
+      let rewritten = 0;
       for (const [key, stats] of [...this.#files]) {
         if (stats.tail === 0) continue;
+        rewritten++;
         if (stats.cut !== undefined) cut.push(stats.cut);
         const keep = [...this.#chunks.values()].filter((c) => c.key === key);
         const size = await this.store.rewrite(key, keep);
         if (size === 0) this.#files.delete(key);
         else this.#files.set(key, { libraryId: stats.libraryId, size, dead: 0, tail: 0 });
       }
+      if (rewritten > 0) await this.#announce();
       return cut;
     });
   }
@@ -176,6 +229,7 @@ export class SegmentLibrary<T> {
       for (const c of dropped) this.#chunks.delete(c.videoId);
       for (const [key, stats] of [...this.#files]) if (stats.libraryId === libraryId) this.#files.delete(key);
       if (dropped.length > 0) this.hooks.dropped?.(dropped);
+      await this.#announce();
     });
   }
 }

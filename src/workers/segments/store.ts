@@ -11,7 +11,7 @@ import type { SegmentCodec } from './codec';
  */
 
 /** What the store needs of the blob store (a Map in unit tests). */
-export type Blobs = Pick<BlobStore, 'append' | 'put' | 'read' | 'delete' | 'list'>;
+export type Blobs = Pick<BlobStore, 'append' | 'put' | 'read' | 'delete' | 'list' | 'size'>;
 
 export interface Chunk<T> {
   /** The file it is in. */
@@ -98,10 +98,31 @@ export class SegmentStore<T> {
     return `${this.codec.prefix}-${libraryId}-${n}`;
   }
 
+  /** A key's library and number, when it is one of this kind's files. */
+  parseKey(key: string): { libraryId: number; n: number } | null {
+    const m = this.#pattern.exec(key);
+    return m ? { libraryId: Number(m[1]), n: Number(m[2]) } : null;
+  }
+
+  /** How many changes other than appends to a newest file were made, by any tab (see SegmentLibrary). */
+  async changeCount(): Promise<number> {
+    return (await this.blobs.size(`${this.codec.prefix}-changes`)) ?? 0;
+  }
+
+  /** Adds one to the change count; returns the count before. */
+  noteChange(): Promise<number> {
+    return this.blobs.append(`${this.codec.prefix}-changes`, Uint8Array.of(1));
+  }
+
+  /** A file's size, null when it is not there. */
+  size(key: string): Promise<number | null> {
+    return this.blobs.size(key);
+  }
+
   /** This kind's segment files, by library then number. */
   async files(): Promise<SegmentFile[]> {
     const out = [];
-    for (const { key, size } of await this.blobs.list()) {
+    for (const { key, size } of await this.blobs.list(`${this.codec.prefix}-`)) {
       const m = this.#pattern.exec(key);
       if (m) out.push({ key, size, libraryId: Number(m[1]), n: Number(m[2]) });
     }
@@ -129,15 +150,17 @@ export class SegmentStore<T> {
 
   /**
    * Appends a video's chunk to its library's newest file, or starts the next file when that one is full or in
-   * `closed` (files ending in a crash-cut chunk, after which a chunk could not be read).
+   * `closed` (files ending in a crash-cut chunk, after which a chunk could not be read). `listing` is the files as
+   * just listed, when the caller has them (a listing is a round trip per file).
    */
   async append(
     libraryId: number,
     videoId: number,
     value: T,
     closed: ReadonlySet<string> = new Set(),
+    listing?: readonly SegmentFile[],
   ): Promise<Chunk<T>> {
-    const mine = (await this.files()).filter((f) => f.libraryId === libraryId);
+    const mine = (listing ?? (await this.files())).filter((f) => f.libraryId === libraryId);
     const last = mine.at(-1);
     const open = last && last.size < rollBytes && !closed.has(last.key);
     const key = open ? last.key : this.fileKey(libraryId, last ? last.n + 1 : 0);

@@ -23,18 +23,28 @@ const FFMPEG_SLICE_S = 600;
 /** Where a block of audio came from, for the benchmark and the tests. */
 export type AudioTier = 'webcodecs' | 'ffmpeg';
 
+/** Where decoding's time goes (the benchmark): milliseconds copying and mixing to mono, and resampling. */
+export interface AudioTimes {
+  mixMs: number;
+  resampleMs: number;
+}
+
 /**
  * Yields the file's primary sound track as 16 kHz mono blocks, in order, from its start. Throws NoAudioError when
  * there is no sound track, UnsupportedMediaError when neither tier decodes it.
  */
-export async function* speechAudio(file: File, tierSeen?: (tier: AudioTier) => void): AsyncGenerator<Float32Array> {
+export async function* speechAudio(
+  file: File,
+  tierSeen?: (tier: AudioTier) => void,
+  times?: AudioTimes,
+): AsyncGenerator<Float32Array> {
   const track = await nativeTrack(file);
   if (track === 'none') throw new NoAudioError();
   if (track) {
     tierSeen?.('webcodecs');
     let produced = false;
     try {
-      for await (const block of decodeNative(track.track, track.origin)) {
+      for await (const block of decodeNative(track.track, track.origin, times)) {
         produced = true;
         yield block;
       }
@@ -64,7 +74,7 @@ async function nativeTrack(file: File): Promise<{ track: InputAudioTrack; origin
   }
 }
 
-async function* decodeNative(track: InputAudioTrack, origin: number): AsyncGenerator<Float32Array> {
+async function* decodeNative(track: InputAudioTrack, origin: number, times?: AudioTimes): AsyncGenerator<Float32Array> {
   let resampler: Resampler | null = null;
   let planes: Float32Array[] = [];
   for await (const sample of new AudioSampleSink(track).samples()) {
@@ -75,6 +85,7 @@ async function* decodeNative(track: InputAudioTrack, origin: number): AsyncGener
         const lead = Math.max(0, Math.min(60, sample.timestamp - origin));
         if (lead > 0.001) yield resampler.push(new Float32Array(Math.round(lead * sample.sampleRate)));
       }
+      const t0 = times ? performance.now() : 0;
       const n = sample.numberOfFrames;
       const channels = sample.numberOfChannels;
       if (planes.length !== channels || planes[0].length < n)
@@ -86,7 +97,13 @@ async function* decodeNative(track: InputAudioTrack, origin: number): AsyncGener
         for (let i = 0; i < n; i++) mono[i] += plane[i];
       }
       if (channels > 1) for (let i = 0; i < n; i++) mono[i] /= channels;
-      yield resampler.push(mono);
+      const t1 = times ? performance.now() : 0;
+      const out = resampler.push(mono);
+      if (times) {
+        times.mixMs += t1 - t0;
+        times.resampleMs += performance.now() - t1;
+      }
+      yield out;
     } finally {
       sample.close();
     }

@@ -46,14 +46,19 @@ export function transcriptsApi(openBlobs: () => Promise<Blobs>) {
   async function ready(): Promise<SegmentLibrary<VideoTranscript>> {
     library ??= openBlobs().then(
       (b) =>
-        new SegmentLibrary(new SegmentStore(b, transcriptCodec), {
-          loaded(latest) {
-            index = new CueIndex();
-            for (const c of latest) index.setVideo(c.videoId, c.value.tracks);
+        new SegmentLibrary(
+          new SegmentStore(b, transcriptCodec),
+          {
+            loaded(latest) {
+              index = new CueIndex();
+              for (const c of latest) index.setVideo(c.videoId, c.value.tracks);
+            },
+            stored: (chunk) => index.setVideo(chunk.videoId, chunk.value.tracks),
+            dropped: (chunks) => chunks.forEach((c) => index.removeVideo(c.videoId)),
           },
-          stored: (chunk) => index.setVideo(chunk.videoId, chunk.value.tracks),
-          dropped: (chunks) => chunks.forEach((c) => index.removeVideo(c.videoId)),
-        }),
+          // Saving a transcript must not cost a listing of the whole blob folder (see SegmentLibrary).
+          { changeLog: true },
+        ),
     );
     library.catch(() => (library = undefined));
     const l = await library;
