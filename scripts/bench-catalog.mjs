@@ -5,8 +5,10 @@
 //   1. makes a catalog of --videos videos as a year of use leaves it: scanned in batches over 365 days, probed,
 //      with scenes and --frames-per-video frame rows each, every scan stage's job run to the end (about 1 in 50
 //      failing with its reason, a few cancelled), a few hundred tags; the clock is the catalog's own `now`;
-//   2. saves it as the catalog worker does (export, checksummed snapshot, written to a new file swapped in), then
-//      times one tag edit and its save (save_ms: what a user waits on), and a load (read, checksum, open: load_ms);
+//   2. saves it whole (export, checksummed image, written to a new file swapped in: image_save_ms, what the catalog
+//      worker does now and then), then times one tag edit and its save as the worker saves it, only the statements
+//      it ran, checksummed, in a file of their own (save_ms: what a user waits on), and a load (read and check the
+//      image and 200 saved edits, open, replay them: load_ms);
 //   3. prunes the job history as Settings → Maintenance does (done jobs older than 30 days), compacts (VACUUM),
 //      and measures again (after_prune).
 // Prints one JSON line.
@@ -27,9 +29,10 @@ const framesPerVideo = Number(arg('frames-per-video', 60));
 
 // The catalog code is TypeScript: bundle it (sql.js stays the installed package) and import the bundle.
 const { Catalog } = await import(pathToFileURL(await bundle('src/db/catalog.ts', 'catalog.mjs')).href);
-const { encodeSnapshot, decodeSnapshot } = await import(
+const { encodeSnapshot, decodeSnapshot, changesMagic } = await import(
   pathToFileURL(await bundle('src/db/snapshot.ts', 'snapshot.mjs')).href
 );
+const { encodeChanges } = await import(pathToFileURL(await bundle('src/db/change-log.ts', 'change-log.mjs')).href);
 const SQL = await initSqlJs();
 
 const day = 86_400_000;
@@ -69,6 +72,7 @@ for (let first = 0; first < videos; first += batch) {
   }
   catalog.applyScanOps(lib.id, ops);
   catalog.sql.transaction(runJobs);
+  catalog.log.take(); // saved as it went, in the app; here only the end state matters
 }
 catalog.finishScan(lib.id);
 for (let i = 0; i < videos; i += 7) catalog.tagVideos([i + 1], [tagNames[i % tagNames.length]]);
@@ -77,40 +81,73 @@ const setupMs = performance.now() - setup;
 
 const dir = mkdtempSync(join(tmpdir(), 'ff-bench-catalog-'));
 let generation = 0;
-/** What the catalog worker's save does, to a file swapped in when complete. */
-async function save() {
-  const data = await encodeSnapshot(catalog.export(), ++generation);
-  const file = join(dir, `catalog-${generation % 2}.ffdb`);
+/** A file written whole to a swap file and renamed over the old one, as createWritable does in OPFS. */
+function writeSwapped(file, data) {
   writeFileSync(`${file}.swap`, data);
   renameSync(`${file}.swap`, file);
+}
+/** A whole image, as the catalog worker saves one when its log of changes has grown (or after VACUUM). */
+async function saveImage() {
+  catalog.log.take();
+  const data = await encodeSnapshot(catalog.export(), ++generation);
+  const file = join(dir, `catalog-${generation % 2}.ffdb`);
+  writeSwapped(file, data);
   return { file, bytes: data.byteLength };
+}
+let seq = 0;
+/** One save's changes, as the catalog worker appends them after the image. */
+async function saveChanges() {
+  const { changes } = catalog.log.take();
+  const data = await encodeSnapshot(encodeChanges(changes), ++seq, changesMagic);
+  const file = join(dir, `changes-${generation}-${seq}.ffjr`);
+  writeSwapped(file, data);
+  return file;
 }
 
 /**
- * The save a user waits on (one tag added to one video, then the whole catalog on disk) and a load: the median of
- * five of each, as this machine is shared.
+ * The save a user waits on (one tag added to one video, its changes on disk), a whole image's save, and a load of
+ * the image with 200 saved edits after it: the median of several of each, as this machine is shared.
  */
 async function measure() {
-  let saved = await save();
+  const imageSaves = [];
+  let saved;
+  for (let i = 0; i < 3; i++) {
+    const imageStart = performance.now();
+    saved = await saveImage();
+    imageSaves.push(performance.now() - imageStart);
+  }
+  seq = 0;
   const saves = [];
-  const loads = [];
-  for (let i = 0; i < 5; i++) {
+  const logged = [];
+  for (let i = 0; i < 200; i++) {
     const editStart = performance.now();
     catalog.tagVideos([Math.ceil(videos / 2) - i], ['Holiday']);
-    saved = await save();
+    logged.push(await saveChanges());
     saves.push(performance.now() - editStart);
   }
+  const loads = [];
   for (let i = 0; i < 3; i++) {
     const loadStart = performance.now();
     const snapshot = await decodeSnapshot(new Uint8Array(readFileSync(saved.file)));
-    const loaded = Catalog.open(SQL, snapshot.body);
+    const changes = [];
+    for (const file of logged) changes.push((await decodeSnapshot(readFileSync(file), changesMagic)).body);
+    const loaded = Catalog.open(SQL, snapshot.body, {}, changes);
     loads.push(performance.now() - loadStart);
+    if (loaded.replayed.batches !== logged.length) throw new Error('the saved edits did not replay');
     loaded.close();
   }
-  return { catalog_bytes: saved.bytes, save_ms: median(saves), load_ms: median(loads) };
+  return {
+    catalog_bytes: saved.bytes,
+    save_ms: round(median(saves)),
+    save_p95_ms: round(p95(saves)),
+    image_save_ms: Math.round(median(imageSaves)),
+    load_ms: Math.round(median(loads)),
+  };
 }
 
-const median = (xs) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
+const round = (ms) => Math.round(ms * 10) / 10;
 const rows = (table) => Number(catalog.sql.value(`SELECT count(*) FROM ${table}`));
 const asIs = await measure();
 const counts = catalog.jobCounts();

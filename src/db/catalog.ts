@@ -12,7 +12,8 @@ import * as jobHistory from './job-history';
 import * as jobs from './jobs';
 import * as libraries from './libraries';
 import * as media from './media';
-import { migrate } from './schema';
+import { ChangeLog, decodeChanges, replayChanges } from './change-log';
+import { migrate, schemaVersion, userVersion } from './schema';
 import * as scan from './scan';
 import * as settings from './settings';
 import * as sidecars from './sidecars';
@@ -44,22 +45,37 @@ export interface CatalogOptions {
  */
 export class Catalog {
   readonly sql: Sql;
+  /** Every committed write since the last save, for a save that writes only those (see change-log.ts). */
+  readonly log = new ChangeLog();
+  /** How many saved batches of changes opening applied, and whether one of them could not be (then dropped). */
+  readonly replayed: { batches: number; failed: boolean };
   #onWrite: (kind: WriteKind) => void;
   #beforeWrite: () => void;
   #now: () => number;
 
-  constructor(db: Database, opts: CatalogOptions = {}) {
-    this.sql = new Sql(db);
+  /** `changes`: batches saved after the image `db` was opened from, applied in order before any migration. */
+  constructor(db: Database, opts: CatalogOptions = {}, changes: readonly Uint8Array[] = []) {
+    this.sql = new Sql(db, this.log);
     this.#onWrite = opts.onWrite ?? (() => {});
     this.#beforeWrite = opts.beforeWrite ?? (() => {});
     this.#now = opts.now ?? Date.now;
     // SQLite's lower() folds only A–Z and sql.js has no ICU: name filters fold in JavaScript instead.
     db.create_function('fold', foldName);
-    migrate(db);
+    db.run('PRAGMA foreign_keys = ON');
+    const version = userVersion(db);
+    this.replayed = version <= schemaVersion ? replayBatches(db, changes) : { batches: 0, failed: false };
+    // After a migration (or on a new catalog) the log would not replay on the saved image: save it whole.
+    if (migrate(db) !== version || this.replayed.failed) this.log.requireWholeImage();
   }
 
-  static open(SQL: SqlJsStatic, bytes?: Uint8Array | null, opts?: CatalogOptions): Catalog {
-    return new Catalog(bytes && bytes.byteLength > 0 ? new SQL.Database(bytes) : new SQL.Database(), opts);
+  static open(
+    SQL: SqlJsStatic,
+    bytes?: Uint8Array | null,
+    opts?: CatalogOptions,
+    changes?: readonly Uint8Array[],
+  ): Catalog {
+    const db = bytes && bytes.byteLength > 0 ? new SQL.Database(bytes) : new SQL.Database();
+    return new Catalog(db, opts, bytes && bytes.byteLength > 0 ? changes : []);
   }
 
   export(): Uint8Array {
@@ -209,3 +225,16 @@ export class Catalog {
 
 /** Finished jobs are kept this long (the seed design's 30 days), then pruned on request. */
 export const jobHistoryDays = 30;
+
+/** Applies saved batches of changes in order, each whole or not at all, up to the first that fails. */
+function replayBatches(db: Database, batches: readonly Uint8Array[]): { batches: number; failed: boolean } {
+  for (const [i, batch] of batches.entries()) {
+    try {
+      replayChanges(db, decodeChanges(batch));
+    } catch (err) {
+      console.warn('A saved batch of catalog changes could not be applied; later ones are skipped', err);
+      return { batches: i, failed: true };
+    }
+  }
+  return { batches: batches.length, failed: false };
+}

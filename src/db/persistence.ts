@@ -1,88 +1,68 @@
 import { openDB, type IDBPDatabase } from 'idb';
 import type { StorageInfo } from '../lib/types';
-import { encodeSnapshot, newestSnapshot } from './snapshot';
-import { readFileBytes } from './opfs-read';
+import { wantsImage, type CatalogStore, type LoadedCatalog } from './catalog-store';
+import { OpfsCatalogStore } from './opfs-catalog';
 
-/** Where the catalog image lives between visits. */
-export interface CatalogStore {
-  readonly backend: StorageInfo['backend'];
-  /** The newest intact catalog image (null on a first visit), and how many saved copies were damaged. */
-  load(): Promise<LoadedCatalog>;
-  /** Writes a new image without touching the last good one until it is complete. */
-  save(body: Uint8Array): Promise<void>;
-}
+export { wantsImage, type CatalogStore };
 
-export interface LoadedCatalog {
-  body: Uint8Array | null;
-  damaged: number;
-}
-
-const slotNames = ['catalog-a.ffdb', 'catalog-b.ffdb'];
-
-class OpfsStore implements CatalogStore {
-  readonly backend = 'opfs' as const;
-  #generation = 0;
-  #slot = 1;
-  constructor(private dir: FileSystemDirectoryHandle) {}
-
-  async #read(name: string): Promise<Uint8Array | null> {
-    try {
-      return await readFileBytes(await this.dir.getFileHandle(name));
-    } catch (err) {
-      if ((err as Error).name === 'NotFoundError') return null;
-      throw err;
-    }
-  }
-
-  async load(): Promise<LoadedCatalog> {
-    const { newest, damaged } = await newestSnapshot(await Promise.all(slotNames.map((n) => this.#read(n))));
-    if (!newest) return { body: null, damaged };
-    this.#generation = newest.generation;
-    this.#slot = newest.slot;
-    return { body: newest.body, damaged };
-  }
-
-  async save(body: Uint8Array): Promise<void> {
-    const slot = 1 - this.#slot;
-    const data = await encodeSnapshot(body, this.#generation + 1);
-    const handle = await this.dir.getFileHandle(slotNames[slot], { create: true });
-    // createWritable writes to a swap file and swaps it in on close(): readers in other tabs never see half a file.
-    const writable = await handle.createWritable();
-    try {
-      await writable.write(data as Uint8Array<ArrayBuffer>);
-      await writable.close();
-    } catch (err) {
-      await writable.abort().catch(() => {
-        /* already failed; the error below is the one that matters */
-      });
-      throw err;
-    }
-    this.#generation += 1;
-    this.#slot = slot;
-  }
-}
+const journalKey = (seq: number) => `changes-${String(seq).padStart(9, '0')}`;
+const journalRange = () => IDBKeyRange.bound('changes-', 'changes-~');
 
 class IdbStore implements CatalogStore {
   readonly backend = 'indexeddb' as const;
+  #files = 0;
+  #bytes = 0;
+  #imageBytes = 0;
   constructor(private db: IDBPDatabase) {}
+  get pending() {
+    return { hasImage: this.#imageBytes > 0, imageBytes: this.#imageBytes, files: this.#files, bytes: this.#bytes };
+  }
   async load(): Promise<LoadedCatalog> {
-    const value: unknown = await this.db.get('catalog', 'current');
-    return { body: value instanceof Uint8Array ? value : null, damaged: 0 };
+    const tx = this.db.transaction('catalog');
+    const [value, changes] = await Promise.all([tx.store.get('current'), tx.store.getAll(journalRange())]);
+    const body = value instanceof Uint8Array ? value : null;
+    this.#imageBytes = body?.byteLength ?? 0;
+    this.#files = changes.length;
+    this.#bytes = changes.reduce((sum: number, c: Uint8Array) => sum + c.byteLength, 0);
+    return { body, changes: body ? (changes as Uint8Array[]) : [], damaged: 0 };
   }
   async save(body: Uint8Array): Promise<void> {
-    // One IndexedDB transaction is atomic on its own.
-    await this.db.put('catalog', body.slice(), 'current');
+    // One IndexedDB transaction is atomic on its own: the image and the end of the log land together.
+    const tx = this.db.transaction('catalog', 'readwrite');
+    await Promise.all([tx.store.put(body.slice(), 'current'), tx.store.delete(journalRange()), tx.done]);
+    this.#imageBytes = body.byteLength;
+    this.#files = 0;
+    this.#bytes = 0;
+  }
+  async append(changes: Uint8Array): Promise<void> {
+    await this.db.put('catalog', changes.slice(), journalKey(this.#files + 1));
+    this.#files += 1;
+    this.#bytes += changes.byteLength;
   }
 }
 
 class MemoryStore implements CatalogStore {
   readonly backend = 'memory' as const;
   #body: Uint8Array | null = null;
+  #changes: Uint8Array[] = [];
+  get pending() {
+    const bytes = this.#changes.reduce((sum, c) => sum + c.byteLength, 0);
+    return {
+      hasImage: this.#body !== null,
+      imageBytes: this.#body?.byteLength ?? 0,
+      files: this.#changes.length,
+      bytes,
+    };
+  }
   async load(): Promise<LoadedCatalog> {
-    return { body: this.#body, damaged: 0 };
+    return { body: this.#body, changes: [...this.#changes], damaged: 0 };
   }
   async save(body: Uint8Array) {
     this.#body = body.slice();
+    this.#changes = [];
+  }
+  async append(changes: Uint8Array) {
+    this.#changes.push(changes.slice());
   }
 }
 
@@ -90,7 +70,7 @@ class MemoryStore implements CatalogStore {
 export async function openCatalogStore(): Promise<CatalogStore> {
   try {
     const root = await navigator.storage.getDirectory();
-    return new OpfsStore(await root.getDirectoryHandle('catalog', { create: true }));
+    return new OpfsCatalogStore(await root.getDirectoryHandle('catalog', { create: true }));
   } catch {
     // No OPFS (older Safari, Firefox private windows): fall through to IndexedDB.
   }

@@ -3,14 +3,16 @@
  * sql.js database image. Two slots are written in turn, so a tab killed mid-save leaves the other slot,
  * the previous catalog, intact; the header tells a complete slot from a torn one.
  */
-const magic = new TextEncoder().encode('FFCAT001');
+const catalogMagic = new TextEncoder().encode('FFCAT001');
+/** The same header on a file of logged changes (see change-log.ts); its "generation" is its place in the log. */
+export const changesMagic = new TextEncoder().encode('FFJRN001');
 export const headerSize = 64;
 
 async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 }
 
-export async function encodeSnapshot(body: Uint8Array, generation: number): Promise<Uint8Array> {
+export async function encodeSnapshot(body: Uint8Array, generation: number, magic = catalogMagic): Promise<Uint8Array> {
   const out = new Uint8Array(headerSize + body.byteLength);
   const view = new DataView(out.buffer);
   out.set(magic, 0);
@@ -22,7 +24,10 @@ export async function encodeSnapshot(body: Uint8Array, generation: number): Prom
 }
 
 /** The snapshot in `data`, or null when it is empty, torn or not a snapshot at all. */
-export async function decodeSnapshot(data: Uint8Array): Promise<{ generation: number; body: Uint8Array } | null> {
+export async function decodeSnapshot(
+  data: Uint8Array,
+  magic = catalogMagic,
+): Promise<{ generation: number; body: Uint8Array } | null> {
   if (data.byteLength < headerSize) return null;
   if (!magic.every((b, i) => data[i] === b)) return null;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);

@@ -5,14 +5,22 @@ import sqlWasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { BlobStore, type Blobs } from '../db/blob-store';
 import { NotEmptyError, openBackup } from '../db/backup';
 import { Catalog, type CatalogOptions } from '../db/catalog';
-import { openCatalogStore, storageInfo, type CatalogStore } from '../db/persistence';
+import { encodeChanges } from '../db/change-log';
+import { openCatalogStore, storageInfo, wantsImage, type CatalogStore } from '../db/persistence';
 import { isQuotaError, NewerCatalogError, ReadOnlyError, StorageFullError } from '../lib/errors';
 import { EditGate } from './edit-gate';
 import { SaveScheduler } from './save-scheduler';
 
 /** Catalog members the page never calls: the database itself and steps only this worker takes. */
-type Internal = 'sql' | 'export' | 'close' | 'resumeInterruptedJobs';
-const internal: ReadonlySet<string> = new Set<Internal>(['sql', 'export', 'close', 'resumeInterruptedJobs']);
+type Internal = 'sql' | 'log' | 'replayed' | 'export' | 'close' | 'resumeInterruptedJobs';
+const internal: ReadonlySet<string> = new Set<Internal>([
+  'sql',
+  'log',
+  'replayed',
+  'export',
+  'close',
+  'resumeInterruptedJobs',
+]);
 /** Every other Catalog method is callable from the page, through `run`. */
 type CatalogCalls = Omit<Catalog, Internal>;
 
@@ -45,9 +53,35 @@ const channel = new BroadcastChannel('framefinder-catalog');
 
 const post = (message: CatalogMessage) => channel.postMessage(message);
 
+/**
+ * Writes what changed since the last save: just the changed statements, or a whole image when the log has grown
+ * large or cannot describe the change (VACUUM, a migration, a restored backup).
+ */
+async function saveChanges(): Promise<void> {
+  const log = catalog.log;
+  const taken = log.take();
+  const changes = taken.wholeImage || taken.changes.length === 0 ? null : encodeChanges(taken.changes);
+  // Exported now, with nothing run in between: the image holds exactly the changes taken, no later ones.
+  const image =
+    taken.wholeImage || (changes && wantsImage(store.pending, changes.byteLength)) ? catalog.export() : null;
+  let logged = false;
+  try {
+    // An image's own changes go to the log first: the previous image and its log then rebuild it if it is ever
+    // found damaged.
+    if (changes && (!image || store.pending.hasImage)) {
+      await store.append(changes);
+      logged = true;
+    }
+    if (image) await store.save(image);
+  } catch (err) {
+    log.putBack({ changes: logged ? [] : taken.changes, wholeImage: taken.wholeImage });
+    throw err;
+  }
+}
+
 const saves = new SaveScheduler(async () => {
   try {
-    await store.save(catalog.export());
+    await saveChanges();
     events?.saveError(null);
     post({ type: 'saved' });
   } catch (err) {
@@ -82,23 +116,23 @@ const notices = new Set<string>();
 
 async function load(): Promise<void> {
   SQL ??= await initSqlJs({ locateFile: () => sqlWasmUrl });
-  const { body, damaged } = await store.load();
-  if (damaged > 0) {
-    notices.add(
-      body
-        ? 'A damaged copy of the catalog was found and skipped: the last intact save was opened.'
-        : 'The saved catalog was damaged and could not be read: Framefinder started with an empty one. Open your folders again to rebuild it.',
-    );
-  }
+  const { body, changes, damaged } = await store.load();
   catalog?.close();
   try {
-    catalog = Catalog.open(SQL, body, options);
+    catalog = Catalog.open(SQL, body, options, changes);
   } catch (err) {
     if (!(err instanceof NewerCatalogError)) throw err;
     // Shown empty and read-only; the file on disk stays exactly as the newer app left it.
     newerCatalog = err;
     notices.add(err.message);
     catalog = Catalog.open(SQL, null, options);
+  }
+  if (damaged > 0 || catalog.replayed.failed) {
+    notices.add(
+      body
+        ? 'A damaged copy of the catalog was found and skipped: the last intact save was opened.'
+        : 'The saved catalog was damaged and could not be read: Framefinder started with an empty one. Open your folders again to rebuild it.',
+    );
   }
 }
 
@@ -179,6 +213,7 @@ const api = {
       options.beforeWrite?.();
       if (current.listLibraries().length > 0) throw new NotEmptyError();
       const next = openBackup(SQL!, bytes, options);
+      next.log.requireWholeImage(); // a new catalog altogether: its changes are not a log on the saved image
       current.close();
       catalog = next;
       options.onWrite?.('edit'); // the swap is the user's edit: saved before this call resolves

@@ -15,6 +15,7 @@ import {
 } from './harness';
 import type { TestServer } from './harness';
 import { videoNames } from './app';
+import { damageCatalogFile, newestSave, slotNames } from './catalog-files';
 
 /** The catalog API; this file also keeps keys outside the settings registry (stored unchecked) to fatten it. */
 type Catalog = Omit<Remote<CatalogApi>, 'getSetting' | 'setSetting'> & {
@@ -28,7 +29,6 @@ function inCatalog<R, A = null>(page: Page, fn: (catalog: Catalog, arg: A) => Pr
 }
 
 const folder = 'library';
-const slotNames = ['catalog-a.ffdb', 'catalog-b.ffdb'];
 const fixturePaths = expectedLibrary()
   .map((v) => v.path)
   .sort();
@@ -69,37 +69,6 @@ async function settle(page: Page): Promise<void> {
   const busy = () => inCatalog(page, async (c) => ((n) => n.queued + n.running)(await c.jobCounts()));
   await expect.poll(busy, { timeout: 60_000 }).toBe(0);
   await inCatalog(page, (c) => c.flush());
-}
-
-/** Generation in each catalog slot file's header (null: no FFCAT001 magic), by file name. */
-function slotGenerations(page: Page): Promise<Record<string, number | null>> {
-  return page.evaluate(async (names) => {
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('catalog');
-    const out: Record<string, number | null> = {};
-    for (const name of names) {
-      const bytes = new Uint8Array(await (await (await dir.getFileHandle(name)).getFile()).arrayBuffer());
-      out[name] =
-        new TextDecoder().decode(bytes.subarray(0, 8)) === 'FFCAT001' ? new DataView(bytes.buffer).getFloat64(8) : null;
-    }
-    return out;
-  }, slotNames);
-}
-
-/** Overwrites a slot file with its own first half (a torn write), or with `garbage` random bytes. */
-function damageSlot(page: Page, name: string, garbage?: number): Promise<void> {
-  return page.evaluate(
-    async ({ name, garbage }) => {
-      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('catalog', { create: true });
-      const handle = await dir.getFileHandle(name, { create: true });
-      const old = new Uint8Array(await (await handle.getFile()).arrayBuffer());
-      const data = garbage ? new Uint8Array(garbage) : old.slice(0, old.byteLength >> 1);
-      for (let i = 0; garbage && i < data.length; i += 65536) crypto.getRandomValues(data.subarray(i, i + 65536));
-      const writable = await handle.createWritable();
-      await writable.write(data);
-      await writable.close();
-    },
-    { name, garbage },
-  );
 }
 
 describe('catalog storage', () => {
@@ -229,43 +198,69 @@ describe('catalog storage', () => {
     expect(pageErrors.filter((e) => !e.includes('Target crashed'))).toEqual([]);
   });
 
-  test('a torn newest slot falls back to the previous catalog, and saving still works', async () => {
+  test('a torn newest save falls back to the save before it, and saving still works', async () => {
     await fresh();
     await importFixtures(page);
     await settle(page);
-    // One more change, saved once: the newest slot has it, the other slot has the 6 imported videos only.
+    // One more change, saved once: the newest save has it, the ones before it the 6 imported videos only.
     await inCatalog(page, async (c) => void (await c.addLibrary('Later', 'files'), await c.flush()));
-    const generations = await slotGenerations(page);
-    const [newest, other] = [...slotNames].sort((x, y) => (generations[y] ?? -1) - (generations[x] ?? -1));
-    expect(generations[other]).toBe((generations[newest] ?? 0) - 1);
+    const newest = await newestSave(page);
 
-    // Leave the app (a same-origin non-app page keeps OPFS reachable), tear the newest slot, come back.
+    // Leave the app (a same-origin non-app page keeps OPFS reachable), tear the newest save, come back.
     await page.goto(new URL('icon.svg', server.url).href);
-    await damageSlot(page, newest);
+    await damageCatalogFile(page, newest);
     await openApp(page, server.url);
     await expect.poll(() => shownNames(page)).toEqual(fixtureNames);
-    expect(await page.getByRole('region', { name: 'library' }).count()).toBe(1);
-    expect(await page.getByRole('region', { name: 'Later' }).count()).toBe(0);
+    expect((await inCatalog(page, (c) => c.listLibraries())).map((l) => l.name)).toEqual([folder]);
+    expect(await page.getByRole('alert').allInnerTexts()).toEqual([
+      'A damaged copy of the catalog was found and skipped: the last intact save was opened.',
+    ]);
 
-    // The app keeps working: a rescan finds a new file, its save lands, a reload shows it.
+    // The app keeps working: a rescan finds a new file, its save lands, a reload shows it with no word of damage.
     await writeOpfsFile(page, folder, 'trips/new clip.mp4', sunrise());
     await page.getByRole('button', { name: 'Rescan library' }).click();
     await expect
       .poll(() => statusText(page), { timeout: 20_000 })
       .toContain('Scan finished: 7 videos (1 new, 0 changed, 6 unchanged)');
     await settle(page);
-    expect(Object.values(await slotGenerations(page))).not.toContain(null);
     await page.reload();
     await page.waitForFunction(() => 'framefinder' in window, undefined, { timeout: 20_000 });
     await expect.poll(() => shownNames(page), { timeout: 20_000 }).toEqual([...fixtureNames, 'new clip.mp4'].sort());
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('a torn newest image is rebuilt from the image before it and the changes saved after that', async () => {
+    await fresh();
+    await importFixtures(page);
+    await settle(page);
+    // Compacting saves a whole image; 'Later' is saved as a change after it; compacting again makes a newer image.
+    await inCatalog(page, async (c) => {
+      await c.compact();
+      await c.addLibrary('Later', 'files');
+      await c.compact();
+      await c.flush();
+    });
+    const newest = await newestSave(page);
+    expect(slotNames).toContain(newest);
+
+    await page.goto(new URL('icon.svg', server.url).href);
+    await damageCatalogFile(page, newest);
+    await openApp(page, server.url);
+    await expect.poll(() => shownNames(page)).toEqual(fixtureNames);
+    // Nothing is lost: the older image and its log hold everything the torn one did.
+    expect((await inCatalog(page, (c) => c.listLibraries())).map((l) => l.name).sort()).toEqual(['Later', folder]);
+    expect(await page.getByRole('alert').allInnerTexts()).toEqual([
+      'A damaged copy of the catalog was found and skipped: the last intact save was opened.',
+    ]);
     expect(pageErrors).toEqual([]);
   });
 
   test('slot files of garbage open an empty catalog rather than crash, and the next import saves', async () => {
     await fresh();
     await page.goto(new URL('icon.svg', server.url).href);
-    await damageSlot(page, slotNames[0], 300_000);
-    await damageSlot(page, slotNames[1], 64);
+    await damageCatalogFile(page, slotNames[0], 300_000);
+    await damageCatalogFile(page, slotNames[1], 64);
     const consoleErrors: string[] = [];
     page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
 

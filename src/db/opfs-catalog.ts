@@ -1,0 +1,126 @@
+import type { CatalogStore, LoadedCatalog } from './catalog-store';
+import { changesMagic, decodeSnapshot, encodeSnapshot, newestSnapshot } from './snapshot';
+import { readFileBytes } from './opfs-read';
+
+const slotNames = ['catalog-a.ffdb', 'catalog-b.ffdb'];
+const changesName = (generation: number, seq: number) => `changes-${generation}-${seq}.ffjr`;
+const changesPattern = /^changes-(\d+)-(\d+)\.ffjr$/;
+
+/**
+ * The catalog in OPFS: two slots written in turn (a tab killed mid-save leaves the other, the previous image,
+ * intact), and after the newest image, one small file per later save holding just its changes, named by the
+ * image's generation and its place in the log. A file is written whole or not at all (createWritable swaps it
+ * in on close), so readers in other tabs never see half of one.
+ */
+export class OpfsCatalogStore implements CatalogStore {
+  readonly backend = 'opfs' as const;
+  #generation = 0;
+  #slot = 1;
+  #imageBytes = 0;
+  #changes = { files: 0, bytes: 0 };
+  #broken = false;
+  constructor(private dir: FileSystemDirectoryHandle) {}
+
+  async load(): Promise<LoadedCatalog> {
+    const { newest, damaged } = await newestSnapshot(await Promise.all(slotNames.map((n) => this.#read(n))));
+    this.#changes = { files: 0, bytes: 0 };
+    this.#broken = false;
+    if (!newest) return { body: null, damaged, changes: [] };
+    this.#generation = newest.generation;
+    this.#slot = newest.slot;
+    this.#imageBytes = newest.body.byteLength;
+    const changes = await this.#readChanges();
+    return { body: newest.body, damaged: damaged + changes.damaged, changes: changes.files };
+  }
+
+  get pending() {
+    return { hasImage: this.#generation > 0 && !this.#broken, imageBytes: this.#imageBytes, ...this.#changes };
+  }
+
+  async save(body: Uint8Array): Promise<void> {
+    const generation = this.#generation + 1;
+    // Change files numbered for this generation can only be left from an image that was later found damaged.
+    await this.#deleteChanges((g) => g >= generation);
+    const slot = 1 - this.#slot;
+    await this.#write(slotNames[slot], await encodeSnapshot(body, generation));
+    this.#generation = generation;
+    this.#slot = slot;
+    this.#imageBytes = body.byteLength;
+    this.#changes = { files: 0, bytes: 0 };
+    this.#broken = false;
+    // The previous image's log is kept with it (together they rebuild this image if it is ever damaged); older
+    // ones are dead weight now (a failure here costs only space).
+    await this.#deleteChanges((g) => g < generation - 1).catch(() => undefined);
+  }
+
+  async append(changes: Uint8Array): Promise<void> {
+    const seq = this.#changes.files + 1;
+    await this.#write(changesName(this.#generation, seq), await encodeSnapshot(changes, seq, changesMagic));
+    this.#changes = { files: seq, bytes: this.#changes.bytes + changes.byteLength };
+  }
+
+  /** The change files after the current image, in order, up to the first missing or damaged one. */
+  async #readChanges(): Promise<{ files: Uint8Array[]; damaged: number }> {
+    const seqs = (await this.#listChanges()).filter((c) => c.generation === this.#generation).map((c) => c.seq);
+    seqs.sort((a, b) => a - b);
+    const files: Uint8Array[] = [];
+    let bytes = 0;
+    for (const [i, seq] of seqs.entries()) {
+      const data = seq === i + 1 ? await this.#read(changesName(this.#generation, seq)) : null;
+      // An empty last file is a write that failed (storage full) after creating it: the next save writes over it.
+      if (data?.byteLength === 0 && i === seqs.length - 1) break;
+      const decoded = data ? await decodeSnapshot(data, changesMagic) : null;
+      if (!decoded || decoded.generation !== seq) {
+        // Whatever follows a gap cannot be applied: the next save writes a whole image and starts a new log.
+        this.#broken = true;
+        return { files, damaged: 1 };
+      }
+      files.push(decoded.body);
+      bytes += decoded.body.byteLength;
+      this.#changes = { files: seq, bytes };
+    }
+    return { files, damaged: 0 };
+  }
+
+  async #listChanges(): Promise<{ name: string; generation: number; seq: number }[]> {
+    const found = [];
+    for await (const [name] of this.dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+      const m = changesPattern.exec(name);
+      if (m) found.push({ name, generation: Number(m[1]), seq: Number(m[2]) });
+    }
+    return found;
+  }
+
+  async #deleteChanges(which: (generation: number) => boolean): Promise<void> {
+    for (const { name, generation } of await this.#listChanges()) {
+      if (!which(generation)) continue;
+      await this.dir.removeEntry(name).catch((err: unknown) => {
+        if ((err as Error).name !== 'NotFoundError') throw err;
+      });
+    }
+  }
+
+  async #read(name: string): Promise<Uint8Array | null> {
+    try {
+      return await readFileBytes(await this.dir.getFileHandle(name));
+    } catch (err) {
+      if ((err as Error).name === 'NotFoundError') return null;
+      throw err;
+    }
+  }
+
+  async #write(name: string, data: Uint8Array): Promise<void> {
+    const handle = await this.dir.getFileHandle(name, { create: true });
+    // createWritable writes to a swap file and swaps it in on close(): readers in other tabs never see half a file.
+    const writable = await handle.createWritable();
+    try {
+      await writable.write(data as Uint8Array<ArrayBuffer>);
+      await writable.close();
+    } catch (err) {
+      await writable.abort().catch(() => {
+        /* already failed; the error below is the one that matters */
+      });
+      throw err;
+    }
+  }
+}
