@@ -114,8 +114,13 @@ describe('suggested tags', () => {
       ]),
     );
     expect(await dialog.getByText('No tags yet.').count()).toBe(1);
-    await dialog.getByRole('button', { name: 'Dismiss suggested tag “beach” for 1 video' }).click();
+    // By keyboard: the focus then moves on to another word's Accept, not out of the dialog.
+    await dialog.getByRole('button', { name: 'Dismiss suggested tag “beach” for 1 of 2 videos' }).focus();
+    await page.keyboard.press('Enter');
     await eventually(() => shownSuggestions(dialog)).not.toContainEqual(expect.stringMatching(/^beach /));
+    await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(
+      /^Accept suggested tag “\w+” for 1 of 2 videos$/,
+    );
     await dialog.getByRole('button', { name: 'Done' }).click();
     await page.keyboard.press('Escape'); // clears the selection
 
