@@ -19,6 +19,8 @@ import * as settings from './settings';
 import * as sidecars from './sidecars';
 import { Sql } from './sql';
 import * as tags from './tags';
+import * as tagSuggestions from './tag-suggestions';
+import type { Suggestion } from '../lib/suggested-tags/score';
 import * as trash from './trash';
 import { foldName } from '../lib/video-files';
 import * as videos from './videos';
@@ -135,6 +137,17 @@ export class Catalog {
     this.#edit((s) => tags.untagVideos(s, videoIds, tagIds));
   renameTag = (id: number, name: string) => this.#edit((s) => tags.renameTag(s, id, name));
   deleteTag = (id: number) => this.#edit((s) => tags.deleteTag(s, id));
+
+  // Suggested tags: stored by the pipeline, answered by the user (an answer is an edit, kept for good)
+  saveTagSuggestions = (videoId: number, modelId: string, words: readonly Suggestion[]) =>
+    this.#write((s) => tagSuggestions.saveSuggestions(s, videoId, modelId, words));
+  tagSuggestions = (videoIds: readonly number[]) => tagSuggestions.suggestionsOf(this.sql, videoIds);
+  acceptTagSuggestion = (videoIds: readonly number[], word: string) =>
+    this.#edit((s) => tagSuggestions.acceptSuggestion(s, videoIds, word));
+  dismissTagSuggestion = (videoIds: readonly number[], word: string) =>
+    this.#edit((s) => tagSuggestions.dismissSuggestion(s, videoIds, word));
+  reofferTagSuggestion = (videoIds: readonly number[], word: string) =>
+    this.#edit((s) => tagSuggestions.reofferSuggestion(s, videoIds, word));
 
   // Collections
   listCollections = () => collections.listCollections(this.sql);

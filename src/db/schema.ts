@@ -223,6 +223,19 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE libraries ADD COLUMN min_text_px INTEGER NOT NULL DEFAULT 0;
   `,
+  // 11: suggested tags (issue 15). Words from the built-in vocabulary a CLIP model sees in a video, with their
+  // confidence, offered until the user accepts one (it becomes a real tag) or dismisses it. Answered rows stay, so
+  // scoring the video again (re-indexing, another model) never offers a dismissed word again.
+  `
+  CREATE TABLE tag_suggestions (
+    video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+    word TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    model_id TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'offered' CHECK (status IN ('offered', 'accepted', 'dismissed')),
+    PRIMARY KEY (video_id, word)
+  );
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -9,12 +9,13 @@ import { readTextStage } from './stages/read-text';
 import { scenesStage } from './stages/scenes';
 import { sidecarsStage } from './stages/sidecars';
 import { subtitlesStage } from './stages/subtitles';
+import { suggestedTagsStage } from './stages/suggested-tags';
 import { transcribeStage } from './stages/transcribe';
 
 /**
  * Every stage a video goes through, in the order a newcomer should read them: a frame's way from the file to a
  * search result runs probe → scenes (key frames, fingerprinted and stored) → frames (dense samples, the same)
- * → embeddings (word search). What is said takes its own way: sidecars (subtitle files beside the video) and
+ * → embeddings (word search) → suggested-tags (words the model sees, offered as tags). What is said takes its own way: sidecars (subtitle files beside the video) and
  * subtitles (tracks inside it) store lines for "Said" search, and transcribe (speech to text, when the user asks
  * for it) stores what the speech model heard; read-text (when the user asks for it) stores the text shown on screen. Adding a stage is one file in stages/ and one line here.
  */
@@ -27,6 +28,7 @@ const declared = {
   frames: framesStage,
   subtitles: subtitlesStage,
   embeddings: embeddingsStage,
+  'suggested-tags': suggestedTagsStage,
   transcribe: transcribeStage,
   'read-text': readTextStage,
 } satisfies Record<JobStage, Stage>; // a JobStage without a stage file does not compile

@@ -70,3 +70,9 @@ export async function storeImage(
   const { mime, width, height, frameCount } = image;
   await tools.db.saveThumbnail({ videoId, kind, mime, width, height, frameCount, time });
 }
+
+/** Puts the job back in the queue without counting the attempt, and ends this run (the model changed under it). */
+export async function runAgain(job: Job, tools: PipelineTools): Promise<never> {
+  await tools.db.requeueJobs([job.id]);
+  throw new AbortError('The model changed');
+}

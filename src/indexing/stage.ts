@@ -4,6 +4,7 @@ import type { EmbedFrame } from '../lib/embeddings/plan';
 import type { Scene } from '../lib/media/scenes';
 import type { FramePass, ProbeResult, Tier } from '../lib/media/types';
 import type { ReadingOptions } from '../lib/screen-text/types';
+import type { Suggestion } from '../lib/suggested-tags/score';
 import type { Job, JobStage, Library, Video } from '../lib/types';
 import type { MediaApi } from '../workers/media.worker';
 import type { SubtitleInput } from '../workers/transcripts/api';
@@ -75,6 +76,8 @@ export interface StageCatalog {
   listSidecars(videoId: number): Promise<{ path: string; language: string | null }[]>;
   /** Back in the queue without counting the attempt. */
   requeueJobs(ids: readonly number[]): Promise<void>;
+  /** Stores a video's suggested tags, replacing those still offered; answered ones stay as the user left them. */
+  saveTagSuggestions(videoId: number, modelId: string, words: readonly Suggestion[]): Promise<number>;
   /** Puts bytes in the blob store (images live there, not in the database). */
   blobPut(key: string, bytes: Uint8Array): Promise<void>;
 }
@@ -94,6 +97,11 @@ export interface EmbedIndexing {
   begin(videoId: number, modelId: string, plan: EmbedFrame[]): Promise<number>;
   /** Stores the run's vectors; rejects with ModelChangedError when the model moved on meanwhile. */
   commit(videoId: number, libraryId: number, token: number): Promise<number>;
+  /**
+   * The vocabulary words the video's stored vectors of `modelId` show, or null when it has none of that model;
+   * rejects with ModelChangedError when another model is loaded.
+   */
+  suggestTags(videoId: number, modelId: string): Promise<Suggestion[] | null>;
 }
 
 /** What the subtitle stages ask of the transcript worker (src/workers/transcripts.worker.ts). */

@@ -99,6 +99,7 @@ export type JobStage =
   | 'frames'
   | 'subtitles'
   | 'embeddings'
+  | 'suggested-tags'
   | 'transcribe'
   | 'read-text';
 
@@ -235,6 +236,15 @@ export interface Tag {
   name: string;
   /** Videos carrying it (not removed); for tagsOfVideos, how many of the given videos carry it. */
   count: number;
+}
+
+/** A word the model suggests as a tag (issue 15), for one video or summed up over a selection. */
+export interface TagSuggestion {
+  word: string;
+  /** 0–1; over a selection, the highest of its videos'. */
+  confidence: number;
+  /** Videos it is offered for (1 for one video). */
+  videos: number;
 }
 
 export interface Collection {

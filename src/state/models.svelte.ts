@@ -110,6 +110,8 @@ class ModelsState {
       await this.refresh();
       if (!catalog.readOnly) {
         await catalog.db.requeueStage('embeddings');
+        // Suggested tags are scored again from the new vectors (they wait for them); answered ones stay answered.
+        await catalog.db.requeueStage('suggested-tags');
         jobs.poke();
         jobs.refresh();
       }

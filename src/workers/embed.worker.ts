@@ -9,6 +9,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import { loadEngine, type EmbedEngine, type FramePixels } from './embed/engine';
 import { directoryFiles } from './models/directory-files';
 import { sceneIndex } from './embed/scene-index';
+import { tagSuggester } from './embed/tag-suggester';
 
 /** Word search and "more like this" need a model, and none is loaded. */
 export class NoModelError extends Error {
@@ -34,6 +35,7 @@ async function current(): Promise<EmbedEngine> {
 }
 
 const scenes = sceneIndex(current);
+const suggester = tagSuggester(scenes);
 
 const api = {
   /**
@@ -108,6 +110,9 @@ const api = {
 
   /** The stored embeddings: embedding videos into them, word search, "more like this". */
   ...scenes,
+
+  /** Suggested tags for a video from its stored frames (null when `modelId` has not embedded it). */
+  suggestTags: (videoId: number, modelId: string) => suggester.suggestTags(videoId, modelId),
 };
 
 export type EmbedApi = typeof api;

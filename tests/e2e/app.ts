@@ -170,6 +170,7 @@ export const stageLabels = {
   frames: 'Frames for search',
   subtitles: 'Subtitle tracks',
   embeddings: 'Word search',
+  'suggested-tags': 'Suggested tags',
 } as const;
 
 export interface ListedJob {

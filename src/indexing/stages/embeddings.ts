@@ -1,9 +1,7 @@
 import { proxy, transfer } from 'comlink';
 import { embedDecodeSide, embeddingPlan, maxEmbeddedFrames } from '../../lib/embeddings/plan';
-import { AbortError } from '../../lib/errors';
-import type { Job } from '../../lib/types';
-import type { PipelineTools, Stage } from '../stage';
-import { needDuration, openVideo, samplingSettings, tierOf } from '../stage-helpers';
+import type { Stage } from '../stage';
+import { needDuration, openVideo, runAgain, samplingSettings, tierOf } from '../stage-helpers';
 
 /** Frames decoded and handed to the embed worker together. */
 const decodeBatch = 16;
@@ -72,9 +70,3 @@ export const embeddingsStage: Stage = {
     if (modelChanged || tools.models.active()?.modelId !== model.modelId) await runAgain(job, tools);
   },
 };
-
-/** Puts the job back in the queue without counting the attempt, and ends this run. */
-async function runAgain(job: Job, tools: PipelineTools): Promise<never> {
-  await tools.db.requeueJobs([job.id]);
-  throw new AbortError('The model changed');
-}

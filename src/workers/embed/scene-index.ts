@@ -103,6 +103,22 @@ export function sceneIndex(
       return { modelId: v.modelId, times: [...v.times], scene: [...v.flags].map((f) => (f & sceneFlag) !== 0) };
     },
 
+    /** The video's stored vectors if `modelId` made them (else null), unpacked from int8. */
+    async videoVectors(videoId: number, modelId: string): Promise<Float32Array[] | null> {
+      const v = (await open()).video(videoId);
+      if (v?.modelId !== modelId) return null;
+      const packed = { dim: v.dim, count: v.times.length, codes: v.codes, scales: v.scales };
+      return Array.from({ length: packed.count }, (_, row) => unpackRow(packed, row));
+    },
+
+    /** Text vectors of the loaded model, one per text, in order (one inference at a time, like every other). */
+    async embedTexts(texts: readonly string[]): Promise<{ modelId: string; vectors: Float32Array[] }> {
+      const engine = await current();
+      const vectors: Float32Array[] = [];
+      for (const text of texts) vectors.push(await serial(() => engine.embedText(text)));
+      return { modelId: engine.modelId, vectors };
+    },
+
     async counts(modelId: string) {
       return (await open()).counts(modelId);
     },

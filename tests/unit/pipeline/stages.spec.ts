@@ -10,10 +10,15 @@ import { defaultSearchSettings } from '../../../src/lib/search/settings';
 import { fingerprint } from '../../../src/lib/search/fingerprint';
 import { defaultVideo, drawFrame, generatedSource, type GeneratedVideo } from './generated-source';
 import { testTools } from './tools';
+import type { Suggestion } from '../../../src/lib/suggested-tags/score';
 
 beforeAll(installCanvasShim);
 
-async function oneVideo(video: GeneratedVideo = defaultVideo, model: { modelId: string } | null = null) {
+async function oneVideo(
+  video: GeneratedVideo = defaultVideo,
+  model: { modelId: string } | null = null,
+  suggestions: Suggestion[] = [],
+) {
   const { catalog } = await freshCatalog();
   const lib = catalog.addLibrary('Trips', 'handle');
   catalog.applyScanOps(lib.id, [{ kind: 'add', file: { path: 'beach/day.mp4', size: 200_000, modifiedAt: 1000 } }]);
@@ -26,6 +31,7 @@ async function oneVideo(video: GeneratedVideo = defaultVideo, model: { modelId: 
       return s;
     },
     model,
+    suggestions,
   });
   /** Runs the video's job of `stage` through that stage, as the job runner does. */
   const run = async (stage: JobStage, signal = new AbortController().signal, tools: PipelineTools = t.tools) => {
@@ -161,6 +167,28 @@ describe('indexing stages', () => {
     expect(rec.embedCommits).toEqual([]);
     const job = catalog.listJobs('queued', 100).find((j) => j.videoId === id && j.stage === 'embeddings');
     expect(job).toMatchObject({ attempts: 0 });
+  });
+
+  it('suggested tags: stored as offered once the video is embedded, none without a model, none applied', async () => {
+    const idle = await oneVideo(defaultVideo, null, [{ word: 'beach', confidence: 0.6 }]);
+    await idle.run('suggested-tags');
+    expect(idle.catalog.tagSuggestions([idle.id])).toEqual([]);
+
+    const words = [
+      { word: 'beach', confidence: 0.6 },
+      { word: 'sunset', confidence: 0.3 },
+    ];
+    const { catalog, id, run } = await oneVideo(defaultVideo, { modelId: 'tiny:q8:abc' }, words);
+    await run('probe');
+    await run('scenes');
+    await run('frames');
+    await run('embeddings');
+    await run('suggested-tags');
+    expect(catalog.tagSuggestions([id])).toEqual([
+      { word: 'beach', confidence: 0.6, videos: 1 },
+      { word: 'sunset', confidence: 0.3, videos: 1 },
+    ]);
+    expect(catalog.tagsOfVideos([id])).toEqual([]);
   });
 
   it('a video whose folder permission was withdrawn waits for Reconnect folder, not failed', async () => {

@@ -6,6 +6,7 @@ import type { PipelineTools } from '../../../src/indexing/stage';
 import { AbortError } from '../../../src/lib/errors';
 import type { FramePass, FrameSink, FrameSource, RgbaFrame } from '../../../src/lib/media/types';
 import { quickHash } from '../../../src/lib/quick-hash';
+import type { Suggestion } from '../../../src/lib/suggested-tags/score';
 import type { Video } from '../../../src/lib/types';
 import { mediaApi } from '../../../src/workers/media/api';
 import type { MediaApi } from '../../../src/workers/media.worker';
@@ -31,6 +32,8 @@ export interface ToolOptions {
   model?: { modelId: string } | null;
   /** Other files of the folder by path (subtitle files beside the videos). */
   files?: Record<string, Uint8Array>;
+  /** What the embed worker's scoring finds in every embedded video (the suggested-tags stage). */
+  suggestions?: Suggestion[];
   /** Speech to text (the transcribe stage); without it no speech model is in use. */
   speech?: PipelineTools['speech'];
 }
@@ -54,6 +57,7 @@ function asyncCatalog(catalog: Catalog, blobs: Map<string, Uint8Array>): Pipelin
     listFrames: call(catalog.listFrames),
     listSidecars: call(catalog.listSidecars),
     requeueJobs: call(catalog.requeueJobs),
+    saveTagSuggestions: call(catalog.saveTagSuggestions),
     blobPut: async (key: string, bytes: Uint8Array) => void blobs.set(key, bytes),
   } as unknown as PipelineTools['db'];
 }
@@ -148,6 +152,8 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
         rec.embedCommits.push(videoId);
         return rec.embedFrames.length;
       },
+      suggestTags: async (videoId, modelId) =>
+        embedded.get(videoId) === modelId ? [...(opts.suggestions ?? [])] : null,
     },
     transcripts,
     screenText: {
