@@ -3,6 +3,7 @@
 // every file catalogues its clips.
 import { proxy, transfer } from 'comlink';
 import { audioFileName, audioPlan, noAudioMessage } from '../lib/clips/audio';
+import { burnInFileName, burnInPlan } from '../lib/clips/burn-in';
 import { cutOutFileName, cutOutsNote, planCutOut, planCutOuts, withoutStillFileName } from '../lib/clips/cut-out';
 import { clipFileName, copyContainerFor, type CopyContainer } from '../lib/clips/naming';
 import { planCopy, type ClipRange } from '../lib/clips/range';
@@ -195,6 +196,28 @@ export async function runCutOut(run: ClipRun): Promise<Written[]> {
   for (const n of out.notes) run.note(n);
   // Catalogued as a clip of its parent over the whole of it: it is the parent less a stretch, not one range of it.
   return [{ name: out.name, slot: out.slot, range: { start: 0, end: duration } }];
+}
+
+/**
+ * Burn in captions: the whole video re-encoded (H.264 in MP4) with the lines of the chosen track drawn in, the sound
+ * copied when MP4 holds it. Catalogued as a clip of its parent over the whole of it.
+ */
+export async function runBurnIn(run: ClipRun): Promise<Written[]> {
+  const { job, file } = run;
+  if (job.tool.kind !== 'burn-in') throw new Error('Not a burn-in');
+  const plan = burnInPlan(job.video, job.tool.cues, job.tool.style);
+  const out = await writeOne(
+    run,
+    burnInFileName(job.video.name),
+    'video/mp4',
+    (f) => f,
+    (target, onProgress) => run.worker.api.burnIn(file, plan, target, onProgress),
+  );
+  run.update({ name: out.name });
+  run.note(
+    `Captions “${job.tool.track}” drawn into the picture, re-encoded as H.264; the sound ${plan.sound === 'copy' ? 'copied as it is' : 'encoded as AAC'}.`,
+  );
+  return [{ name: out.name, slot: out.slot, range: { start: 0, end: job.video.duration ?? job.range.end } }];
 }
 
 /** `work`, unless `signal` aborts first (then AbortError). */
