@@ -205,7 +205,14 @@ export async function runCutOut(run: ClipRun): Promise<Written[]> {
 export async function runBurnIn(run: ClipRun): Promise<Written[]> {
   const { job, file } = run;
   if (job.tool.kind !== 'burn-in') throw new Error('Not a burn-in');
-  const plan = burnInPlan(job.video, job.tool.cues, job.tool.style);
+  // A video not probed yet is measured here: the captions script is laid out on the picture's own pixels, and
+  // progress and the time limit go by its duration.
+  const { video } = job;
+  const measured =
+    video.duration && video.width && video.height
+      ? null
+      : await run.worker.run(run.signal, (tools) => tools.measurePicture(file));
+  const plan = burnInPlan(measured ? { ...video, ...measured } : video, job.tool.cues, job.tool.style);
   const out = await writeOne(
     run,
     burnInFileName(job.video.name),
@@ -217,7 +224,7 @@ export async function runBurnIn(run: ClipRun): Promise<Written[]> {
   run.note(
     `Captions “${job.tool.track}” drawn into the picture, re-encoded as H.264; the sound ${plan.sound === 'copy' ? 'copied as it is' : 'encoded as AAC'}.`,
   );
-  return [{ name: out.name, slot: out.slot, range: { start: 0, end: job.video.duration ?? job.range.end } }];
+  return [{ name: out.name, slot: out.slot, range: { start: 0, end: plan.duration || job.range.end } }];
 }
 
 /** `work`, unless `signal` aborts first (then AbortError). */

@@ -5,7 +5,7 @@ import type { BurnInPlan } from '../lib/clips/burn-in';
 import type { CopyContainer } from '../lib/clips/naming';
 import type { ClipRange } from '../lib/clips/range';
 import { audioCodecOf, canEncodeAac, extractAudio } from './tools/audio';
-import { burnInCaptions } from './tools/burn-in';
+import { burnInCaptions, measurePicture } from './tools/burn-in';
 import { cutOutCopy } from './tools/cut-out';
 import { keyframeAtOrBefore, keyframeTimes, trimCopy, type TrimResult, type TrimTarget } from './tools/trim';
 
@@ -20,6 +20,7 @@ const api = {
   keyframeTimes,
   audioCodecOf,
   canEncodeAac,
+  measurePicture,
   async trim(
     file: File,
     range: ClipRange,

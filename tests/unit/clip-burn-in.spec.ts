@@ -137,6 +137,8 @@ describe('the burn-in run', () => {
     const hour = burnInPlan({ ...video, duration: 3600 }, cues, defaultCaptionStyle).timeoutMs;
     expect(short).toBe(120_000);
     expect(hour).toBeGreaterThan(3600 * 1000);
+    // Not measured at all: no telling how long it takes, so no limit that would stop a long film halfway.
+    expect(burnInPlan({ ...video, duration: null }, cues, defaultCaptionStyle).timeoutMs).toBe(6 * 3600_000);
   });
 
   test('the command draws with libass from the fonts folder only, re-encodes the picture, copies or encodes the sound', () => {

@@ -159,7 +159,9 @@ export function burnInPlan(
   // Measured in ffmpeg.wasm: about 0.8 s of work per second of 720p with the preset below; ten times that, or more
   // for bigger pictures, before the run is taken for stuck.
   const pixels = (frame.width * frame.height) / (1280 * 720);
-  const timeoutMs = Math.max(120_000, Math.ceil(duration * 8000 * Math.max(0.25, pixels)));
+  // With no duration (a file neither the catalog nor mediabunny could measure) there is no telling: six hours.
+  const timeoutMs =
+    duration > 0 ? Math.max(120_000, Math.ceil(duration * 8000 * Math.max(0.25, pixels))) : 6 * 3600_000;
   const sound = video.audioCodec === null || mp4Sound.has(video.audioCodec.toLowerCase()) ? 'copy' : 'aac';
   return { ass: captionsAss(cues, style, frame), sound, duration, timeoutMs };
 }

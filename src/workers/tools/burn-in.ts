@@ -3,6 +3,7 @@
 // so it looks nowhere else). One fresh instance per run: the output lives in its heap until the end, and a cancel
 // terminates this worker and the instance with it.
 import { FFFSType } from '@ffmpeg/ffmpeg';
+import { ALL_FORMATS, BlobSource, Input } from 'mediabunny';
 import coreURL from '@ffmpeg/core?url';
 import wasmURL from '@ffmpeg/core/wasm?url';
 import fontURL from 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf?url';
@@ -11,6 +12,26 @@ import { lastErrorLine } from '../../lib/media/ffprobe-parse';
 import { progressFraction } from '../../lib/media/preview-args';
 import { Engine } from '../media/ffmpeg-engine';
 import type { TrimResult, TrimTarget } from './trim';
+
+/**
+ * The picture's coded size, rotation and duration, for a video the catalog has not measured yet (its probe waits in
+ * the queue): read from the container's headers by mediabunny; null when it cannot read this file.
+ */
+export async function measurePicture(
+  file: File,
+): Promise<{ width: number; height: number; rotation: number; duration: number } | null> {
+  const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
+  try {
+    const track = await input.getPrimaryVideoTrack();
+    if (!track) return null;
+    const duration = (await input.computeDuration()) - Math.max(0, await input.getFirstTimestamp());
+    return { width: track.codedWidth, height: track.codedHeight, rotation: track.rotation, duration };
+  } catch {
+    return null; // a format mediabunny does not read (AVI …): ffmpeg fits the captions to whatever it decodes
+  } finally {
+    input.dispose();
+  }
+}
 
 let font: Promise<Uint8Array> | undefined;
 
