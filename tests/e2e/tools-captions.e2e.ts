@@ -1,6 +1,7 @@
 // Burn in captions (issue 14), from the player's Tools: a subtitle file beside h264.mp4 with one line at a known time,
 // drawn into a copy by ffmpeg.wasm's libass with the font the app serves. What the copy shows is Debian's ffmpeg's
 // word on the bytes the app wrote, compared with the source frame by frame.
+import { AxeBuilder } from '@axe-core/playwright';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +113,9 @@ describe('video tools: burn in captions', () => {
   test('bottom captions change the caption area at the line’s time, and nothing else, nor any other time', async () => {
     await open();
     const group = burnIn();
+    // Every control has a name and can be reached by the keyboard: axe finds nothing serious in the tools.
+    const { violations } = await new AxeBuilder({ page }).include('section[aria-label="Video tools"]').analyze();
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
     await group.getByRole('combobox', { name: 'Size' }).selectOption({ label: 'Large' });
     await group.getByLabel('Colour').fill('#ffff00');
     await group.getByRole('combobox', { name: 'Outline' }).selectOption({ label: 'Thick' });
