@@ -195,5 +195,18 @@ describe('video tools: burn in captions', () => {
     await job.getByRole('button', { name: 'Retry' }).click();
     await eventually(() => job.getByRole('status').textContent(), 120_000).toBe('Saved in the library');
     expect(await files()).toContain('h264 captions (3).mp4');
+
+    // The copy in the app's own player, at the line's time (the README's picture of the tool).
+    const copy = (await catalogVideos(page)).find((v) => v.path === 'Clips/h264 captions.mp4')!;
+    await page.evaluate(
+      (id) => (window as unknown as FramefinderWindow).framefinder.state.player.open(id, 1.5, false),
+      copy.id,
+    );
+    await eventually(() =>
+      dialog()
+        .locator('video')
+        .evaluate((v: HTMLVideoElement) => v.readyState >= 2 && Math.abs(v.currentTime - 1.5) < 0.1),
+    ).toBe(true);
+    await dialog().screenshot({ path: '/tmp/tools-burn-in.png' });
   });
 });
