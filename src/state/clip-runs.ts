@@ -215,15 +215,15 @@ export async function runBurnIn(run: ClipRun): Promise<Written[]> {
   const plan = burnInPlan(measured ? { ...video, ...measured } : video, job.tool.cues, job.tool.style);
   const out = await writeOne(
     run,
-    burnInFileName(job.video.name),
+    burnInFileName(video.name),
     'video/mp4',
     (f) => f,
     (target, onProgress) => run.worker.api.burnIn(file, plan, target, onProgress),
   );
   run.update({ name: out.name });
-  run.note(
-    `Captions “${job.tool.track}” drawn into the picture, re-encoded as H.264; the sound ${plan.sound === 'copy' ? 'copied as it is' : 'encoded as AAC'}.`,
-  );
+  const sound =
+    video.hasAudio === false ? '' : `; the sound ${plan.sound === 'copy' ? 'copied as it is' : 'encoded as AAC'}`;
+  run.note(`Captions “${job.tool.track}” drawn into the picture, re-encoded as H.264${sound}.`);
   return [{ name: out.name, slot: out.slot, range: { start: 0, end: plan.duration || job.range.end } }];
 }
 
