@@ -49,6 +49,7 @@ describe('video tools: burn in captions', () => {
   let tmp: string;
   let video: Video;
   let requests: RequestLog;
+  let fontGone = false;
 
   const dialog = () => page.getByRole('dialog', { name: 'Player' });
   const burnIn = () => dialog().getByRole('group', { name: 'Burn in captions' });
@@ -65,7 +66,8 @@ describe('video tools: burn in captions', () => {
         .locator('video')
         .evaluate((v: HTMLVideoElement) => v.readyState),
     ).toBeGreaterThan(0);
-    await dialog().getByRole('button', { name: 'Tools' }).click();
+    if (!(await dialog().getByRole('region', { name: 'Video tools' }).isVisible()))
+      await dialog().getByRole('button', { name: 'Tools' }).click();
     // The track the caption menu offers is the one offered here.
     await eventually(() =>
       burnIn().getByRole('combobox', { name: 'Captions' }).locator('option').allInnerTexts(),
@@ -76,8 +78,13 @@ describe('video tools: burn in captions', () => {
     tmp = mkdtempSync(join(tmpdir(), 'ff-burn-'));
     server = await startServer();
     browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
+    // No service worker, so every request of the page and its workers goes through the route below.
+    context = await browser.newContext({ viewport: { width: 1400, height: 950 }, serviceWorkers: 'block' });
     requests = recordRequests(context);
+    // While `fontGone`, the app's caption font is answered 404, as from a server that lost it.
+    await context.route(/\.ttf(\?|$)/, (route) =>
+      fontGone ? route.fulfill({ status: 404, body: 'Not found' }) : route.continue(),
+    );
     page = await context.newPage();
     // While `__holdWrites` is set, every write to a file waits for it: Cancel lands mid-write however fast it runs.
     await context.addInitScript(() => {
@@ -208,5 +215,22 @@ describe('video tools: burn in captions', () => {
         .evaluate((v: HTMLVideoElement) => v.readyState >= 2 && Math.abs(v.currentTime - 1.5) < 0.1),
     ).toBe(true);
     await dialog().screenshot({ path: '/tmp/tools-burn-in.png' });
+  });
+
+  test('a caption font the app cannot load stops the job with the reason, and leaves no file', async () => {
+    await open();
+    const before = await files();
+    fontGone = true;
+    try {
+      await burnIn().getByRole('button', { name: 'Burn in captions' }).click();
+      const job = row('h264 captions (4).mp4');
+      await eventually(() => job.getByRole('status').textContent(), 60_000).toBe(
+        'Failed: Captions cannot be burned in: the caption font could not be loaded (HTTP 404). Reload the app and try again.',
+      );
+      expect(await files()).toEqual(before);
+      expect((await catalogVideos(page)).some((v) => v.path.includes('captions (4)'))).toBe(false);
+    } finally {
+      fontGone = false;
+    }
   });
 });
