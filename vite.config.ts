@@ -42,7 +42,8 @@ export default defineConfig({
       injectManifest: {
         // The shell includes sql.js's wasm (and later ffmpeg's and ONNX Runtime's): workbox's 2 MiB default is too small.
         // mjs: ONNX Runtime's loader (word search), which its wasm needs offline too.
-        globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,webmanifest,woff2}'],
+        // ttf: the caption font ffmpeg.wasm burns captions in with, needed offline too.
+        globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,webmanifest,woff2,ttf}'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
       },
       devOptions: { enabled: false },

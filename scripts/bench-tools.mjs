@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // npm run bench:tools -- [--seconds 60] [--no-build]
 //
-// Stream-copy trim of a 1080p H.264 file (issue 14), beside native ffmpeg doing the same cut on the same file.
+// Stream-copy trim of a 1080p H.264 file and captions burned into a 720p one (issue 14), beside native ffmpeg doing
+// the same on the same file.
 //   1. makes .bench/media/tools-1080p.mp4 once with /usr/bin/ffmpeg (testsrc2 + a tone, 1080p25, a key frame every
 //      2 s, AAC), and serves it with the built app;
 //   2. in headless system Chromium, puts it in an OPFS folder, opens it through "Open folder" (picker stubbed) with
 //      processing paused, marks 10 s to the end − 10 s and presses "Save clip" through the app's own state: the
 //      time is the job's, from the click to the clip written into Clips/ and catalogued;
 //   3. times `/usr/bin/ffmpeg -ss 10 -to … -i file -c copy` (best of 3, like the browser run).
+//   4. burn in captions (a line every 4 s) into a 60 s 720p H.264 file through the app's own state, once (a minute of
+//      ffmpeg.wasm), and the same captions script and command (from the app's debug handle) on /usr/bin/ffmpeg, with
+//      DejaVu Sans from node_modules as its fonts folder (best of 3).
 // Prints one JSON line: copy_x_realtime (clip seconds per wall second), copy_vs_native (app time / native time),
-// and `native` with native ffmpeg's own figure.
+// burn_in_x_realtime (video seconds per wall second), and `native` with native ffmpeg's own figures.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp, launchChromium, root, serveBuilt } from './browser.mjs';
 
@@ -25,6 +29,15 @@ const mediaDir = join(root, '.bench', 'media');
 const source = join(mediaDir, `tools-1080p-${seconds}s.mp4`);
 const range = { start: 10, end: seconds - 10 };
 const runs = 3;
+const burnSeconds = 60;
+const burnSource = join(mediaDir, `tools-720p-${burnSeconds}s.mp4`);
+const fontsDir = join(root, 'node_modules', 'dejavu-fonts-ttf', 'ttf');
+/** A line every 4 s, shown for 3 s: about what a talk's subtitles hold. */
+const burnCues = Array.from({ length: burnSeconds / 4 }, (_, i) => ({
+  start: i * 4 + 0.5,
+  end: i * 4 + 3.5,
+  text: `Line ${i + 1} of the benchmark's captions,\nburned into the picture`,
+}));
 
 mkdirSync(mediaDir, { recursive: true });
 if (!existsSync(source)) {
@@ -34,6 +47,31 @@ if (!existsSync(source)) {
     ...['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '28', '-g', '50', '-pix_fmt', 'yuv420p'],
     ...['-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', source],
   ]);
+}
+
+if (!existsSync(burnSource)) {
+  execFileSync('/usr/bin/ffmpeg', [
+    ...['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=s=1280x720:r=25:d=${burnSeconds}`],
+    ...['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${burnSeconds}`],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '28', '-g', '50', '-pix_fmt', 'yuv420p'],
+    ...['-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', burnSource],
+  ]);
+}
+
+/** The app's own burn-in command on native ffmpeg: `plan` and `args` as the app made them for this file. */
+function nativeBurnIn(ass) {
+  const assPath = join(mediaDir, 'native-captions.ass');
+  const out = join(mediaDir, 'native-captions.mp4');
+  writeFileSync(assPath, ass.text);
+  const args = ass.args.map((a) => a.replace('@ASS@', assPath).replace('@FONTS@', fontsDir));
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    execFileSync('/usr/bin/ffmpeg', ['-y', '-nostdin', ...args.slice(0, -1), out], { stdio: 'ignore' });
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  rmSync(out, { force: true });
+  return best;
 }
 
 function nativeCopy() {
@@ -54,6 +92,7 @@ function nativeCopy() {
 if (!process.argv.includes('--no-build')) buildApp(outDir, { env: { ...process.env, FF_DEBUG: '1' } });
 mkdirSync(join(outDir, 'bench-media'), { recursive: true });
 copyFileSync(source, join(outDir, 'bench-media', 'tools.mp4'));
+copyFileSync(burnSource, join(outDir, 'bench-media', 'burn.mp4'));
 const server = await serveBuilt(outDir);
 const browser = await launchChromium();
 try {
@@ -65,13 +104,15 @@ try {
   await page.goto(server.url);
   await page.waitForFunction(() => window.framefinder?.state.catalog.role === 'writer', undefined, { timeout: 60_000 });
   await page.evaluate(async () => {
-    const bytes = await (await fetch('/bench-media/tools.mp4')).arrayBuffer();
     const rootDir = await navigator.storage.getDirectory();
     await rootDir.removeEntry('bench-tools', { recursive: true }).catch(() => undefined);
     const dir = await rootDir.getDirectoryHandle('bench-tools', { create: true });
-    const w = await (await dir.getFileHandle('tools.mp4', { create: true })).createWritable();
-    await w.write(bytes);
-    await w.close();
+    for (const name of ['tools.mp4', 'burn.mp4']) {
+      const bytes = await (await fetch(`/bench-media/${name}`)).arrayBuffer();
+      const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+      await w.write(bytes);
+      await w.close();
+    }
     // Indexing would share the two cores with the cut: it waits until the figures are taken.
     await window.framefinder.state.jobs.pause();
   });
@@ -79,8 +120,11 @@ try {
   // The scan catalogues the file (its probe waits with the rest of processing).
   await page.evaluate(async () => {
     const deadline = performance.now() + 60_000;
-    while (!(await window.framefinder.catalog.listVideos({})).some((v) => v.path === 'tools.mp4')) {
-      if (performance.now() > deadline) throw new Error('The scan did not catalogue tools.mp4');
+    const listed = async () => (await window.framefinder.catalog.listVideos({})).map((v) => v.path);
+    for (;;) {
+      const paths = await listed();
+      if (paths.includes('tools.mp4') && paths.includes('burn.mp4')) break;
+      if (performance.now() > deadline) throw new Error('The scan did not catalogue tools.mp4 and burn.mp4');
       await new Promise((done) => setTimeout(done, 200));
     }
   });
@@ -100,6 +144,35 @@ try {
     }, range);
     best = Math.min(best, took);
   }
+  // Burn in captions, once: a minute of ffmpeg.wasm. The file is not probed yet (processing is paused), so the job
+  // measures it itself, as it does for any video the queue has not reached.
+  const burn = await page.evaluate(
+    async ({ cues, seconds }) => {
+      const ff = window.framefinder;
+      const { clips } = ff.state;
+      const video = (await ff.catalog.listVideos({})).find((v) => v.path === 'burn.mp4');
+      const style = { size: 'medium', colour: '#ffffff', outline: 'thin', position: 'bottom' };
+      const job = clips.burnIn(video, { name: 'bench.srt', cues }, style);
+      if (!job) throw new Error(clips.message?.text ?? 'The burn-in was refused');
+      let took;
+      for (;;) {
+        const now = clips.jobs.find((j) => j.id === job.id);
+        if (now.status === 'done') {
+          took = now.seconds;
+          break;
+        }
+        if (now.status !== 'running') throw new Error(now.error ?? now.status);
+        await new Promise((done) => setTimeout(done, 100));
+      }
+      // The same script and command for native ffmpeg, as the job made them for this 1280 × 720, 60 s file.
+      const measured = { width: 1280, height: 720, rotation: 0, duration: seconds, audioCodec: 'aac' };
+      const plan = ff.tools.burnInPlan(measured, cues, style);
+      const args = ff.tools.burnInArgs('@IN@', '@OUT@', plan, { ass: '@ASS@', fonts: '@FONTS@' });
+      return { took, text: plan.ass, args };
+    },
+    { cues: burnCues, seconds: burnSeconds },
+  );
+  const nativeBurn = nativeBurnIn({ text: burn.text, args: burn.args.map((a) => a.replace('@IN@', burnSource)) });
   const native = nativeCopy();
   const clip = range.end - range.start;
   console.log(
@@ -109,7 +182,16 @@ try {
       copy_seconds: +best.toFixed(3),
       copy_x_realtime: +(clip / best).toFixed(1),
       copy_vs_native: +(best / native).toFixed(2),
-      native: { copy_seconds: +native.toFixed(3), copy_x_realtime: +(clip / native).toFixed(1) },
+      burn_in_file: `1280x720 H.264 + AAC, ${burnSeconds} s, ${burnCues.length} caption lines`,
+      burn_in_seconds: +burn.took.toFixed(1),
+      burn_in_x_realtime: +(burnSeconds / burn.took).toFixed(2),
+      burn_in_vs_native: +(burn.took / nativeBurn).toFixed(1),
+      native: {
+        copy_seconds: +native.toFixed(3),
+        copy_x_realtime: +(clip / native).toFixed(1),
+        burn_in_seconds: +nativeBurn.toFixed(2),
+        burn_in_x_realtime: +(burnSeconds / nativeBurn).toFixed(1),
+      },
     }),
   );
 } finally {

@@ -1,6 +1,7 @@
 // The debug handle: the app's catalog API, workers and state on `window.framefinder`, for tests and benchmarks.
 // It exists only in builds made with FF_DEBUG=1 (`npm run build:test`, scripts/test.mjs, the bench scripts): a
 // production build leaves it out entirely, so no page script can reach the raw catalog through it.
+import { burnInArgs, burnInPlan } from './lib/clips/burn-in';
 import { catalog } from './state/catalog.svelte';
 import { clips } from './state/clips.svelte';
 import { imports } from './state/import.svelte';
@@ -35,6 +36,8 @@ const handle = () => ({
   /** A speech worker of its own (the speech benchmark decodes and transcribes with it directly). */
   newSpeechWorker,
   state: { catalog, library, imports, jobs, search, player, models, speechModels, clips },
+  /** The captions script and command a burn-in runs (the tools benchmark runs the same on native ffmpeg). */
+  tools: { burnInPlan, burnInArgs },
 });
 
 /** What `window.framefinder` holds in a test build; tests import this type rather than copy it. */

@@ -1,16 +1,22 @@
 // The jobs of the video tools (issue 14): what each asks for, and what the user is told when one stops.
 import type { AudioMode } from '../lib/clips/audio';
+import type { CaptionStyle } from '../lib/clips/burn-in';
 import type { ClipRange } from '../lib/clips/range';
 import { isPermissionError, isQuotaError } from '../lib/errors';
+import type { Cue } from '../lib/subtitles/types';
 import type { Video } from '../lib/types';
 
-/** What a job does to its video: save the marked range, split it into parts, take its sound out, or cut the range (or its `still` parts) out. */
+/**
+ * What a job does to its video: save the marked range, split it into parts, take its sound out, cut the range (or its
+ * `still` parts) out, or draw the lines of one of its caption tracks (`track`: its name in the caption menu) into it.
+ */
 export type ClipTool =
   | { kind: 'clip' }
   | { kind: 'split'; every: number }
   | { kind: 'split'; minScene: number; scenes: ClipRange[] }
   | { kind: 'audio'; as: AudioMode }
-  | { kind: 'cut-out'; still?: ClipRange[] };
+  | { kind: 'cut-out'; still?: ClipRange[] }
+  | { kind: 'burn-in'; track: string; cues: Cue[]; style: CaptionStyle };
 
 export type ClipJobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 

@@ -3,6 +3,7 @@
 // every file catalogues its clips.
 import { proxy, transfer } from 'comlink';
 import { audioFileName, audioPlan, noAudioMessage } from '../lib/clips/audio';
+import { burnInFileName, burnInPlan } from '../lib/clips/burn-in';
 import { cutOutFileName, cutOutsNote, planCutOut, planCutOuts, withoutStillFileName } from '../lib/clips/cut-out';
 import { clipFileName, copyContainerFor, type CopyContainer } from '../lib/clips/naming';
 import { planCopy, type ClipRange } from '../lib/clips/range';
@@ -195,6 +196,35 @@ export async function runCutOut(run: ClipRun): Promise<Written[]> {
   for (const n of out.notes) run.note(n);
   // Catalogued as a clip of its parent over the whole of it: it is the parent less a stretch, not one range of it.
   return [{ name: out.name, slot: out.slot, range: { start: 0, end: duration } }];
+}
+
+/**
+ * Burn in captions: the whole video re-encoded (H.264 in MP4) with the lines of the chosen track drawn in, the sound
+ * copied when MP4 holds it. Catalogued as a clip of its parent over the whole of it.
+ */
+export async function runBurnIn(run: ClipRun): Promise<Written[]> {
+  const { job, file } = run;
+  if (job.tool.kind !== 'burn-in') throw new Error('Not a burn-in');
+  // A video not probed yet is measured here: the captions script is laid out on the picture's own pixels, and
+  // progress and the time limit go by its duration.
+  const { video } = job;
+  const measured =
+    video.duration && video.width && video.height
+      ? null
+      : await run.worker.run(run.signal, (tools) => tools.measurePicture(file));
+  const plan = burnInPlan(measured ? { ...video, ...measured } : video, job.tool.cues, job.tool.style);
+  const out = await writeOne(
+    run,
+    burnInFileName(video.name),
+    'video/mp4',
+    (f) => f,
+    (target, onProgress) => run.worker.api.burnIn(file, plan, target, onProgress),
+  );
+  run.update({ name: out.name });
+  const sound =
+    video.hasAudio === false ? '' : `; the sound ${plan.sound === 'copy' ? 'copied as it is' : 'encoded as AAC'}`;
+  run.note(`Captions “${job.tool.track}” drawn into the picture, re-encoded as H.264${sound}.`);
+  return [{ name: out.name, slot: out.slot, range: { start: 0, end: plan.duration || job.range.end } }];
 }
 
 /** `work`, unless `signal` aborts first (then AbortError). */

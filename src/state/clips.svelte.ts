@@ -1,16 +1,18 @@
 import { noAudioMessage, type AudioMode } from '../lib/clips/audio';
+import { hasCaptionText, type CaptionStyle } from '../lib/clips/burn-in';
 import { checkRange, momentRange, type ClipRange } from '../lib/clips/range';
 import { checkEvery, splitTitle } from '../lib/clips/split';
 import type { ClipOrigin } from '../lib/clips/types';
 import { isAbortError, isPermissionError } from '../lib/errors';
 import { formatTimestamp } from '../lib/format';
+import type { Cue } from '../lib/subtitles/types';
 import type { Video } from '../lib/types';
 import { newToolsWorker } from '../workers/bridge';
 import { openFile } from '../workers/folder-files';
 import { catalog } from './catalog.svelte';
 import { askToWrite, canWriteInto } from './clip-folder';
 import { stoppedBecause, type ClipJob, type ClipTool } from './clip-jobs';
-import { runAudio, runClip, runCutOut, runSplit, type ClipRun } from './clip-runs';
+import { runAudio, runBurnIn, runClip, runCutOut, runSplit, type ClipRun } from './clip-runs';
 import { imports } from './import.svelte';
 
 export type { ClipJob, ClipJobStatus } from './clip-jobs';
@@ -122,6 +124,18 @@ class ClipsState {
     return this.#start(video, { kind: 'audio', as }, title, { start: 0, end: video.duration ?? 0 }, []);
   }
 
+  /** Burn in captions: the lines of `track` (as the caption menu names it) drawn into a copy of the whole video. */
+  burnIn(video: Video, track: { name: string; cues: readonly Cue[] } | null, style: CaptionStyle): ClipJob | null {
+    if (!track || !hasCaptionText(track.cues))
+      return this.#refuse(
+        `“${video.name}” has no captions to burn in: put a subtitle file beside it, or transcribe its speech.`,
+      );
+    this.message = null;
+    const tool: ClipTool = { kind: 'burn-in', track: track.name, cues: [...track.cues], style: { ...style } };
+    const whole = { start: 0, end: video.duration ?? track.cues[track.cues.length - 1].end };
+    return this.#start(video, tool, `Captions burned into ${video.name}`, whole, []);
+  }
+
   #refuse(text: string): null {
     this.message = { kind: 'error', text };
     return null;
@@ -195,7 +209,7 @@ class ClipsState {
         run.root = source.root;
       }
       run.file = await openFile(source, video.path);
-      const runners = { clip: runClip, split: runSplit, audio: runAudio, 'cut-out': runCutOut };
+      const runners = { clip: runClip, split: runSplit, audio: runAudio, 'cut-out': runCutOut, 'burn-in': runBurnIn };
       const written = await runners[job.tool.kind](run);
       let clipId: number | null = null;
       for (const w of written) {

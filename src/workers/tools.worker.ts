@@ -1,20 +1,26 @@
 /// <reference lib="webworker" />
 import { expose, transfer } from 'comlink';
 import type { AudioPlan } from '../lib/clips/audio';
+import type { BurnInPlan } from '../lib/clips/burn-in';
 import type { CopyContainer } from '../lib/clips/naming';
 import type { ClipRange } from '../lib/clips/range';
 import { audioCodecOf, canEncodeAac, extractAudio } from './tools/audio';
+import { burnInCaptions, measurePicture } from './tools/burn-in';
 import { cutOutCopy } from './tools/cut-out';
 import { keyframeAtOrBefore, keyframeTimes, trimCopy, type TrimResult, type TrimTarget } from './tools/trim';
 
 const withBytes = (r: TrimResult) => (r.bytes ? transfer(r, [r.bytes.buffer as ArrayBuffer]) : r);
 
-/** The video tools: cuts by stream copy (trim, split, cut out) and audio extraction, one at a time per worker; cancel by terminating it. */
+/**
+ * The video tools: cuts by stream copy (trim, split, cut out), audio extraction and captions burned in (ffmpeg.wasm),
+ * one at a time per worker; cancel by terminating it.
+ */
 const api = {
   keyframeAtOrBefore,
   keyframeTimes,
   audioCodecOf,
   canEncodeAac,
+  measurePicture,
   async trim(
     file: File,
     range: ClipRange,
@@ -35,6 +41,9 @@ const api = {
   },
   async extractAudio(file: File, plan: AudioPlan, target: TrimTarget, onProgress: (fraction: number) => void) {
     return withBytes(await extractAudio(file, plan, target, (f) => void onProgress(f)));
+  },
+  async burnIn(file: File, plan: BurnInPlan, target: TrimTarget, onProgress: (fraction: number) => void) {
+    return withBytes(await burnInCaptions(file, plan, target, (f) => void onProgress(f)));
   },
 };
 
