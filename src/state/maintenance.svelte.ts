@@ -1,5 +1,5 @@
 // Settings → Maintenance: how big the catalog and the search data have grown, and the two ways to shrink them
-// (prune the job history, compact). A catalog of 100,000 videos is saved whole on every edit (issue 16).
+// (prune the job history, compact). A smaller catalog is saved whole, and opens, faster (issue 16).
 import { formatBytes, plural } from '../lib/format';
 import { embedWorker, screenTextWorker, searchWorker, transcriptsWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
