@@ -26,10 +26,10 @@ export interface LoadedCatalog {
 /**
  * Whether the next save should write a whole image rather than `nextBytes` more of changes: when there is no
  * image to add to, or the log has grown to a quarter of the image (between 1 and 16 MB, so that opening the
- * catalog replays little) or to 500 files.
+ * catalog replays little) or to 200 files.
  */
 export function wantsImage(pending: CatalogStore['pending'], nextBytes: number): boolean {
   if (!pending.hasImage) return true;
   const limit = Math.min(16 << 20, Math.max(1 << 20, pending.imageBytes / 4));
-  return pending.files >= 500 || pending.bytes + nextBytes > limit;
+  return pending.files >= 200 || pending.bytes + nextBytes > limit;
 }

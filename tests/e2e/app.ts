@@ -12,6 +12,8 @@ export function eventually<T>(fn: () => Promise<T> | T, timeout = 10_000) {
 
 /** Saves the catalog now, as the app does on its own a moment after each change. */
 export async function flushCatalog(page: Page): Promise<void> {
+  // The handle appears once the app has started, which can be after the grid shows (a reload just before).
+  await page.waitForFunction(() => 'framefinder' in window, undefined, { timeout: 30_000 });
   await page.evaluate(() => (window as unknown as FramefinderWindow).framefinder.catalog.flush());
 }
 

@@ -122,7 +122,8 @@ describe('the catalog change log', () => {
     expect(wantsImage(on(40 * MB, 9 * MB), 2 * MB)).toBe(true);
     expect(wantsImage(on(100_000, 0), 900_000)).toBe(false);
     expect(wantsImage(on(100_000, 0), 1.1 * MB)).toBe(true);
-    expect(wantsImage(on(100 * MB, 0, 500), 10)).toBe(true);
+    expect(wantsImage(on(100 * MB, 0, 199), 10)).toBe(false);
+    expect(wantsImage(on(100 * MB, 0, 200), 10)).toBe(true);
   });
 
   it('a new log is empty and a read logs nothing', async () => {
