@@ -1,6 +1,6 @@
 import type { Blobs } from './blobs';
 import { IdbBlobs } from './idb-blobs';
-import { readFileBytes } from './opfs-read';
+import { readFileBytes, writeFileWhole } from './opfs-read';
 
 export type { Blobs };
 
@@ -60,10 +60,7 @@ export class BlobStore implements Blobs {
   /** Replaces the blob at `key` as a whole (atomically: the old one stays until the new one is complete). */
   async put(key: string, bytes: Uint8Array): Promise<void> {
     return this.#serial(BlobStore.#check(key), async () => {
-      const handle = await this.dir.getFileHandle(key, { create: true });
-      const writable = await handle.createWritable();
-      await writable.write(bytes as Uint8Array<ArrayBuffer>);
-      await writable.close();
+      await writeFileWhole(this.dir, key, bytes);
     });
   }
 

@@ -1,6 +1,6 @@
 import type { CatalogStore, LoadedCatalog } from './catalog-store';
 import { changesMagic, decodeSnapshot, encodeSnapshot, newestSnapshot } from './snapshot';
-import { readFileBytes } from './opfs-read';
+import { readFileBytes, writeFileWhole } from './opfs-read';
 
 const slotNames = ['catalog-a.ffdb', 'catalog-b.ffdb'];
 const changesName = (generation: number, seq: number) => `changes-${generation}-${seq}.ffjr`;
@@ -113,18 +113,7 @@ export class OpfsCatalogStore implements CatalogStore {
     }
   }
 
-  async #write(name: string, data: Uint8Array): Promise<void> {
-    const handle = await this.dir.getFileHandle(name, { create: true });
-    // createWritable writes to a swap file and swaps it in on close(): readers in other tabs never see half a file.
-    const writable = await handle.createWritable();
-    try {
-      await writable.write(data as Uint8Array<ArrayBuffer>);
-      await writable.close();
-    } catch (err) {
-      await writable.abort().catch(() => {
-        /* already failed; the error below is the one that matters */
-      });
-      throw err;
-    }
+  #write(name: string, data: Uint8Array): Promise<void> {
+    return writeFileWhole(this.dir, name, data);
   }
 }

@@ -17,3 +17,21 @@ export async function readFileBytes(handle: FileSystemFileHandle, start?: number
 
 /** A file rewritten this many times in a row while being read is a fault, not a race. */
 const maxAttempts = 8;
+
+/**
+ * Writes `data` as the whole of the file `name` in `dir`, made if missing. createWritable writes to a swap file and
+ * swaps it in on close(): readers in other tabs never see half a file, and a failed write (a full disk) leaves the
+ * old file as it was once the swap file is thrown away.
+ */
+export async function writeFileWhole(dir: FileSystemDirectoryHandle, name: string, data: Uint8Array): Promise<void> {
+  const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+  try {
+    await writable.write(data as Uint8Array<ArrayBuffer>);
+    await writable.close();
+  } catch (err) {
+    await writable.abort().catch(() => {
+      /* already failed; the error below is the one that matters */
+    });
+    throw err;
+  }
+}

@@ -1,12 +1,10 @@
 import { openDB, type IDBPDatabase } from 'idb';
 import type { StorageInfo } from '../lib/types';
-import { wantsImage, type CatalogStore, type LoadedCatalog } from './catalog-store';
+import type { CatalogStore, LoadedCatalog } from './catalog-store';
 import { OpfsCatalogStore } from './opfs-catalog';
 
-export { wantsImage, type CatalogStore };
-
-const journalKey = (seq: number) => `changes-${String(seq).padStart(9, '0')}`;
-const journalRange = () => IDBKeyRange.bound('changes-', 'changes-~');
+const changesKey = (seq: number) => `changes-${String(seq).padStart(9, '0')}`;
+const allChangesKeys = () => IDBKeyRange.bound('changes-', 'changes-~');
 
 class IdbStore implements CatalogStore {
   readonly backend = 'indexeddb' as const;
@@ -19,7 +17,7 @@ class IdbStore implements CatalogStore {
   }
   async load(): Promise<LoadedCatalog> {
     const tx = this.db.transaction('catalog');
-    const [value, changes] = await Promise.all([tx.store.get('current'), tx.store.getAll(journalRange())]);
+    const [value, changes] = await Promise.all([tx.store.get('current'), tx.store.getAll(allChangesKeys())]);
     const body = value instanceof Uint8Array ? value : null;
     this.#imageBytes = body?.byteLength ?? 0;
     this.#files = changes.length;
@@ -29,13 +27,13 @@ class IdbStore implements CatalogStore {
   async save(body: Uint8Array): Promise<void> {
     // One IndexedDB transaction is atomic on its own: the image and the end of the log land together.
     const tx = this.db.transaction('catalog', 'readwrite');
-    await Promise.all([tx.store.put(body.slice(), 'current'), tx.store.delete(journalRange()), tx.done]);
+    await Promise.all([tx.store.put(body.slice(), 'current'), tx.store.delete(allChangesKeys()), tx.done]);
     this.#imageBytes = body.byteLength;
     this.#files = 0;
     this.#bytes = 0;
   }
   async append(changes: Uint8Array): Promise<void> {
-    await this.db.put('catalog', changes.slice(), journalKey(this.#files + 1));
+    await this.db.put('catalog', changes.slice(), changesKey(this.#files + 1));
     this.#files += 1;
     this.#bytes += changes.byteLength;
   }
