@@ -1,6 +1,6 @@
 import { transfer } from 'comlink';
 import { isAbortError } from '../lib/errors';
-import { momentWindow } from '../lib/search/moment';
+import { frameLength, momentWindow, refinementTimes } from '../lib/search/moment';
 import { fingerprintBits } from '../lib/search/fingerprint';
 import type { ImageMatchTime } from '../lib/search/alignment';
 import type { Video } from '../lib/types';
@@ -19,8 +19,15 @@ import { imports } from './import.svelte';
 
 /** Videos refined per search: the ones a user looks at first. Each costs one short decode. */
 export const refinedVideos = 3;
-/** Frames decoded per video at most: ±0.5 s at 60 fps. */
+/** Sampled moments of a video whose windows are read: its best and the next best (a loop's repeats, a copy). */
+const momentsPerVideo = 3;
+/** Frames decoded per window at most: ±0.5 s at 60 fps. */
 const maxWindowFrames = 61;
+/**
+ * Seconds a window reaches each side at most, over frames the index pruned as near-identical; such a window is
+ * stepped through first and then read frame by frame around its best frame.
+ */
+const maxReach = 3;
 /** Frames handed on together: a window is one or two batches. */
 const batchSize = 32;
 /** A window decode this slow (ffmpeg.wasm on a huge file) is stopped and the sampled moment kept. */
@@ -46,7 +53,7 @@ export interface RefinedMoment {
 export async function refineMoments(
   hits: readonly { video: Video; times: readonly ImageMatchTime[] }[],
   queryId: string,
-  reach: number,
+  interval: number,
   media: WorkerBridge<MediaApi>,
   signal: AbortSignal,
   onRefined: (refined: RefinedMoment) => void,
@@ -57,42 +64,65 @@ export async function refineMoments(
     if (!sampled) continue;
     const file = await fileOf(hit.video);
     if (!file || signal.aborted) continue;
-    const times = momentWindow(sampled.time, {
-      reach,
-      fps: hit.video.fps,
-      duration: hit.video.duration ?? 0,
-      maxFrames: maxWindowFrames,
-    });
-    try {
-      const sink = await frameRoute((port) => searchWorker.api.receiveMomentFrames(queryId, hit.video.id, port));
-      const call = {
-        file,
-        times,
-        duration: hit.video.duration ?? 0,
-        maxSide: searchFrameSide,
-        batchSize,
-        prefer: hit.video.tier ?? undefined,
-        sink,
-      };
-      await media.run(signal, (m) => m.decodeFrames(transfer(call, [sink])), {
-        ms: windowLimitMs,
-        what: 'Finding the exact frame',
-      });
-    } catch (err) {
-      if (isAbortError(err) || signal.aborted) return;
-      // Whatever frames arrived before the failure still count below.
-      console.warn(`Could not refine the moment in ${hit.video.name}:`, err);
-    }
-    const distance = Math.round((1 - sampled.similarity) * fingerprintBits);
-    const picked = await searchWorker.api.refineMoment(queryId, hit.video.id, { time: sampled.time, distance });
+    const { video } = hit;
+    const duration = video.duration ?? 0;
+    const moments = await searchWorker.api.refinementMoments(queryId, video.id, momentsPerVideo, interval);
+    if (moments.length === 0) continue;
+    const o = { interval, duration, maxReach, fps: video.fps, maxFrames: maxWindowFrames };
+    const { times, step } = refinementTimes(moments, o);
+    let picked = await refineIn(file, video, times, queryId, sampled, media, signal);
     if (!picked || signal.aborted) return;
+    // A window stepped over a long pruned stretch found the neighbourhood: read it frame by frame around its pick.
+    if (picked.moved && step > 1.5 * frameLength(video.fps)) {
+      const fine = { before: step, after: step, fps: video.fps, duration, maxFrames: maxWindowFrames };
+      picked = (await refineIn(file, video, momentWindow(picked.time, fine), queryId, picked, media, signal)) ?? picked;
+      if (signal.aborted) return;
+    }
     onRefined({
       index,
-      moment: { time: picked.time, similarity: 1 - picked.distance / fingerprintBits },
+      moment: { time: picked.time, similarity: picked.similarity },
       sampledTime: sampled.time,
-      moved: picked.moved,
+      moved: Math.abs(picked.time - sampled.time) > 1e-3,
     });
   }
+}
+
+/**
+ * Decodes `times` of one video straight to the search worker and asks it for the closest frame, never worse than
+ * `best`; null once the search is gone. Whatever frames arrived before a failed or slow decode still count.
+ */
+async function refineIn(
+  file: File,
+  video: Video,
+  times: number[],
+  queryId: string,
+  best: ImageMatchTime,
+  media: WorkerBridge<MediaApi>,
+  signal: AbortSignal,
+): Promise<(ImageMatchTime & { moved: boolean }) | null> {
+  try {
+    const sink = await frameRoute((port) => searchWorker.api.receiveMomentFrames(queryId, video.id, port));
+    const call = {
+      file,
+      times,
+      duration: video.duration ?? 0,
+      maxSide: searchFrameSide,
+      batchSize,
+      prefer: video.tier ?? undefined,
+      sink,
+    };
+    await media.run(signal, (m) => m.decodeFrames(transfer(call, [sink])), {
+      ms: windowLimitMs,
+      what: 'Finding the exact frame',
+    });
+  } catch (err) {
+    if (isAbortError(err) || signal.aborted) return null;
+    console.warn(`Could not refine the moment in ${video.name}:`, err);
+  }
+  const distance = Math.round((1 - best.similarity) * fingerprintBits);
+  const picked = await searchWorker.api.refineMoment(queryId, video.id, { time: best.time, distance });
+  if (!picked || signal.aborted) return null;
+  return { time: picked.time, similarity: 1 - picked.distance / fingerprintBits, moved: picked.moved };
 }
 
 /** The video's file from its connected folder, or null (not connected, moved, deleted). */

@@ -104,8 +104,8 @@ class SearchState {
       this.imageHits = hits;
       this.#finish(started, hits.length);
       this.refining = hits.length > 0;
-      const reach = settings.sampling.keyframeInterval;
-      await refineMoments(hits, queryId, reach, this.#media, signal, ({ index, moment, sampledTime }) => {
+      const interval = settings.sampling.keyframeInterval;
+      await refineMoments(hits, queryId, interval, this.#media, signal, ({ index, moment, sampledTime }) => {
         const hit = this.imageHits[index];
         if (!hit) return;
         // The refined moment is at least as close as the best sampled one was, so it stays first.

@@ -32,7 +32,7 @@ describe('refining in the search worker', () => {
     const sampledFrame = scrolling(50);
     const sampled = { time: 2, distance: hamming(fingerprint(sampledFrame)!, 0, query, 0) };
     expect(sampled.distance).toBeGreaterThan(0);
-    const window = momentWindow(sampled.time, { reach: 0.5, fps: 25, duration: 10, maxFrames: 61 });
+    const window = momentWindow(sampled.time, { before: 0.5, after: 0.5, fps: 25, duration: 10, maxFrames: 61 });
     const frames = window.map((t) => scrolling(frameAt(t, 25)));
     moments.add('q1', 9, frames.slice(0, 16));
     moments.add('q1', 9, frames.slice(16));

@@ -32,7 +32,7 @@ export const minDetail = 2;
  * last frames. Brightness alone rejects nothing: the fingerprint ignores it, so a night concert of small lights on
  * black, or black text on a white slide, is matched like any other picture (a rule on the mean rejected them).
  */
-const minSpread = 8;
+const minSpread = 4;
 const dominant = 3;
 
 /** Indices into the band × band block of the kept frequencies: lowest k² + l² first, DC excluded. */

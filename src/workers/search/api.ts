@@ -5,10 +5,12 @@ import {
   fingerprint,
   fingerprintCoefficients,
   fingerprintOf,
+  hamming,
   pruneConsecutive,
   rejectReason,
 } from '../../lib/search/fingerprint';
 import { FrameIndex, wordsPerFingerprint, type FrameMatch } from '../../lib/search/frame-index';
+import { candidateMoments } from '../../lib/search/moment';
 import {
   acceptImageResults,
   distanceFor,
@@ -222,6 +224,20 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
     /** A frame route for the window around a query image's rough moment in one video (moment refinement). */
     receiveMomentFrames(queryId: string, videoId: number, port: MessagePort): void {
       moments.receive(queryId, videoId, port);
+    },
+
+    /** The sampled moments of a video whose windows refinement reads, for a query image kept under `queryId`. */
+    async refinementMoments(queryId: string, videoId: number, count: number, interval: number) {
+      await ready();
+      const query = moments.fingerprint(queryId);
+      if (!query) return [];
+      const { times, fingerprints } = index.framesOf(videoId);
+      return candidateMoments(
+        times,
+        fingerprints.map((f) => hamming(f, 0, query, 0)),
+        count,
+        interval,
+      );
     },
 
     /**

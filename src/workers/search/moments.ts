@@ -25,6 +25,11 @@ export class MomentQueries {
     this.#queries.set(queryId, { fingerprint: fingerprintOf(coefficients), coefficients, videos: new Map() });
   }
 
+  /** The fingerprint of a kept query image; null once dropped. */
+  fingerprint(queryId: string): Uint32Array | null {
+    return this.#queries.get(queryId)?.fingerprint ?? null;
+  }
+
   has(queryId: string): boolean {
     return this.#queries.has(queryId);
   }
