@@ -3,7 +3,7 @@
 //
 // In Node, with real sql.js and the app's own catalog code (src/db/catalog.ts, bundled for Node):
 //   1. makes a catalog of --videos videos as a year of use leaves it: scanned in batches over 365 days, probed,
-//      with scenes and --frames-per-video frame rows each, every scan stage's job run to the end (about 1 in 50
+//      with scenes and --frames-per-video sampled frames each, every scan stage's job run to the end (about 1 in 50
 //      failing with its reason, a few cancelled), a few hundred tags; the clock is the catalog's own `now`;
 //   2. saves it whole (export, checksummed image, written to a new file swapped in: image_save_ms, what the catalog
 //      worker does now and then), then times one tag edit and its save as the worker saves it, only the statements
@@ -151,7 +151,7 @@ const round = (ms) => Math.round(ms * 10) / 10;
 const rows = (table) => Number(catalog.sql.value(`SELECT count(*) FROM ${table}`));
 const asIs = await measure();
 const counts = catalog.jobCounts();
-const tables = { job_rows: rows('jobs'), frame_rows: rows('frames'), scene_rows: rows('scenes') };
+const tables = { job_rows: rows('jobs'), frame_lists: rows('video_frames'), scene_rows: rows('scenes') };
 const pruned = catalog.pruneJobHistory();
 catalog.compact();
 const afterPrune = { ...(await measure()), pruned_jobs: pruned, job_rows: rows('jobs') };

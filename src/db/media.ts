@@ -80,7 +80,6 @@ export function saveScenes(sql: Sql, videoId: number, scenes: readonly Scene[]):
         s.keyframeTime,
       ]);
     }
-    linkFramesToScenes(sql, videoId);
   });
 }
 
@@ -101,46 +100,31 @@ export interface FrameRow {
 }
 
 /**
- * Replaces a video's sampled frames. `onlyKeyframes` replaces just the key frame rows (pass 1), keeping the
- * rest; pass 2 replaces everything. Rows are numbered by time.
+ * Replaces a video's sampled frames. They are one row per video (times in whole microseconds, the key frame flags
+ * as a string of 0 and 1): a row per frame made two thirds of a large catalog, which is saved and opened whole.
  */
 export function saveFrames(sql: Sql, videoId: number, frames: readonly { time: number; keyframe: boolean }[]): void {
-  sql.transaction(() => {
-    sql.run('DELETE FROM frames WHERE video_id = ?', [videoId]);
-    const sorted = [...frames].sort((a, b) => a.time - b.time);
-    sorted.forEach((f, i) => {
-      sql.run('INSERT INTO frames (video_id, idx, timestamp, is_keyframe) VALUES (?, ?, ?, ?)', [
-        videoId,
-        i,
-        f.time,
-        f.keyframe ? 1 : 0,
-      ]);
-    });
-    linkFramesToScenes(sql, videoId);
-  });
+  const sorted = [...frames].sort((a, b) => a.time - b.time);
+  sql.run('INSERT OR REPLACE INTO video_frames (video_id, times, keyframes) VALUES (?, ?, ?)', [
+    videoId,
+    sorted.map((f) => Math.round(f.time * 1e6)).join(','),
+    sorted.map((f) => (f.keyframe ? '1' : '0')).join(''),
+  ]);
 }
 
+/** A video's sampled frames by time, each with the scene whose [start, end) holds it (the last scene its end). */
 export function listFrames(sql: Sql, videoId: number): FrameRow[] {
-  return sql.all(
-    `SELECT f.idx, f.timestamp, f.is_keyframe, s.idx AS scene_idx FROM frames f LEFT JOIN scenes s ON s.id = f.scene_id
-     WHERE f.video_id = ? ORDER BY f.idx`,
-    [videoId],
-    (r) => ({
-      index: Number(r.idx),
-      time: Number(r.timestamp),
-      keyframe: Number(r.is_keyframe) !== 0,
-      sceneIndex: num(r.scene_idx),
-    }),
-  );
-}
-
-/** Each frame belongs to the scene whose [start, end) holds its time (the last scene includes its end). */
-function linkFramesToScenes(sql: Sql, videoId: number): void {
-  sql.run(
-    `UPDATE frames SET scene_id = (
-       SELECT s.id FROM scenes s WHERE s.video_id = frames.video_id AND frames.timestamp >= s.start_time
-       ORDER BY s.start_time DESC LIMIT 1)
-     WHERE video_id = ?`,
-    [videoId],
-  );
+  const row = sql.all('SELECT times, keyframes FROM video_frames WHERE video_id = ?', [videoId], (r) => ({
+    times: String(r.times),
+    keyframes: String(r.keyframes),
+  }))[0];
+  if (!row || row.times === '') return [];
+  const starts = listScenes(sql, videoId).map((s) => ({ index: s.index, start: s.start }));
+  starts.sort((a, b) => a.start - b.start);
+  let scene = -1;
+  return row.times.split(',').map((micros, index) => {
+    const time = Number(micros) / 1e6;
+    while (scene + 1 < starts.length && starts[scene + 1].start <= time) scene++;
+    return { index, time, keyframe: row.keyframes[index] === '1', sceneIndex: scene >= 0 ? starts[scene].index : null };
+  });
 }

@@ -24,7 +24,8 @@ function placeFile(sql: Sql, libraryId: number, file: FoundFile) {
 
 /** Drops what later stages derived from a file's old contents. */
 function forgetDerived(sql: Sql, videoId: number): void {
-  for (const table of ['thumbnails', 'frames', 'scenes']) sql.run(`DELETE FROM ${table} WHERE video_id = ?`, [videoId]);
+  for (const table of ['thumbnails', 'video_frames', 'scenes'])
+    sql.run(`DELETE FROM ${table} WHERE video_id = ?`, [videoId]);
 }
 
 /** Applies one batch of scan operations in one transaction. */

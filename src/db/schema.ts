@@ -236,6 +236,21 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (video_id, word)
   );
   `,
+  // 12: a video's sampled frames in one row (issue 16): a row per frame (with two indexes) made two thirds of a large
+  // catalog, which every whole save writes and every start reads. Times are whole microseconds (what decoders
+  // count in); key frame flags a string of 0 and 1; which scene a frame belongs to follows from the scenes' times.
+  `
+  CREATE TABLE video_frames (
+    video_id INTEGER PRIMARY KEY REFERENCES videos(id) ON DELETE CASCADE,
+    times TEXT NOT NULL,
+    keyframes TEXT NOT NULL
+  );
+  INSERT INTO video_frames (video_id, times, keyframes)
+    SELECT video_id, group_concat(CAST(round(timestamp * 1000000) AS INTEGER), ',' ORDER BY timestamp, idx),
+      group_concat(CASE WHEN is_keyframe THEN '1' ELSE '0' END, '' ORDER BY timestamp, idx)
+    FROM frames GROUP BY video_id;
+  DROP TABLE frames;
+  `,
 ];
 
 export const schemaVersion = migrations.length;
