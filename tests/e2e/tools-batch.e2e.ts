@@ -104,6 +104,8 @@ describe('batch tools: one operation on the selected videos', () => {
     await page.keyboard.press('Enter');
 
     const run = tools.getByRole('region', { name: 'Batch: Extract audio as it is' });
+    // The form that had the focus is gone: the keyboard lands on the batch, not on the page behind the dialog.
+    await eventually(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Extract audio as it is');
     await eventually(() => run.getByRole('status').first().textContent(), 30_000).toBe('2 of 2 done');
     const skipped = run.getByRole('list', { name: /Skipped/ });
     expect(await skipped.getByRole('listitem').count()).toBe(1);

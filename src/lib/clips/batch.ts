@@ -66,7 +66,7 @@ export function operationTitle(op: BatchOperation): string {
     case 'split-scenes':
       return `Split ${splitTitle({ minScene: op.minScene })}`;
     case 'audio':
-      return op.as === 'm4a' ? 'Extract audio as M4A' : 'Extract audio as it is';
+      return `Extract audio ${op.as === 'original' ? 'as it is' : `as ${op.as.toUpperCase()}`}`;
     case 'still':
       return `Remove still parts (still for at least ${op.minSeconds} s)`;
   }
