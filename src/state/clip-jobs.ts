@@ -18,13 +18,16 @@ export type ClipTool =
   | { kind: 'cut-out'; still?: ClipRange[] }
   | { kind: 'burn-in'; track: string; cues: Cue[]; style: CaptionStyle };
 
-export type ClipJobStatus = 'running' | 'done' | 'failed' | 'cancelled';
+/** `queued`: a job of a batch waiting for the one before it (the tools run one job at a time). */
+export type ClipJobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /** One job of the tools, with its progress, and what it made or why it stopped. */
 export interface ClipJob {
   id: number;
   tool: ClipTool;
   video: Video;
+  /** The batch it belongs to, or null for a job started on one video. */
+  batch: number | null;
   /** What the job is about, for its row: "scenes split every 5 s"; a clip's row says its file's name instead. */
   title: string;
   /** The range as marked (after clamping); the whole video for a split or the sound. */

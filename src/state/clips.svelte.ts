@@ -142,35 +142,80 @@ class ClipsState {
   }
 
   #start(video: Video, tool: ClipTool, title: string, range: ClipRange, notes: string[]): ClipJob {
-    const job: ClipJob = {
-      ...{ id: this.#next++, tool, video, title, range, copied: null, status: 'running', progress: 0 },
-      ...{ name: null, files: [], notes: [...notes], error: null, downloaded: false, clipId: null, seconds: null },
-    };
-    this.jobs = [job, ...this.jobs];
+    const job = this.#add(video, tool, title, range, notes, null);
     void this.#run(job.id);
     return job;
   }
 
+  #add(video: Video, tool: ClipTool, title: string, range: ClipRange, notes: string[], batch: number | null): ClipJob {
+    const job: ClipJob = {
+      ...{ id: this.#next++, tool, video, batch, title, range, copied: null, progress: 0 },
+      ...{ status: batch === null ? 'running' : 'queued', name: null, files: [], notes: [...notes], error: null },
+      ...{ downloaded: false, clipId: null, seconds: null },
+    };
+    this.jobs = [job, ...this.jobs];
+    return job;
+  }
+
+  /**
+   * A job of batch `batch`, queued behind every job queued before it: they run one at a time, so a batch of many
+   * videos holds one file open and one worker's memory, not one per video. Asking to write must already be done.
+   */
+  queue(batch: number, video: Video, tool: ClipTool, title: string, range: ClipRange): ClipJob {
+    const job = this.#add(video, tool, title, range, [], batch);
+    void this.#drain();
+    return job;
+  }
+
   cancel(id: number): void {
-    this.#controllers.get(id)?.abort();
+    if (this.#job(id)?.status === 'queued') this.#update(id, { status: 'cancelled' });
+    else this.#controllers.get(id)?.abort();
+  }
+
+  /** "Cancel all": the waiting jobs of the batch first, so none starts when the running one stops. */
+  cancelBatch(batch: number): void {
+    const of = this.jobs.filter((j) => j.batch === batch);
+    for (const j of of) if (j.status === 'queued') this.#update(j.id, { status: 'cancelled' });
+    for (const j of of) if (j.status === 'running') this.#controllers.get(j.id)?.abort();
+  }
+
+  #draining = false;
+
+  /** Runs the queued jobs, oldest first, one at a time, until none is left. */
+  async #drain(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      for (;;) {
+        const next = this.jobs.findLast((j) => j.status === 'queued');
+        if (!next) break;
+        this.#update(next.id, { status: 'running' });
+        await this.#run(next.id);
+      }
+    } finally {
+      this.#draining = false;
+    }
   }
 
   /** Runs a failed or cancelled job again, as it was asked. */
   retry(id: number): void {
     const job = this.#job(id);
-    if (!job || job.status === 'running' || job.status === 'done') return;
+    if (!job || job.status === 'running' || job.status === 'queued' || job.status === 'done') return;
     // A clip's own notes (a clamp) still hold; what the last run found out is found out again.
     const kept =
       job.tool.kind === 'clip' || job.tool.kind === 'cut-out'
         ? checkRange(job.range.start, job.range.end, job.video.duration)
         : null;
     const notes = kept?.ok ? kept.notes : [];
-    this.#update(id, { status: 'running', progress: 0, error: null, name: null, files: [], notes });
-    void this.#run(id);
+    // A batch's job goes back in the queue, so it never runs beside another of the batch.
+    const status = job.batch === null ? 'running' : 'queued';
+    this.#update(id, { status, progress: 0, error: null, name: null, files: [], notes });
+    void (job.batch === null ? this.#run(id) : this.#drain());
   }
 
   dismiss(id: number): void {
-    if (this.#job(id)?.status !== 'running') this.jobs = this.jobs.filter((j) => j.id !== id);
+    const status = this.#job(id)?.status;
+    if (status !== 'running' && status !== 'queued') this.jobs = this.jobs.filter((j) => j.id !== id);
   }
 
   /** Where a clip came from, for its details; undefined for a video that is not a saved clip. */

@@ -20,6 +20,27 @@ export interface StillPreview {
 }
 
 /**
+ * Where the picture of a video stays the same for at least `minSeconds`, from the frames the pipeline sampled and
+ * fingerprinted, and its key frames as the pipeline found them; null when its frames are not sampled yet.
+ */
+export async function findStill(
+  videoId: number,
+  duration: number,
+  minSeconds: number,
+): Promise<{ still: ClipRange[]; keyframes: number[] } | null> {
+  const [frames, kept] = await Promise.all([catalog.db.listFrames(videoId), searchWorker.api.framesOf(videoId)]);
+  if (kept.times.length === 0) return null;
+  const samples = samplesOf(
+    frames.map((f) => f.time),
+    kept,
+  );
+  return {
+    still: stillRanges(samples, duration, { minSeconds, maxDistance: stillDistance }),
+    keyframes: frames.filter((f) => f.keyframe).map((f) => f.time),
+  };
+}
+
+/**
  * Remove still parts (issue 14): finds them from the frames the pipeline sampled and fingerprinted, shows them (the
  * list, and on the timeline), and only on the user's word starts the cut-out job that removes them all.
  */
@@ -49,19 +70,15 @@ class StillPartsState {
     }
     this.finding = true;
     try {
-      const [frames, kept] = await Promise.all([catalog.db.listFrames(video.id), searchWorker.api.framesOf(video.id)]);
-      if (kept.times.length === 0) {
+      const found = await findStill(video.id, duration, minSeconds);
+      if (!found) {
         this.message = {
           videoId: video.id,
           text: 'This video’s frames are not sampled yet: wait until it is indexed.',
         };
         return;
       }
-      const samples = samplesOf(
-        frames.map((f) => f.time),
-        kept,
-      );
-      const still = stillRanges(samples, duration, { minSeconds, maxDistance: stillDistance });
+      const { still, keyframes } = found;
       if (still.length === 0) {
         this.message = {
           videoId: video.id,
@@ -69,7 +86,6 @@ class StillPartsState {
         };
         return;
       }
-      const keyframes = frames.filter((f) => f.keyframe).map((f) => f.time);
       this.preview = {
         videoId: video.id,
         minSeconds,

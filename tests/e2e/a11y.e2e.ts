@@ -71,6 +71,12 @@ describe('accessibility (axe-core)', () => {
         expect(await violations(page)).toEqual([]);
         await add.getByRole('button', { name: 'Cancel' }).click();
 
+        await selectionBar(page).getByRole('button', { name: 'Video tools…' }).click();
+        const tools = page.getByRole('dialog', { name: 'Video tools for 2 videos' });
+        await tools.waitFor();
+        expect(await violations(page)).toEqual([]);
+        await tools.getByRole('button', { name: 'Close' }).click();
+
         await page.getByRole('group', { name: 'Layout' }).getByRole('button', { name: 'List' }).click();
         await page.getByRole('table', { name: 'Videos' }).waitFor();
         expect(await violations(page)).toEqual([]);

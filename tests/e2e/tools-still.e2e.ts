@@ -13,6 +13,7 @@ import { catalogVideos, eventually, openApp } from './app';
 import { clipFiles, clipOnDisk, greyFrame, meanDifference, playInPage, probe } from './clip-files';
 import { launchBrowser, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
 import type { TestServer } from './harness';
+import { clickCard } from './library-helpers';
 import { waitForIdle } from './media-helpers';
 
 const folder = 'still-library';
@@ -178,5 +179,33 @@ describe('video tools: remove still parts', () => {
     });
     const catalogued = (await catalogVideos(page)).map((v) => v.path);
     expect(catalogued).toContain('Clips/still without still parts.mp4');
+  });
+
+  test('as a batch from the library: the video with still parts loses them as before, the one without is skipped', async () => {
+    const single = probe(await clipOnDisk(page, folder, 'still without still parts.mp4', tmp)).duration;
+    await page.keyboard.press('Escape');
+    await eventually(() => dialog().isVisible()).toBe(false);
+    await clickCard(page, 'moving.mp4');
+    await clickCard(page, 'still.mp4', ['ControlOrMeta']);
+    await page.getByRole('region', { name: 'Selection' }).getByRole('button', { name: 'Video tools…' }).click();
+    const tools = page.getByRole('dialog', { name: 'Video tools for 2 videos' });
+    await tools.getByRole('radio', { name: 'Remove still parts' }).check();
+    await tools.getByRole('button', { name: 'Start' }).click();
+    const run = tools.getByRole('region', { name: 'Batch: Remove still parts (still for at least 3 s)' });
+    await eventually(() => run.getByRole('status').first().textContent(), 30_000).toBe('1 of 1 done');
+    expect(await run.getByRole('list', { name: /Skipped/ }).textContent()).toBe(
+      'moving.mp4: No still parts: the picture never stays the same for 3 s.',
+    );
+    const job = run.getByRole('listitem', { name: 'still without still parts (2).mp4' });
+    expect(await job.getByRole('status').textContent()).toBe('Saved in the library');
+    // The same cut as the single job made, catalogued as a clip of still.mp4.
+    const kept = probe(await clipOnDisk(page, folder, 'still without still parts (2).mp4', tmp));
+    expect(Math.abs(kept.duration - single)).toBeLessThan(0.05);
+    const clip = (await catalogVideos(page)).find((v) => v.path === 'Clips/still without still parts (2).mp4');
+    const origin = await page.evaluate(
+      (id) => (window as unknown as FramefinderWindow).framefinder.state.clips.originOf(id),
+      clip!.id,
+    );
+    expect(origin).toMatchObject({ parentId: videos.get('still.mp4')!.id, parentName: 'still.mp4' });
   });
 });
