@@ -65,6 +65,8 @@ class SearchState {
   elapsedMs = $state(0);
   /** The results are shown and the best moments are being narrowed to the exact frame. */
   refining = $state(false);
+  /** The image was found mirrored (a flipped re-upload, a selfie camera's preview): the results say so. */
+  mirrored = $state(false);
   /** The search under way: a newer one, or closing, aborts it (and terminates its clip's media worker). */
   #current = new AbortController();
   /** A media worker of its own for query clips, so a dropped clip is sampled at once, not behind indexing. */
@@ -102,6 +104,7 @@ class SearchState {
       }
       if (signal.aborted) return;
       this.imageHits = hits;
+      this.mirrored = r.mirrored;
       this.#finish(started, hits.length);
       this.refining = hits.length > 0;
       const interval = settings.sampling.keyframeInterval;
@@ -195,6 +198,7 @@ class SearchState {
     this.open = true;
     this.busy = true;
     this.refining = false;
+    this.mirrored = false;
     this.error = false;
     this.query = query;
     this.imageHits = [];

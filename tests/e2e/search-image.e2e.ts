@@ -53,6 +53,23 @@ describe('search by image', () => {
     await page.keyboard.press('Escape');
     await player.waitFor({ state: 'hidden' });
 
+    // A mirrored screenshot (a flipped re-upload) finds the same video and moment, and the results say it is mirrored.
+    const flipped = await page.evaluate(async (base64) => {
+      const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${base64}`)).blob());
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.setTransform(-1, 0, 0, 1, bitmap.width, 0);
+      ctx.drawImage(bitmap, 0, 0);
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      return btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
+    }, frame.base64);
+    await dropFile(page, { base64: flipped, name: 'flipped.png', type: 'image/png' });
+    await expect.poll(() => summary.innerText(), { timeout: 30_000 }).toMatch(/found mirrored/);
+    await expect.poll(() => summary.innerText(), { timeout: 30_000 }).not.toMatch(/finding the exact frame/);
+    const [mirrored] = await shownHits(page);
+    expect(mirrored.name).toBe('desert.mp4');
+    expect(Math.abs(secondsIn(mirrored.times[0]) - frame.time)).toBeLessThanOrEqual(0.04 + 0.05);
+
     // Closing the results while a moment is being refined stops it; the search worker keeps nothing of either query.
     const kept = () => page.evaluate(() => (window as unknown as FramefinderWindow).framefinder.search.keptQueries());
     const other = await grabFrame(page, 'ocean.mp4', 9.24);

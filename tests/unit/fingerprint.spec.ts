@@ -4,12 +4,15 @@ import { frameStats } from '../../src/lib/media/frame-stats';
 import { cropBorders, cropFrame } from '../../src/lib/search/borders';
 import {
   fingerprint,
+  fingerprintCoefficients,
+  fingerprintOf,
   fingerprintBits,
   fingerprintWords,
   frameDetail,
   hamming,
   isNearDuplicate,
   minDetail,
+  mirroredCoefficients,
   popcount32,
   pruneConsecutive,
   rejectReason,
@@ -336,6 +339,24 @@ describe('quality gate', () => {
       `detail (gate ${minDetail}): pictures min ${Math.min(...details).toFixed(2)}, night ${frameDetail(night).toFixed(2)}, ` +
         `fade ${frameDetail(fade).toFixed(2)}, soft gradient ${frameDetail(soft).toFixed(2)}`,
     );
+  });
+});
+
+describe('mirrored pictures', () => {
+  it("gives a mirrored picture's coefficients from the picture's own, so a flipped copy is found", () => {
+    for (const seed of [3, 8, 21]) {
+      const f = picture(seed);
+      const flipped = paint(f.width, f.height, (x, y) => {
+        const i = (y * f.width + (f.width - 1 - x)) * 4;
+        return [f.data[i], f.data[i + 1], f.data[i + 2]];
+      });
+      const mirrored = mirroredCoefficients(fingerprintCoefficients(f)!);
+      const truth = fingerprintCoefficients(flipped)!;
+      for (let c = 0; c < truth.length; c++) expect(mirrored[c]).toBeCloseTo(truth[c], 6);
+      // As it is, the flipped picture is far from the original; mirrored, it is the same fingerprint.
+      expect(dist(fp(f), fp(flipped))).toBeGreaterThan(sameWithin);
+      expect(dist(fingerprintOf(mirrored), fp(flipped))).toBe(0);
+    }
   });
 });
 

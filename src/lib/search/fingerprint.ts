@@ -195,6 +195,17 @@ export function fingerprintCoefficients(frame: Pixels, options: FingerprintOptio
   return block && Float64Array.from(keptIndices, (i) => block[i]);
 }
 
+/** Of each kept coefficient, whether its horizontal frequency is odd: those change sign when a picture is mirrored. */
+const oddAcross = Uint8Array.from(keptIndices, (i) => (i % band) % 2);
+
+/**
+ * The coefficients of the same picture mirrored left to right, from a picture's own: a mirrored cosine of odd
+ * horizontal frequency is the negated cosine, so a flipped re-upload is searched for without decoding anything again.
+ */
+export function mirroredCoefficients(values: Float64Array): Float64Array {
+  return values.map((v, c) => (oddAcross[c] ? -v : v));
+}
+
 /** The fingerprint of `fingerprintCoefficients`' values: each coded by the quartile of the values it falls in. */
 export function fingerprintOf(values: Float64Array): Uint32Array {
   const sorted = Float64Array.from(values).sort();

@@ -6,6 +6,7 @@ import {
   fingerprintCoefficients,
   fingerprintOf,
   hamming,
+  mirroredCoefficients,
   pruneConsecutive,
   rejectReason,
 } from '../../lib/search/fingerprint';
@@ -176,19 +177,33 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       image: Blob,
       settings: SearchSettings,
       queryId?: string,
-    ): Promise<{ results: ImageVideoResult[]; rejected: 'flat' | 'smooth' | null; ms: number }> {
+    ): Promise<{
+      results: ImageVideoResult[];
+      rejected: 'flat' | 'smooth' | null;
+      mirrored: boolean;
+      ms: number;
+    }> {
       const started = performance.now();
       const frame = await decodeImage(image);
       await ready();
       const coefficients = fingerprintCoefficients(frame);
       if (!coefficients)
-        return { results: [], rejected: rejectReason(frame) ?? 'flat', ms: performance.now() - started };
-      const f = fingerprintOf(coefficients);
-      if (queryId !== undefined) moments.keep(queryId, coefficients);
+        return {
+          results: [],
+          rejected: rejectReason(frame) ?? 'flat',
+          mirrored: false,
+          ms: performance.now() - started,
+        };
+      // The picture as it is and mirrored (a flipped re-upload): each frame counts at its closer distance.
+      const flipped = mirroredCoefficients(coefficients);
+      const options = { k: imageK, maxDistance: distanceFor(searchFloor) };
       // Fetched well below the threshold, so the next video's score is known when judging a weaker best match.
-      const matches = index.search(f, { k: imageK, maxDistance: distanceFor(searchFloor) });
-      const results = acceptImageResults(groupImageResults(matches), settings);
-      return { results, rejected: null, ms: performance.now() - started };
+      const [direct, mirror] = index.searchMany([fingerprintOf(coefficients), fingerprintOf(flipped)], options);
+      const mirrored = (mirror[0]?.distance ?? Infinity) < (direct[0]?.distance ?? Infinity);
+      // Refinement compares window frames with the query the way the best match was found.
+      if (queryId !== undefined) moments.keep(queryId, mirrored ? flipped : coefficients);
+      const results = acceptImageResults(groupImageResults(closerOfEach(direct, mirror)), settings);
+      return { results, rejected: null, mirrored: mirrored && results.length > 0, ms: performance.now() - started };
     },
 
     /** The nearest frames to raw fingerprints, each query alone and fetched as an image query is, with the time taken. */
@@ -325,4 +340,15 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
     },
   };
   return api;
+}
+
+/** Two match lists of one query merged: each frame once, at the closer of its two distances, closest first. */
+function closerOfEach(a: readonly FrameMatch[], b: readonly FrameMatch[]): FrameMatch[] {
+  const byFrame = new Map<string, FrameMatch>();
+  for (const m of [...a, ...b]) {
+    const key = `${m.videoId}:${m.time}`;
+    const seen = byFrame.get(key);
+    if (!seen || m.distance < seen.distance) byFrame.set(key, m);
+  }
+  return [...byFrame.values()].sort((x, y) => x.distance - y.distance || x.videoId - y.videoId || x.time - y.time);
 }
