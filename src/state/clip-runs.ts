@@ -7,6 +7,7 @@ import { burnInFileName, burnInPlan } from '../lib/clips/burn-in';
 import { cutOutFileName, cutOutsNote, planCutOut, planCutOuts, withoutStillFileName } from '../lib/clips/cut-out';
 import { clipFileName, copyContainerFor, type CopyContainer } from '../lib/clips/naming';
 import { planCopy, type ClipRange } from '../lib/clips/range';
+import { copyInstead, cutNote, planCut, type CutPlan } from '../lib/clips/smart-cut';
 import { sceneRanges } from '../lib/clips/scenes';
 import { everyRanges, partFileName, snapParts, splitNote } from '../lib/clips/split';
 import { AbortError } from '../lib/errors';
@@ -79,12 +80,26 @@ async function writeOne(
   return { name: slot?.name ?? name, slot, notes: result.notes };
 }
 
-/** Save clip: the marked range from the key frame at or before its start. */
+/**
+ * Save clip: the marked range from the key frame at or before its start; with "Exact start", from the in point by a
+ * smart cut when this browser can re-encode the picture, else that copy with the reason.
+ */
 export async function runClip(run: ClipRun): Promise<Written[]> {
   const { job, file } = run;
   const container = containerOf(job.video);
-  const keyframe = await run.worker.run(run.signal, (tools) => tools.keyframeAtOrBefore(file, job.range.start));
-  const plan = planCopy(job.range, keyframe);
+  let plan;
+  if (job.tool.kind === 'clip' && job.tool.exact) {
+    const keyframes = await run.worker.run(run.signal, (tools) => tools.keyframeTimes(file));
+    const cut = planCut(job.range, keyframes);
+    if (cut.kind !== 'copy') {
+      const cannot = await run.worker.run(run.signal, (tools) => tools.smartCutSupport(file));
+      if (!cannot) return runSmartCut(run, cut, container);
+      plan = copyInstead(job.range, keyframes, cannot);
+    } else plan = planCopy(job.range, cut.range.start);
+  } else {
+    const keyframe = await run.worker.run(run.signal, (tools) => tools.keyframeAtOrBefore(file, job.range.start));
+    plan = planCopy(job.range, keyframe);
+  }
   run.note(plan.note);
   run.update({ copied: plan.range });
   const name = clipFileName(job.video.name, plan.range, container);
@@ -98,6 +113,27 @@ export async function runClip(run: ClipRun): Promise<Written[]> {
   run.update({ name: out.name });
   for (const n of out.notes) run.note(n);
   return [{ name: out.name, slot: out.slot, range: plan.range }];
+}
+
+/** A smart cut (or, with no key frame to copy from, the whole range re-encoded), said in the job's notes. */
+async function runSmartCut(run: ClipRun, plan: CutPlan, container: CopyContainer): Promise<Written[]> {
+  run.update({ copied: plan.range });
+  let range = plan.range;
+  const out = await writeOne(
+    run,
+    clipFileName(run.job.video.name, plan.range, container),
+    mimeOf[container],
+    (f) => f,
+    async (target, onProgress) => {
+      const result = await run.worker.api.smartCut(run.file, plan, container, target, onProgress);
+      range = result.range;
+      return result;
+    },
+  );
+  run.update({ name: out.name, copied: range });
+  run.note(cutNote(plan));
+  for (const n of out.notes) run.note(n);
+  return [{ name: out.name, slot: out.slot, range }];
 }
 
 /** Split: every N seconds or by scenes, each part from a key frame to the next part's start. */
