@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FramefinderWindow } from '../../src/debug-handle';
 import type { Video } from '../../src/lib/types';
 import { catalogVideos, eventually, openApp } from './app';
-import { clipFiles, clipOnDisk, greyFrame, keyframesOf, meanDifference, probe } from './clip-files';
+import { clipFiles, clipOnDisk, keyframesOf, meanDifference, probe } from './clip-files';
 import { launchBrowser, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
 import type { TestServer } from './harness';
 import { waitForIdle } from './media-helpers';
@@ -20,13 +20,19 @@ import { waitForIdle } from './media-helpers';
 const folder = 'smart-cut-library';
 const frame = 1 / 25;
 
-/** 6 s of moving test picture (25 fps, key frames at 0, 2, 4 s) and a tone, as x264 and AAC with their defaults. */
-function makeSource(path: string): void {
+/**
+ * 6 s of moving test picture (25 fps, key frames at 0, 2, 4 s) and a tone: H.264 High with B-frames and AAC, as x264
+ * makes them by default, or VP9 and Opus in WebM.
+ */
+function makeSource(path: string, codec: 'h264' | 'vp9'): void {
+  const encode =
+    codec === 'h264'
+      ? ['-c:v', 'libx264', '-profile:v', 'high', '-bf', '2', '-c:a', 'aac', '-b:a', '96k']
+      : ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M', '-c:a', 'libopus'];
   execFileSync('/usr/bin/ffmpeg', [
     ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25:d=6'],
     ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=6'],
-    ...['-c:v', 'libx264', '-profile:v', 'high', '-g', '50', '-keyint_min', '50', '-sc_threshold', '0'],
-    ...['-bf', '2', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '96k', path],
+    ...['-g', '50', '-keyint_min', '50', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', ...encode, path],
   ]);
 }
 
@@ -37,6 +43,24 @@ function decodeAll(path: string): { frames: number; errors: string } {
   });
   return { frames: run.stdout.split('\n').filter((l) => /^\d/.test(l)).length, errors: run.stderr };
 }
+
+/** Picture times of the first video stream, counted from the file's first timestamp of any track (as the app does). */
+function pictureTimes(path: string): number[] {
+  const run = (args: string[]) =>
+    execFileSync('/usr/bin/ffprobe', ['-v', 'error', ...args, path], { encoding: 'utf8' });
+  const start = Math.max(0, Number(run(['-show_entries', 'format=start_time', '-of', 'csv=p=0'])));
+  return run(['-select_streams', 'v:0', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0'])
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => Number(l.replace(/,$/, '')) - start);
+}
+
+/** Picture number `n` (from 0) of the file as 64 × 36 grey levels, decoded by Debian's ffmpeg. */
+const pictureNumber = (path: string, n: number) =>
+  execFileSync('/usr/bin/ffmpeg', [
+    ...['-v', 'error', '-i', path, '-vf', `select=eq(n\\,${n}),scale=64:36,format=gray`],
+    ...['-frames:v', '1', '-f', 'rawvideo', '-'],
+  ]);
 
 /** Start times of the first video and audio packets, by ffprobe. */
 function streamStarts(path: string): { video: number; audio: number } {
@@ -53,28 +77,117 @@ function streamStarts(path: string): { video: number; audio: number } {
   return { video: of('video'), audio: of('audio') };
 }
 
+/** The browser's own <video> plays the clip `name` of the Clips folder from `from` s to its end. */
+function playToEnd(page: Page, name: string, from: number) {
+  return page.evaluate(
+    async ([dir, file, start]) => {
+      const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir);
+      const blob = await (await (await root.getDirectoryHandle('Clips')).getFileHandle(file)).getFile();
+      const v = document.createElement('video');
+      v.muted = true;
+      v.src = URL.createObjectURL(blob);
+      await new Promise((done, fail) => {
+        v.addEventListener('loadeddata', done, { once: true });
+        v.addEventListener('error', fail, { once: true });
+      });
+      v.currentTime = start;
+      await new Promise((done) => v.addEventListener('seeked', done, { once: true }));
+      await v.play();
+      await new Promise<void>((done) => {
+        const tick = () => (v.ended || v.error ? done() : void setTimeout(tick, 50));
+        tick();
+      });
+      const q = v.getVideoPlaybackQuality();
+      URL.revokeObjectURL(v.src);
+      return { error: v.error?.code ?? null, ended: v.ended, at: v.currentTime, corrupted: q.corruptedVideoFrames };
+    },
+    [folder, name, from] as const,
+  );
+}
+
 describe('video tools: smart cut', () => {
   let server: TestServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let tmp: string;
-  let source: string;
+  const sources = { 'camera.mp4': 'h264', 'camera.webm': 'vp9' } as const;
   const videos = new Map<string, Video>();
   const dialog = () => page.getByRole('dialog', { name: 'Player' });
+  const sourcePath = (name: string) => join(tmp, name);
+
+  /** Marks `range` on the video `name`, saves it with "Exact start", and returns its row once saved. */
+  const saveExact = async (name: string, range: { start: number; end: number }, clipName: string) => {
+    const id = videos.get(name)!.id;
+    await page.evaluate((v) => (window as unknown as FramefinderWindow).framefinder.state.player.open(v, 0, false), id);
+    await eventually(() =>
+      dialog()
+        .locator('video')
+        .evaluate((v: HTMLVideoElement) => v.readyState),
+    ).toBeGreaterThan(0);
+    await page.evaluate(([v, r]) => (window as unknown as FramefinderWindow).framefinder.state.clips.markRange(v, r), [
+      id,
+      range,
+    ] as const);
+    await dialog().getByRole('checkbox', { name: 'Exact start' }).check();
+    await dialog().getByRole('button', { name: 'Save clip' }).click();
+    const row = dialog().getByRole('listitem', { name: clipName });
+    await eventually(() => row.getByRole('status').first().textContent(), 30_000).toBe('Saved in the library');
+    return row;
+  };
+
+  /**
+   * What every exact clip must be: the picture at the in point first (not the key frame before it), as long as the
+   * range within a frame, sound with it, every picture decodable by Debian's ffmpeg, and the pictures after the
+   * seam the source's own. Pictures are compared by number, not time: the app counts time from a file's first
+   * timestamp of any track, ffmpeg's -ss from a different one in a WebM whose sound starts first.
+   */
+  const checkClip = async (name: string, clipName: string, range: { start: number; end: number }) => {
+    const source = sourcePath(name);
+    const clip = await clipOnDisk(page, folder, clipName, tmp);
+    const { duration, streams } = probe(clip);
+    expect(streams.map((s) => s.kind).sort()).toEqual(['audio', 'video']);
+    const pictures = pictureTimes(source);
+    const firstIn = pictures.findLastIndex((t) => t <= range.start + 5e-4);
+    const lastIn = pictures.findLastIndex((t) => t < range.end - 5e-4);
+    const asked = (lastIn - firstIn + 1) * frame;
+    expect(Math.abs(duration - asked), `clip lasts ${duration} s, not ${asked}`).toBeLessThanOrEqual(frame + 1e-3);
+
+    const first = pictureNumber(clip, 0);
+    const atIn = meanDifference(first, pictureNumber(source, firstIn));
+    expect(atIn).toBeLessThan(2);
+    // Every source has a key frame every 2 s, 50 pictures (ffprobe cannot list a VP9 file's without decoding it).
+    const keyframeBefore = Math.floor(firstIn / 50) * 50;
+    const seam = Math.min(keyframeBefore + 50, lastIn + 1) - firstIn;
+    expect(meanDifference(first, pictureNumber(source, keyframeBefore))).toBeGreaterThan(Math.max(3 * atIn, 1));
+    for (const n of [seam - 1, seam, seam + 25].filter((n) => n <= lastIn - firstIn))
+      expect(meanDifference(pictureNumber(clip, n), pictureNumber(source, firstIn + n)), `picture ${n}`).toBeLessThan(
+        2,
+      );
+    const decoded = decodeAll(clip);
+    expect(decoded.errors).toBe('');
+    // One more at most: a trailing B-frame's reference comes along, as with native `ffmpeg -c copy`.
+    expect(decoded.frames - (lastIn - firstIn + 1)).toBeGreaterThanOrEqual(0);
+    expect(decoded.frames - (lastIn - firstIn + 1)).toBeLessThanOrEqual(1);
+    const starts = streamStarts(clip);
+    expect(Math.abs(starts.audio - starts.video)).toBeLessThanOrEqual(frame);
+  };
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'ff-smart-'));
-    source = join(tmp, 'camera.mp4');
-    makeSource(source);
-    expect(keyframesOf(source)).toEqual([0, 2, 4]);
+    for (const [name, codec] of Object.entries(sources)) makeSource(sourcePath(name), codec);
+    expect(keyframesOf(sourcePath('camera.mp4'))).toEqual([0, 2, 4]);
     server = await startServer();
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
     page = await context.newPage();
     await stubDirectoryPicker(context, folder);
     await page.goto(server.url);
-    await seedOpfsFolder(page, folder, [{ path: 'camera.mp4', bytes: readFileSync(source) }]);
+    await seedOpfsFolder(
+      page,
+      folder,
+      Object.keys(sources).map((path) => ({ path, bytes: readFileSync(sourcePath(path)) })),
+    );
     await openApp(page, server.url);
     await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
     await waitForIdle(page);
@@ -89,75 +202,29 @@ describe('video tools: smart cut', () => {
   });
 
   test('a smart cut between key frames starts at the asked frame', async () => {
-    const id = videos.get('camera.mp4')!.id;
-    await page.evaluate((v) => (window as unknown as FramefinderWindow).framefinder.state.player.open(v, 0, false), id);
-    await eventually(() =>
-      dialog()
-        .locator('video')
-        .evaluate((v: HTMLVideoElement) => v.readyState),
-    ).toBeGreaterThan(0);
     // In at frame 21 (0.84 s), between the key frames at 0 and 2 s; out at 3.6 s, before the one at 4 s.
     const range = { start: 0.84, end: 3.6 };
-    await page.evaluate(([v, r]) => (window as unknown as FramefinderWindow).framefinder.state.clips.markRange(v, r), [
-      id,
-      range,
-    ] as const);
-    await dialog().getByRole('checkbox', { name: 'Exact start' }).check();
-    await dialog().getByRole('button', { name: 'Save clip' }).click();
-    const row = dialog().getByRole('listitem', { name: 'camera 0-00-00 to 0-00-04.mp4' });
-    await eventually(() => row.getByRole('status').first().textContent(), 30_000).toBe('Saved in the library');
+    const name = 'camera 0-00-00 to 0-00-04.mp4';
+    const row = await saveExact('camera.mp4', range, name);
     expect(await row.textContent()).toMatch(/Re-encoded 1\.2 s up to the first key frame \(0:02\.0\); the rest copied/);
     await page.screenshot({ path: '/tmp/smart-cut-saved.png' });
-
-    expect(await clipFiles(page, folder)).toEqual(['camera 0-00-00 to 0-00-04.mp4']);
-    const clip = await clipOnDisk(page, folder, 'camera 0-00-00 to 0-00-04.mp4', tmp);
-    const { duration, streams } = probe(clip);
-    expect(streams.map((s) => s.kind).sort()).toEqual(['audio', 'video']);
-    expect(Math.abs(duration - (range.end - range.start)), `clip lasts ${duration} s`).toBeLessThanOrEqual(frame);
-
-    // The first picture is the one at the in point, not the key frame before it.
-    const first = greyFrame(clip, 0);
-    expect(meanDifference(first, greyFrame(source, range.start))).toBeLessThan(2);
-    expect(meanDifference(first, greyFrame(source, 0))).toBeGreaterThan(
-      3 * meanDifference(first, greyFrame(source, range.start)),
-    );
-    // Past the seam the copied pictures decode as the source's, with the source's own parameter sets.
-    const seam = 2 - range.start;
-    for (const t of [seam + frame / 2, seam + 1])
-      expect(meanDifference(greyFrame(clip, t), greyFrame(source, range.start + t)), `at ${t} s`).toBeLessThan(1);
-    const decoded = decodeAll(clip);
-    expect(decoded.errors).toBe('');
-    expect(Math.abs(decoded.frames - Math.round((range.end - range.start) / frame))).toBeLessThanOrEqual(1);
-    // The sound starts with the picture (within a frame).
-    const starts = streamStarts(clip);
-    expect(Math.abs(starts.audio - starts.video)).toBeLessThanOrEqual(frame);
-
-    // The browser's own player plays from before the seam to past it, and every frame it shows decodes.
-    const played = await page.evaluate(
-      async ([dir, file, from]) => {
-        const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir);
-        const blob = await (await (await root.getDirectoryHandle('Clips')).getFileHandle(file)).getFile();
-        const v = document.createElement('video');
-        v.muted = true;
-        v.src = URL.createObjectURL(blob);
-        await new Promise((done, fail) => {
-          v.addEventListener('loadeddata', done, { once: true });
-          v.addEventListener('error', fail, { once: true });
-        });
-        v.currentTime = from;
-        await new Promise((done) => v.addEventListener('seeked', done, { once: true }));
-        await v.play();
-        await new Promise<void>((done) => {
-          const tick = () => (v.ended || v.error ? done() : void setTimeout(tick, 50));
-          tick();
-        });
-        const q = v.getVideoPlaybackQuality();
-        URL.revokeObjectURL(v.src);
-        return { error: v.error?.code ?? null, ended: v.ended, at: v.currentTime, corrupted: q.corruptedVideoFrames };
-      },
-      [folder, 'camera 0-00-00 to 0-00-04.mp4', seam - 0.5] as const,
-    );
+    expect(await clipFiles(page, folder)).toEqual([name]);
+    await checkClip('camera.mp4', name, range);
+    // The browser's own player plays from before the seam to the end, and every frame it shows decodes.
+    const played = await playToEnd(page, name, 2 - range.start - 0.5);
     expect(played).toMatchObject({ error: null, ended: true, corrupted: 0 });
-    expect(played.at).toBeGreaterThan(seam + 1);
+  });
+
+  test('VP9 in WebM is cut the same way; a range inside one key frame’s group is re-encoded whole', async () => {
+    const vp9 = { start: 2.52, end: 5.2 };
+    const row = await saveExact('camera.webm', vp9, 'camera 0-00-02 to 0-00-06.webm');
+    expect(await row.textContent()).toMatch(/Re-encoded 1\.5 s up to the first key frame \(0:04\.0\)/);
+    await checkClip('camera.webm', 'camera 0-00-02 to 0-00-06.webm', vp9);
+    expect(await playToEnd(page, 'camera 0-00-02 to 0-00-06.webm', 0)).toMatchObject({ error: null, ended: true });
+
+    const inside = { start: 2.3, end: 3.5 };
+    const whole = await saveExact('camera.mp4', inside, 'camera 0-00-02 to 0-00-04.mp4');
+    expect(await whole.textContent()).toMatch(/Re-encoded all 1\.2 s: no key frame comes between/);
+    await checkClip('camera.mp4', 'camera 0-00-02 to 0-00-04.mp4', inside);
   });
 });

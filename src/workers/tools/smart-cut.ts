@@ -199,7 +199,11 @@ export async function smartCut(
       }
     };
     let first = true;
-    for await (const sample of new VideoSampleSink(video).samples(head.start + origin, head.end + origin)) {
+    // Half a millisecond of slack either way (Matroska's own resolution): the in point plus the file's first timestamp
+    // can come out a hair before the picture it names, which would start the clip one picture early.
+    const slack = 5e-4;
+    const samples = new VideoSampleSink(video).samples(head.start + origin + slack, head.end + origin - slack);
+    for await (const sample of samples) {
       try {
         if (first) {
           zero = sample.timestamp;
