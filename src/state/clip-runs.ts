@@ -4,6 +4,7 @@
 import { proxy, transfer } from 'comlink';
 import { audioFileName, audioPlan, noAudioMessage } from '../lib/clips/audio';
 import { burnInFileName, burnInPlan } from '../lib/clips/burn-in';
+import { exactCutFileName, exactCutNote, exactCutPlan } from '../lib/clips/exact-cut';
 import { cutOutFileName, cutOutsNote, planCutOut, planCutOuts, withoutStillFileName } from '../lib/clips/cut-out';
 import { clipFileName, copyContainerFor, type CopyContainer } from '../lib/clips/naming';
 import { planCopy, type ClipRange } from '../lib/clips/range';
@@ -94,7 +95,8 @@ export async function runClip(run: ClipRun): Promise<Written[]> {
     if (cut.kind !== 'copy') {
       const cannot = await run.worker.run(run.signal, (tools) => tools.smartCutSupport(file));
       if (!cannot) return runSmartCut(run, cut, container);
-      plan = copyInstead(job.range, keyframes, cannot);
+      if (job.range.end - job.range.start <= longestFfmpegCut) return runFfmpegCut(run, cannot);
+      plan = copyInstead(job.range, keyframes, `${cannot.replace(/\.$/, '')}, and ffmpeg.wasm would take too long.`);
     } else plan = planCopy(job.range, cut.range.start);
   } else {
     const keyframe = await run.worker.run(run.signal, (tools) => tools.keyframeAtOrBefore(file, job.range.start));
@@ -112,6 +114,29 @@ export async function runClip(run: ClipRun): Promise<Written[]> {
   );
   run.update({ name: out.name });
   for (const n of out.notes) run.note(n);
+  return [{ name: out.name, slot: out.slot, range: plan.range }];
+}
+
+/**
+ * How long a range ffmpeg.wasm re-encodes whole for an exact start: 1080p goes at about a second of work per second
+ * of video, so five minutes of clip is about as long as anyone waits; longer ones are copied from the key frame.
+ */
+const longestFfmpegCut = 300;
+
+/** The whole range re-encoded as H.264 in MP4 by ffmpeg.wasm, for a picture WebCodecs cannot re-encode here. */
+async function runFfmpegCut(run: ClipRun, reason: string): Promise<Written[]> {
+  const { job, file } = run;
+  const plan = exactCutPlan(job.range, job.video);
+  run.update({ copied: plan.range });
+  const out = await writeOne(
+    run,
+    exactCutFileName(job.video.name, plan.range),
+    'video/mp4',
+    (f) => f,
+    (target, onProgress) => run.worker.api.exactCut(file, plan, target, onProgress),
+  );
+  run.update({ name: out.name });
+  run.note(exactCutNote(plan, reason));
   return [{ name: out.name, slot: out.slot, range: plan.range }];
 }
 

@@ -2,12 +2,14 @@
 import { expose, transfer } from 'comlink';
 import type { AudioPlan } from '../lib/clips/audio';
 import type { BurnInPlan } from '../lib/clips/burn-in';
+import type { ExactCutPlan } from '../lib/clips/exact-cut';
 import type { CopyContainer } from '../lib/clips/naming';
 import type { ClipRange } from '../lib/clips/range';
 import type { CutPlan } from '../lib/clips/smart-cut';
 import { audioCodecOf, canEncodeAac, extractAudio } from './tools/audio';
 import { burnInCaptions, measurePicture } from './tools/burn-in';
 import { cutOutCopy } from './tools/cut-out';
+import { exactCut } from './tools/exact-cut';
 import { smartCut, smartCutSupport } from './tools/smart-cut';
 import { keyframeAtOrBefore, keyframeTimes, trimCopy, type TrimResult, type TrimTarget } from './tools/trim';
 
@@ -41,6 +43,9 @@ const api = {
     onProgress: (fraction: number) => void,
   ) {
     return withBytes(await smartCut(file, plan, container, target, (f) => void onProgress(f)));
+  },
+  async exactCut(file: File, plan: ExactCutPlan, target: TrimTarget, onProgress: (fraction: number) => void) {
+    return withBytes(await exactCut(file, plan, target, (f) => void onProgress(f)));
   },
   async cutOut(
     file: File,
