@@ -181,7 +181,7 @@ describe('video tools: smart cut', () => {
     await page.goto(server.url);
     await seedOpfsFolder(page, folder, [
       ...Object.keys(sources).map((path) => ({ path, bytes: readFileSync(sourcePath(path)) })),
-      { path: 'hevc.mp4', bytes: readFileSync(join(mediaDir, 'hevc.mp4')) },
+      ...['hevc.mp4', 'rotated.mp4'].map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
     ]);
     await openApp(page, server.url);
     await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
@@ -246,5 +246,33 @@ describe('video tools: smart cut', () => {
     const firstIn = pictureTimes(source).findLastIndex((t) => t <= range.start + 5e-4);
     expect(meanDifference(pictureNumber(clip, 0), pictureNumber(source, firstIn))).toBeLessThan(2);
     expect(meanDifference(pictureNumber(clip, 0), pictureNumber(source, 0))).toBeGreaterThan(1);
+  });
+
+  test('a phone video turned by its track matrix keeps its turn, and the re-encoded head is not turned twice', async () => {
+    // rotated.mp4: 320 × 180 stored, shown turned a quarter; key frames at 0, 1 and 2 s.
+    const range = { start: 0.48, end: 2.6 };
+    const name = 'rotated 0-00-00 to 0-00-03.mp4';
+    const row = await saveExact('rotated.mp4', range, name);
+    expect(await row.textContent()).toMatch(/Re-encoded 0\.5 s up to the first key frame \(0:01\.0\)/);
+    const clip = await clipOnDisk(page, folder, name, tmp);
+    const turned = (path: string) =>
+      execFileSync('/usr/bin/ffprobe', [
+        ...['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:stream_side_data=rotation'],
+        ...['-of', 'json', path],
+      ]).toString();
+    const of = (path: string) => {
+      const s = (
+        JSON.parse(turned(path)) as {
+          streams: { width: number; height: number; side_data_list?: { rotation: number }[] }[];
+        }
+      ).streams[0];
+      return { width: s.width, height: s.height, rotation: s.side_data_list?.[0]?.rotation ?? 0 };
+    };
+    expect(of(clip)).toEqual(of(join(mediaDir, 'rotated.mp4')));
+    const source = join(mediaDir, 'rotated.mp4');
+    const firstIn = pictureTimes(source).findLastIndex((t) => t <= range.start + 5e-4);
+    // Debian's ffmpeg applies the turn to both: the same picture, the same way up.
+    expect(meanDifference(pictureNumber(clip, 0), pictureNumber(source, firstIn))).toBeLessThan(2);
+    expect(decodeAll(clip).errors).toBe('');
   });
 });
