@@ -137,6 +137,7 @@ export async function smartCut(
   if (!head) throw new Error('A cut that starts on a key frame is a copy, not a smart cut.');
   const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
   const memory = target.kind === 'memory' ? new BufferTarget() : null;
+  let opened: VideoEncoder | null = null;
   try {
     const video = await input.getPrimaryVideoTrack();
     if (!video) throw new CannotCopyError('This file has no picture to cut.');
@@ -181,16 +182,17 @@ export async function smartCut(
     };
 
     // The head: decoded from the key frame before the in point, encoded from the picture shown at the in point.
-    const encoded: { chunk: EncodedVideoChunk }[] = [];
+    const encoded: EncodedVideoChunk[] = [];
     let failure: unknown = null;
     const encoder = new VideoEncoder({
-      output: (chunk) => encoded.push({ chunk }),
+      output: (chunk) => encoded.push(chunk),
       error: (err) => (failure = err),
     });
+    opened = encoder;
     encoder.configure(setup.encoder);
     const drain = async () => {
       if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
-      for (const { chunk } of encoded.splice(0)) {
+      for (const chunk of encoded.splice(0)) {
         const data = new Uint8Array(chunk.byteLength);
         chunk.copyTo(data);
         const bytes = setup.avc ? lengthPrefixed(annexBUnits(data), setup.avc.lengthSize) : data;
@@ -256,6 +258,8 @@ export async function smartCut(
     const range = { start: zero - origin, end: plan.range.end };
     return { bytes: memory?.buffer ? new Uint8Array(memory.buffer) : null, notes, range };
   } finally {
+    // A failed cut gives the encoder back at once: the worker may run the next job.
+    if (opened && opened.state !== 'closed') opened.close();
     input.dispose();
   }
 }
