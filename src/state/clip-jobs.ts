@@ -7,11 +7,11 @@ import type { Cue } from '../lib/subtitles/types';
 import type { Video } from '../lib/types';
 
 /**
- * What a job does to its video: save the marked range, split it into parts, take its sound out, cut the range (or its
+ * What a job does to its video: save the marked range (`exact`: from the in point itself, by a smart cut), split it into parts, take its sound out, cut the range (or its
  * `still` parts) out, or draw the lines of one of its caption tracks (`track`: its name in the caption menu) into it.
  */
 export type ClipTool =
-  | { kind: 'clip' }
+  | { kind: 'clip'; exact?: boolean }
   | { kind: 'split'; every: number }
   | { kind: 'split'; minScene: number; scenes: ClipRange[] }
   | { kind: 'audio'; as: AudioMode }

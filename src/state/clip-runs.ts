@@ -4,9 +4,11 @@
 import { proxy, transfer } from 'comlink';
 import { audioFileName, audioPlan, noAudioMessage } from '../lib/clips/audio';
 import { burnInFileName, burnInPlan } from '../lib/clips/burn-in';
+import { exactCutFileName, exactCutNote, exactCutPlan } from '../lib/clips/exact-cut';
 import { cutOutFileName, cutOutsNote, planCutOut, planCutOuts, withoutStillFileName } from '../lib/clips/cut-out';
 import { clipFileName, copyContainerFor, type CopyContainer } from '../lib/clips/naming';
 import { planCopy, type ClipRange } from '../lib/clips/range';
+import { copyInstead, cutNote, planCut, type CutPlan } from '../lib/clips/smart-cut';
 import { sceneRanges } from '../lib/clips/scenes';
 import { everyRanges, partFileName, snapParts, splitNote } from '../lib/clips/split';
 import { AbortError } from '../lib/errors';
@@ -79,12 +81,27 @@ async function writeOne(
   return { name: slot?.name ?? name, slot, notes: result.notes };
 }
 
-/** Save clip: the marked range from the key frame at or before its start. */
+/**
+ * Save clip: the marked range from the key frame at or before its start; with "Exact start", from the in point by a
+ * smart cut when this browser can re-encode the picture, else that copy with the reason.
+ */
 export async function runClip(run: ClipRun): Promise<Written[]> {
   const { job, file } = run;
   const container = containerOf(job.video);
-  const keyframe = await run.worker.run(run.signal, (tools) => tools.keyframeAtOrBefore(file, job.range.start));
-  const plan = planCopy(job.range, keyframe);
+  let plan;
+  if (job.tool.kind === 'clip' && job.tool.exact) {
+    const keyframes = await run.worker.run(run.signal, (tools) => tools.keyframeTimes(file));
+    const cut = planCut(job.range, keyframes);
+    if (cut.kind !== 'copy') {
+      const cannot = await run.worker.run(run.signal, (tools) => tools.smartCutSupport(file));
+      if (!cannot) return runSmartCut(run, cut, container);
+      if (job.range.end - job.range.start <= longestFfmpegCut) return runFfmpegCut(run, cannot);
+      plan = copyInstead(job.range, keyframes, `${cannot.replace(/\.$/, '')}, and ffmpeg.wasm would take too long.`);
+    } else plan = planCopy(job.range, cut.range.start);
+  } else {
+    const keyframe = await run.worker.run(run.signal, (tools) => tools.keyframeAtOrBefore(file, job.range.start));
+    plan = planCopy(job.range, keyframe);
+  }
   run.note(plan.note);
   run.update({ copied: plan.range });
   const name = clipFileName(job.video.name, plan.range, container);
@@ -98,6 +115,50 @@ export async function runClip(run: ClipRun): Promise<Written[]> {
   run.update({ name: out.name });
   for (const n of out.notes) run.note(n);
   return [{ name: out.name, slot: out.slot, range: plan.range }];
+}
+
+/**
+ * How long a range ffmpeg.wasm re-encodes whole for an exact start: 1080p goes at about a second of work per second
+ * of video, so five minutes of clip is about as long as anyone waits; longer ones are copied from the key frame.
+ */
+const longestFfmpegCut = 300;
+
+/** The whole range re-encoded as H.264 in MP4 by ffmpeg.wasm, for a picture WebCodecs cannot re-encode here. */
+async function runFfmpegCut(run: ClipRun, reason: string): Promise<Written[]> {
+  const { job, file } = run;
+  const plan = exactCutPlan(job.range, job.video);
+  run.update({ copied: plan.range });
+  const out = await writeOne(
+    run,
+    exactCutFileName(job.video.name, plan.range),
+    'video/mp4',
+    (f) => f,
+    (target, onProgress) => run.worker.api.exactCut(file, plan, target, onProgress),
+  );
+  run.update({ name: out.name });
+  run.note(exactCutNote(plan, reason));
+  return [{ name: out.name, slot: out.slot, range: plan.range }];
+}
+
+/** A smart cut (or, with no key frame to copy from, the whole range re-encoded), said in the job's notes. */
+async function runSmartCut(run: ClipRun, plan: CutPlan, container: CopyContainer): Promise<Written[]> {
+  run.update({ copied: plan.range });
+  let range = plan.range;
+  const out = await writeOne(
+    run,
+    clipFileName(run.job.video.name, plan.range, container),
+    mimeOf[container],
+    (f) => f,
+    async (target, onProgress) => {
+      const result = await run.worker.api.smartCut(run.file, plan, container, target, onProgress);
+      range = result.range;
+      return result;
+    },
+  );
+  run.update({ name: out.name, copied: range });
+  run.note(cutNote(plan));
+  for (const n of out.notes) run.note(n);
+  return [{ name: out.name, slot: out.slot, range }];
 }
 
 /** Split: every N seconds or by scenes, each part from a key frame to the next part's start. */

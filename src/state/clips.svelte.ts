@@ -34,6 +34,11 @@ class ClipsState {
   jobs = $state<ClipJob[]>([]);
   /** Why the last "Save clip" was refused, or what was changed about its range. */
   message = $state<{ kind: 'error' | 'info'; text: string } | null>(null);
+  /**
+   * "Exact start": a clip starts at its in point, the stretch up to the next key frame re-encoded (a smart cut),
+   * instead of at the key frame before it with nothing re-encoded.
+   */
+  exactStart = $state(false);
   #next = 1;
   #controllers = new Map<number, AbortController>();
 
@@ -76,7 +81,7 @@ class ClipsState {
 
   /**
    * "Save clip": checks the marked range (clamped past the end, refused when empty, said either way), then cuts it
-   * by stream copy. Must be called from a click: writing into the folder may need the user's permission.
+   * by stream copy (or a smart cut, with `exactStart`). Must be called from a click: writing into the folder may need the user's permission.
    */
   save(video: Video, tool: 'clip' | 'cut-out' = 'clip'): ClipJob | null {
     const m = this.marksOf(video.id);
@@ -88,7 +93,8 @@ class ClipsState {
     this.message = check.notes.length > 0 ? { kind: 'info', text: check.notes.join(' ') } : null;
     if (check.range.end !== m.out) this.marks = { videoId: video.id, in: check.range.start, out: check.range.end };
     const title = tool === 'clip' ? `Clip of ${video.name}` : `${video.name} without ${rangeText(check.range)}`;
-    return this.#start(video, { kind: tool }, title, check.range, check.notes);
+    const what: ClipTool = tool === 'clip' ? { kind: 'clip', exact: this.exactStart } : { kind: tool };
+    return this.#start(video, what, title, check.range, check.notes);
   }
 
   /** Remove still parts: the `still` ranges cut out in one copy (planned on key frames when it runs). */

@@ -2,22 +2,27 @@
 import { expose, transfer } from 'comlink';
 import type { AudioPlan } from '../lib/clips/audio';
 import type { BurnInPlan } from '../lib/clips/burn-in';
+import type { ExactCutPlan } from '../lib/clips/exact-cut';
 import type { CopyContainer } from '../lib/clips/naming';
 import type { ClipRange } from '../lib/clips/range';
+import type { CutPlan } from '../lib/clips/smart-cut';
 import { audioCodecOf, canEncodeAac, extractAudio } from './tools/audio';
 import { burnInCaptions, measurePicture } from './tools/burn-in';
 import { cutOutCopy } from './tools/cut-out';
+import { exactCut } from './tools/exact-cut';
+import { smartCut, smartCutSupport } from './tools/smart-cut';
 import { keyframeAtOrBefore, keyframeTimes, trimCopy, type TrimResult, type TrimTarget } from './tools/trim';
 
-const withBytes = (r: TrimResult) => (r.bytes ? transfer(r, [r.bytes.buffer as ArrayBuffer]) : r);
+const withBytes = <R extends TrimResult>(r: R) => (r.bytes ? transfer(r, [r.bytes.buffer as ArrayBuffer]) : r);
 
 /**
- * The video tools: cuts by stream copy (trim, split, cut out), audio extraction and captions burned in (ffmpeg.wasm),
+ * The video tools: cuts by stream copy (trim, split, cut out), a smart cut (a re-encoded head, the rest copied), audio extraction and captions burned in (ffmpeg.wasm),
  * one at a time per worker; cancel by terminating it.
  */
 const api = {
   keyframeAtOrBefore,
   keyframeTimes,
+  smartCutSupport,
   audioCodecOf,
   canEncodeAac,
   measurePicture,
@@ -29,6 +34,18 @@ const api = {
     onProgress: (fraction: number) => void,
   ) {
     return withBytes(await trimCopy(file, range, container, target, (f) => void onProgress(f)));
+  },
+  async smartCut(
+    file: File,
+    plan: CutPlan,
+    container: CopyContainer,
+    target: TrimTarget,
+    onProgress: (fraction: number) => void,
+  ) {
+    return withBytes(await smartCut(file, plan, container, target, (f) => void onProgress(f)));
+  },
+  async exactCut(file: File, plan: ExactCutPlan, target: TrimTarget, onProgress: (fraction: number) => void) {
+    return withBytes(await exactCut(file, plan, target, (f) => void onProgress(f)));
   },
   async cutOut(
     file: File,

@@ -46,7 +46,7 @@ function captionFontBytes(): Promise<Uint8Array> {
 }
 
 /** Writes `bytes` into the page's file stream in pieces (each crosses to the page as a message) and closes it. */
-async function writeAll(stream: TrimTarget & { kind: 'stream' }, bytes: Uint8Array): Promise<void> {
+export async function writeAll(stream: TrimTarget & { kind: 'stream' }, bytes: Uint8Array): Promise<void> {
   const writer = stream.stream.getWriter();
   const piece = 4 * 2 ** 20;
   for (let at = 0; at < bytes.byteLength; at += piece)
