@@ -86,6 +86,12 @@ describe('reverse search on real-world file shapes', () => {
       if (right) r.top1++;
       if (off <= interval + frameInterval(q.video) / 2) r.nearMoment++;
       if (off <= frameInterval(q.video)) r.exactMoment++;
+      // FF_SEARCH_DETAIL=1 prints every query's answer, the sampled moment refinement started from, and how far off.
+      if (process.env.FF_SEARCH_DETAIL === '1')
+        console.log(
+          `  ${q.class}: ${q.name} truth ${q.time.toFixed(3)} → ${describeHit(hits[0])} ` +
+            `(sampled ${hits[0]?.sampledTime?.toFixed(3) ?? '-'}, off ${off.toFixed(3)})`,
+        );
       if (off > interval + frameInterval(q.video) / 2)
         misses.push(`${q.class}: ${q.name} (${baseName(q.video)}@${q.time.toFixed(2)}) → ${describeHit(hits[0])}`);
     }
