@@ -1,17 +1,8 @@
 import { expose } from 'comlink';
 import type { FramePass, FrameSink, RgbaFrame } from '../../lib/media/types';
 import { alignClip, groupImageResults, type ClipAlignment, type ImageVideoResult } from '../../lib/search/alignment';
-import {
-  fingerprint,
-  fingerprintCoefficients,
-  fingerprintOf,
-  hamming,
-  mirroredCoefficients,
-  pruneConsecutive,
-  rejectReason,
-} from '../../lib/search/fingerprint';
+import { fingerprint, pruneConsecutive } from '../../lib/search/fingerprint';
 import { FrameIndex, wordsPerFingerprint, type FrameMatch } from '../../lib/search/frame-index';
-import { candidateMoments } from '../../lib/search/moment';
 import {
   acceptImageResults,
   distanceFor,
@@ -26,6 +17,7 @@ import { SegmentStore, type Blobs } from '../segments/store';
 import { fingerprintCodec } from './codec';
 import { decodeImage } from './decode-image';
 import { KeptDuplicates, type DuplicateGroup, type DuplicatesProgress } from './duplicates';
+import { imageK, matchImage } from './image-query';
 import { MomentQueries } from './moments';
 
 /**
@@ -37,7 +29,6 @@ import { MomentQueries } from './moments';
 /** Consecutive frames closer than this (bits) add nothing to the index: a still shot keeps one frame. */
 const pruneDistance = 8;
 /** Nearest frames fetched per query frame before grouping. */
-const imageK = 1000;
 const clipK = 24;
 
 type Pass = FramePass;
@@ -177,33 +168,16 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       image: Blob,
       settings: SearchSettings,
       queryId?: string,
-    ): Promise<{
-      results: ImageVideoResult[];
-      rejected: 'flat' | 'smooth' | null;
-      mirrored: boolean;
-      ms: number;
-    }> {
+    ): Promise<{ results: ImageVideoResult[]; rejected: 'flat' | 'smooth' | null; mirrored: boolean; ms: number }> {
       const started = performance.now();
       const frame = await decodeImage(image);
       await ready();
-      const coefficients = fingerprintCoefficients(frame);
-      if (!coefficients)
-        return {
-          results: [],
-          rejected: rejectReason(frame) ?? 'flat',
-          mirrored: false,
-          ms: performance.now() - started,
-        };
-      // The picture as it is and mirrored (a flipped re-upload): each frame counts at its closer distance.
-      const flipped = mirroredCoefficients(coefficients);
-      const options = { k: imageK, maxDistance: distanceFor(searchFloor) };
-      // Fetched well below the threshold, so the next video's score is known when judging a weaker best match.
-      const [direct, mirror] = index.searchMany([fingerprintOf(coefficients), fingerprintOf(flipped)], options);
-      const mirrored = (mirror[0]?.distance ?? Infinity) < (direct[0]?.distance ?? Infinity);
+      const found = matchImage(index, frame);
       // Refinement compares window frames with the query the way the best match was found.
-      if (queryId !== undefined) moments.keep(queryId, mirrored ? flipped : coefficients);
-      const results = acceptImageResults(groupImageResults(closerOfEach(direct, mirror)), settings);
-      return { results, rejected: null, mirrored: mirrored && results.length > 0, ms: performance.now() - started };
+      if (queryId !== undefined && found.coefficients) moments.keep(queryId, found.coefficients);
+      const results = acceptImageResults(groupImageResults(found.matches), settings);
+      const mirrored = found.mirrored && results.length > 0;
+      return { results, rejected: found.rejected, mirrored, ms: performance.now() - started };
     },
 
     /** The nearest frames to raw fingerprints, each query alone and fetched as an image query is, with the time taken. */
@@ -244,15 +218,7 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
     /** The sampled moments of a video whose windows refinement reads, for a query image kept under `queryId`. */
     async refinementMoments(queryId: string, videoId: number, count: number, interval: number) {
       await ready();
-      const query = moments.fingerprint(queryId);
-      if (!query) return [];
-      const { times, fingerprints } = index.framesOf(videoId);
-      return candidateMoments(
-        times,
-        fingerprints.map((f) => hamming(f, 0, query, 0)),
-        count,
-        interval,
-      );
+      return moments.candidates(queryId, index.framesOf(videoId), count, interval);
     },
 
     /**
@@ -340,15 +306,4 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
     },
   };
   return api;
-}
-
-/** Two match lists of one query merged: each frame once, at the closer of its two distances, closest first. */
-function closerOfEach(a: readonly FrameMatch[], b: readonly FrameMatch[]): FrameMatch[] {
-  const byFrame = new Map<string, FrameMatch>();
-  for (const m of [...a, ...b]) {
-    const key = `${m.videoId}:${m.time}`;
-    const seen = byFrame.get(key);
-    if (!seen || m.distance < seen.distance) byFrame.set(key, m);
-  }
-  return [...byFrame.values()].sort((x, y) => x.distance - y.distance || x.videoId - y.videoId || x.time - y.time);
 }

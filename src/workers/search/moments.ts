@@ -1,7 +1,14 @@
 import { expose } from 'comlink';
 import type { FrameSink, RgbaFrame } from '../../lib/media/types';
 import { fingerprintCoefficients, fingerprintOf, hamming } from '../../lib/search/fingerprint';
-import { coefficientGap, pickMoment, type MomentCandidate, type PickedMoment } from '../../lib/search/moment';
+import {
+  candidateMoments,
+  coefficientGap,
+  pickMoment,
+  type MomentCandidate,
+  type PickedMoment,
+  type SampledMoment,
+} from '../../lib/search/moment';
 
 interface ImageQuery {
   fingerprint: Uint32Array;
@@ -25,9 +32,20 @@ export class MomentQueries {
     this.#queries.set(queryId, { fingerprint: fingerprintOf(coefficients), coefficients, videos: new Map() });
   }
 
-  /** The fingerprint of a kept query image; null once dropped. */
-  fingerprint(queryId: string): Uint32Array | null {
-    return this.#queries.get(queryId)?.fingerprint ?? null;
+  /**
+   * The sampled moments of a video (its `frames` as the index keeps them) whose windows refinement reads for a kept
+   * query: its `count` frames closest to the query (see candidateMoments); none once the query was dropped.
+   */
+  candidates(
+    queryId: string,
+    frames: { times: number[]; fingerprints: Uint32Array[] },
+    count: number,
+    interval: number,
+  ): SampledMoment[] {
+    const query = this.#queries.get(queryId);
+    if (!query) return [];
+    const distances = frames.fingerprints.map((f) => hamming(f, 0, query.fingerprint, 0));
+    return candidateMoments(frames.times, distances, count, interval);
   }
 
   has(queryId: string): boolean {
