@@ -94,7 +94,13 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
         // asked for must then be among the hits, as similar as the first.
         const mine = hits.find((h) => h.path.split('/').pop() === video.path);
         const found = mine !== undefined && mine.similarity >= hits[0].similarity - 0.005;
-        if (found && mine !== hits[0]) copies.push(`${video.path}@${q.time.toFixed(2)} = ${hits[0].path}`);
+        if (found && mine !== hits[0]) {
+          copies.push(`${video.path}@${q.time.toFixed(2)} = ${hits[0].path}`);
+          // The results say so: the file asked for is shown as a copy of the first (same picture, same moment).
+          const said = page.getByRole('region', { name: 'Search results' }).getByText(/: a copy$/);
+          if (Math.abs(mine.time - hits[0].time) <= 0.5)
+            expect(await said.count(), 'copies are said').toBeGreaterThan(0);
+        }
         const near = found && Math.abs(mine.time - q.time) <= interval + 0.05;
         if (found) top1++;
         if (near) onTime++;
