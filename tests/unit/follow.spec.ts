@@ -19,7 +19,7 @@ function dump(db: Database): Record<string, unknown[][]> {
 }
 
 const bytes = (...values: number[]) => new Uint8Array(values);
-const list = (files: Uint8Array[] | null) => files?.map((f) => Array.from(f));
+const list = (files: Uint8Array[] | null) => (files ? files.map((f) => Array.from(f)) : files);
 
 let idbNames = 0;
 const stores: [string, () => Promise<CatalogStore>][] = [
