@@ -14,7 +14,7 @@ class MemoryDirectory {
     }
     const files = this.files;
     return {
-      getFile: async () => new Blob([files.get(name) ?? new Uint8Array()]),
+      getFile: async () => new Blob([(files.get(name) ?? new Uint8Array()) as Uint8Array<ArrayBuffer>]),
       createWritable: async () => {
         let pending = new Uint8Array();
         return {
