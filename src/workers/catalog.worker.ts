@@ -181,7 +181,13 @@ channel.onmessage = (e: MessageEvent<CatalogMessage>) => {
  */
 async function follow(whole: boolean): Promise<boolean> {
   if (writer) return false; // became the writer while this waited: its own load read everything
-  const applied = whole ? null : await follower.catchUp(store, catalog);
+  const applied = whole
+    ? null
+    : await follower.catchUp(store, catalog).catch((err: unknown) => {
+        // Nothing was applied (a change file could not be read): the whole catalog can still be.
+        console.warn('Could not read the writing tab’s changes; reading the whole catalog', err);
+        return null;
+      });
   if (applied !== null) {
     reads.changeFiles += applied;
     return applied > 0;
