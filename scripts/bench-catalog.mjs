@@ -8,7 +8,9 @@
 //   2. saves it whole (export, checksummed image, written to a new file swapped in: image_save_ms, what the catalog
 //      worker does now and then), then times one tag edit and its save as the worker saves it, only the statements
 //      it ran, checksummed, in a file of their own (save_ms: what a user waits on), and a load (read and check the
-//      image and 200 saved edits, open, replay them: load_ms);
+//      image and 200 saved edits, open, replay them: load_ms) and, on that loaded catalog, a read-only tab following one
+//      more tag edit: read and check its change file and apply it (follow_ms, what every other tab does per save,
+//      instead of a whole load);
 //   3. prunes the job history as Settings → Maintenance does (done jobs older than 30 days), compacts (VACUUM),
 //      and measures again (after_prune).
 // Prints one JSON line.
@@ -126,22 +128,37 @@ async function measure() {
     saves.push(performance.now() - editStart);
   }
   const loads = [];
+  let loaded;
   for (let i = 0; i < 3; i++) {
+    loaded?.close();
     const loadStart = performance.now();
     const snapshot = await decodeSnapshot(new Uint8Array(readFileSync(saved.file)));
     const changes = [];
     for (const file of logged) changes.push((await decodeSnapshot(readFileSync(file), changesMagic)).body);
-    const loaded = Catalog.open(SQL, snapshot.body, {}, changes);
+    loaded = Catalog.open(SQL, snapshot.body, {}, changes);
     loads.push(performance.now() - loadStart);
     if (loaded.replayed.batches !== logged.length) throw new Error('the saved edits did not replay');
-    loaded.close();
   }
+  // The loaded catalog as a read-only tab's: each further edit's change file is all it reads and applies.
+  const follows = [];
+  for (let i = 0; i < 20; i++) {
+    const video = Math.ceil(videos / 2) + 1 + i;
+    catalog.tagVideos([video], ['Followed']);
+    const file = await saveChanges();
+    const followStart = performance.now();
+    const applied = loaded.applyChanges([(await decodeSnapshot(readFileSync(file), changesMagic)).body]);
+    follows.push(performance.now() - followStart);
+    const same = JSON.stringify(loaded.tagsOfVideos([video])) === JSON.stringify(catalog.tagsOfVideos([video]));
+    if (applied.failed || !same) throw new Error('the follower did not apply the edit');
+  }
+  loaded.close();
   return {
     catalog_bytes: saved.bytes,
     save_ms: round(median(saves)),
     save_p95_ms: round(p95(saves)),
     image_save_ms: Math.round(median(imageSaves)),
     load_ms: Math.round(median(loads)),
+    follow_ms: round(median(follows)),
   };
 }
 

@@ -12,6 +12,12 @@ export interface CatalogStore {
   save(body: Uint8Array): Promise<void>;
   /** Writes one save's changes after the last image. */
   append(changes: Uint8Array): Promise<void>;
+  /**
+   * For a read-only tab that has applied image `generation` and its first `count` change files: the change files
+   * saved since, oldest first; null when only a whole load can catch up (a newer image was written, or a file is
+   * missing or damaged). Files written while this reads may be left out: the next call picks them up.
+   */
+  changesAfter(generation: number, count: number): Promise<Uint8Array[] | null>;
   /** What is on disk now, to decide between `append` and `save` (see `wantsImage`). */
   readonly pending: { hasImage: boolean; imageBytes: number; files: number; bytes: number };
 }
@@ -20,6 +26,8 @@ export interface LoadedCatalog {
   body: Uint8Array | null;
   /** Each later save's changes, oldest first: apply them in order to `body`. */
   changes: Uint8Array[];
+  /** Which image `body` is (a new one each whole save), for `changesAfter`. */
+  generation: number;
   damaged: number;
 }
 

@@ -80,6 +80,15 @@ export class Catalog {
     return new Catalog(db, opts, bytes && bytes.byteLength > 0 ? changes : []);
   }
 
+  /**
+   * Applies batches of changes another tab saved after this catalog's state (a read-only tab following the writer),
+   * as opening applies them: each whole or not at all, up to the first that fails. Not logged, and not refused in a
+   * read-only tab: they are saved already.
+   */
+  applyChanges(batches: readonly Uint8Array[]): { batches: number; failed: boolean } {
+    return replayBatches(this.sql.db, batches);
+  }
+
   export(): Uint8Array {
     return this.sql.db.export();
   }

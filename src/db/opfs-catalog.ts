@@ -1,5 +1,5 @@
 import type { CatalogStore, LoadedCatalog } from './catalog-store';
-import { changesMagic, decodeSnapshot, encodeSnapshot, newestSnapshot } from './snapshot';
+import { changesMagic, decodeSnapshot, encodeSnapshot, headerGeneration, headerSize, newestSnapshot } from './snapshot';
 import { readFileBytes, writeFileWhole } from './opfs-read';
 
 const slotNames = ['catalog-a.ffdb', 'catalog-b.ffdb'];
@@ -25,12 +25,41 @@ export class OpfsCatalogStore implements CatalogStore {
     const { newest, damaged } = await newestSnapshot(await Promise.all(slotNames.map((n) => this.#read(n))));
     this.#changes = { files: 0, bytes: 0 };
     this.#broken = false;
-    if (!newest) return { body: null, damaged, changes: [] };
+    if (!newest) return { body: null, damaged, changes: [], generation: this.#generation };
     this.#generation = newest.generation;
     this.#slot = newest.slot;
     this.#imageBytes = newest.body.byteLength;
     const changes = await this.#readChanges();
-    return { body: newest.body, damaged: damaged + changes.damaged, changes: changes.files };
+    return {
+      body: newest.body,
+      damaged: damaged + changes.damaged,
+      changes: changes.files,
+      generation: newest.generation,
+    };
+  }
+
+  async changesAfter(generation: number, count: number): Promise<Uint8Array[] | null> {
+    // Only the slots' headers: a newer generation in either means a whole image was written since.
+    const headers = await Promise.all(slotNames.map((n) => this.#read(n, headerSize)));
+    const newest = Math.max(0, ...headers.map((h) => (h ? (headerGeneration(h) ?? 0) : 0)));
+    if (newest !== generation) return null;
+    const seqs = (await this.#listChanges())
+      .filter((c) => c.generation === generation && c.seq > count)
+      .map((c) => c.seq)
+      .sort((a, b) => a - b);
+    const read = await Promise.all(seqs.map((seq) => this.#read(changesName(generation, seq))));
+    const files: Uint8Array[] = [];
+    for (const [i, seq] of seqs.entries()) {
+      const data = read[i];
+      // Gone since the listing (the writer retired this generation: the next call sees its new image), or an empty
+      // last file (a write that failed; the next save writes over it): stop at what is there.
+      if (!data || (data.byteLength === 0 && i === seqs.length - 1)) break;
+      const decoded = seq === count + 1 + i ? await decodeSnapshot(data, changesMagic) : null;
+      // A file missing before this one, or a damaged one: what follows cannot be applied.
+      if (!decoded || decoded.generation !== seq) return null;
+      files.push(decoded.body);
+    }
+    return files;
   }
 
   get pending() {
@@ -104,9 +133,9 @@ export class OpfsCatalogStore implements CatalogStore {
     }
   }
 
-  async #read(name: string): Promise<Uint8Array | null> {
+  async #read(name: string, end?: number): Promise<Uint8Array | null> {
     try {
-      return await readFileBytes(await this.dir.getFileHandle(name));
+      return await readFileBytes(await this.dir.getFileHandle(name), 0, end);
     } catch (err) {
       if ((err as Error).name === 'NotFoundError') return null;
       throw err;

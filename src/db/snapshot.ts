@@ -41,6 +41,15 @@ export async function decodeSnapshot(
   return { generation, body };
 }
 
+/**
+ * The generation a snapshot's header names, from its first `headerSize` bytes alone (body neither read nor checked);
+ * null when they are no catalog snapshot's. Enough to tell that a newer image was written.
+ */
+export function headerGeneration(header: Uint8Array): number | null {
+  if (header.byteLength < headerSize || !catalogMagic.every((b, i) => header[i] === b)) return null;
+  return new DataView(header.buffer, header.byteOffset, header.byteLength).getFloat64(8);
+}
+
 /** The newest intact snapshot among the slots, if any, and how many slots hold a damaged one. */
 export async function newestSnapshot(
   slots: (Uint8Array | null)[],

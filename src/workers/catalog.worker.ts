@@ -9,15 +9,17 @@ import { encodeChanges } from '../db/change-log';
 import { wantsImage, type CatalogStore } from '../db/catalog-store';
 import { openCatalogStore, storageInfo } from '../db/persistence';
 import { isQuotaError, NewerCatalogError, ReadOnlyError, StorageFullError } from '../lib/errors';
+import { Follower } from '../db/follower';
 import { EditGate } from './edit-gate';
 import { SaveScheduler } from './save-scheduler';
 
 /** Catalog members the page never calls: the database itself and steps only this worker takes. */
-type Internal = 'sql' | 'log' | 'replayed' | 'export' | 'close' | 'resumeInterruptedJobs';
+type Internal = 'sql' | 'log' | 'replayed' | 'applyChanges' | 'export' | 'close' | 'resumeInterruptedJobs';
 const internal: ReadonlySet<string> = new Set<Internal>([
   'sql',
   'log',
   'replayed',
+  'applyChanges',
   'export',
   'close',
   'resumeInterruptedJobs',
@@ -27,13 +29,13 @@ type CatalogCalls = Omit<Catalog, Internal>;
 
 /** What one catalog worker tells the others (every tab has one) over the BroadcastChannel. */
 export type CatalogMessage =
-  /** The writer saved: readers reload. */
+  /** The writer saved: readers apply its new change files (or reload, after a whole image). */
   | { type: 'saved' }
   /** The writer replaced the whole catalog with a backup: readers reload. */
   | { type: 'restored' };
 
 export interface CatalogEvents {
-  /** Another tab saved the catalog and this read-only tab reloaded it. */
+  /** Another tab saved the catalog and this read-only tab followed. */
   changed(): void;
   /** A save failed (e.g. storage full) or recovered (null). */
   saveError(message: string | null): void;
@@ -115,9 +117,26 @@ let newerCatalog: NewerCatalogError | null = null;
 /** What opening the catalog found and did, for the page to say (a damaged copy, a newer catalog). */
 const notices = new Set<string>();
 
+/** Where this read-only tab stands in the writer's saves. */
+const follower = new Follower();
+/** How often this tab read the whole catalog, and how many of the writer's change files it applied instead. */
+const reads = { wholeLoads: 0, changeFiles: 0 };
+/**
+ * Loads and follows run one after another: a follow that overlapped a load (or another follow) would apply change
+ * files to a catalog about to be replaced, or apply one file twice.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function serially<T>(step: () => Promise<T>): Promise<T> {
+  const done = queue.then(step);
+  queue = done.catch(() => undefined); // the step's caller sees its error; later steps still run
+  return done;
+}
+
 async function load(): Promise<void> {
   SQL ??= await initSqlJs({ locateFile: () => sqlWasmUrl });
-  const { body, changes, damaged } = await store.load();
+  const loaded = await store.load();
+  const { body, changes, damaged } = loaded;
+  reads.wholeLoads += 1;
   catalog?.close();
   try {
     catalog = Catalog.open(SQL, body, options, changes);
@@ -128,6 +147,7 @@ async function load(): Promise<void> {
     notices.add(err.message);
     catalog = Catalog.open(SQL, null, options);
   }
+  follower.loaded(loaded, catalog, !newerCatalog);
   if (damaged > 0 || catalog.replayed.failed) {
     notices.add(
       body
@@ -142,16 +162,39 @@ channel.onmessage = (e: MessageEvent<CatalogMessage>) => {
   if (writer) return;
   switch (e.data.type) {
     case 'saved':
-    case 'restored':
+    case 'restored': {
       // The writer may save while this tab is still opening: its first load, not begun or under way, reads that
       // save anyway. (Loading before `open` had the store failed with "reading 'load'" of undefined.)
       if (!store) return;
-      load().then(
-        () => events?.changed(),
+      const whole = e.data.type === 'restored';
+      serially(() => follow(whole)).then(
+        (changed) => changed && events?.changed(),
         (err: unknown) => console.warn('Could not follow the writing tab’s save', err),
       );
+    }
   }
 };
+
+/**
+ * Brings this read-only tab up to the writer's last save: its new change files only, or the whole catalog when they
+ * cannot (a new image, a missing or damaged file, a restored backup). Whether anything changed.
+ */
+async function follow(whole: boolean): Promise<boolean> {
+  if (writer) return false; // became the writer while this waited: its own load read everything
+  const applied = whole
+    ? null
+    : await follower.catchUp(store, catalog).catch((err: unknown) => {
+        // Nothing was applied (a change file could not be read): the whole catalog can still be.
+        console.warn('Could not read the writing tab’s changes; reading the whole catalog', err);
+        return null;
+      });
+  if (applied !== null) {
+    reads.changeFiles += applied;
+    return applied > 0;
+  }
+  await load();
+  return true;
+}
 
 const api = {
   /** Forgets a library and deletes its images from the blob store; files on disk are never touched. */
@@ -168,7 +211,7 @@ const api = {
     events = listener;
     try {
       store = await openCatalogStore();
-      await load();
+      await serially(load);
       openedCallbacks.resolve();
     } catch (err) {
       openedCallbacks.reject(err);
@@ -189,13 +232,18 @@ const api = {
    * added are queued for videos catalogued before it.
    */
   async becomeWriter(): Promise<{ resumed: number; added: number }> {
-    await load();
-    writer = true;
+    await serially(async () => {
+      await load();
+      writer = true;
+    });
     if (newerCatalog) return { resumed: 0, added: 0 };
     return { resumed: catalog.resumeInterruptedJobs(), added: catalog.enqueueMissingStages() };
   },
 
   isWriter: () => writer,
+
+  /** How often this tab read the whole catalog, and how many change files it applied instead (for tests). */
+  catalogReads: () => ({ ...reads }),
 
   /** Saves now if anything changed (page hide, before a risky step). */
   flush: () => saves.flush(),
