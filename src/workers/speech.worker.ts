@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
 import type { DataType } from '@huggingface/transformers';
 // ONNX Runtime from our own origin, as in the embed worker: left alone, transformers.js fetches it from a CDN.
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
@@ -87,7 +87,7 @@ const api = {
     let tier: AudioTier | null = null;
     try {
       const t = await transcribeBlocks(
-        speechAudio(file, (used) => (tier = used)),
+        speechAudio(file, { tierSeen: (used) => (tier = used) }),
         e,
         language,
         onProgress,
@@ -99,22 +99,43 @@ const api = {
     }
   },
 
-  /** Decodes and resamples the sound track only (the benchmark's `audio_x_realtime`). */
+  /**
+   * Decodes and resamples the sound track only (the benchmark's `audio_x_realtime`). `keep` returns the 16 kHz
+   * samples too, and `oneDecoder` decodes without lanes (the tests compare the two).
+   */
   async decodeAudio(
     file: File,
-  ): Promise<{ seconds: number; ms: number; tier: AudioTier | null; peakBlock: number } & AudioTimes> {
+    { keep = false, oneDecoder = false } = {},
+  ): Promise<
+    { seconds: number; ms: number; tier: AudioTier | null; peakBlock: number; samples?: Float32Array } & AudioTimes
+  > {
     const started = performance.now();
+    const kept: Float32Array[] = [];
     let samples = 0;
     let peakBlock = 0;
     let tier: AudioTier | null = null;
     const times: AudioTimes = { mixMs: 0, resampleMs: 0 };
-    for await (const block of speechAudio(file, (used) => (tier = used), times)) {
+    for await (const block of speechAudio(file, { tierSeen: (used) => (tier = used), times, oneDecoder })) {
       samples += block.length;
       peakBlock = Math.max(peakBlock, block.length);
+      if (keep) kept.push(block);
     }
-    return { seconds: samples / SPEECH_RATE, ms: performance.now() - started, tier, peakBlock, ...times };
+    const ms = performance.now() - started;
+    const whole = keep ? joinBlocks(kept, samples) : undefined;
+    const result = { seconds: samples / SPEECH_RATE, ms, tier, peakBlock, ...times, samples: whole };
+    return whole ? transfer(result, [whole.buffer]) : result;
   },
 };
+
+function joinBlocks(blocks: Float32Array[], length: number): Float32Array {
+  const whole = new Float32Array(length);
+  let at = 0;
+  for (const b of blocks) {
+    whole.set(b, at);
+    at += b.length;
+  }
+  return whole;
+}
 
 export type SpeechApi = typeof api;
 expose(api);

@@ -93,14 +93,25 @@ export class Resampler {
     const taps = this.#taps;
     const table = this.#table;
     let pos = this.#pos;
-    for (let n = 0; n < count; n++, pos += this.#step) {
-      const base = Math.floor(pos);
-      const row = Math.round((pos - base) * PHASES) * taps;
-      const start = base - this.#half + 1;
-      let acc = 0;
-      for (let k = 0; k < taps; k++) acc += buf[start + k] * table[row + k];
-      out[n] = acc;
-    }
+    if (Number.isInteger(this.#step) && Number.isInteger(pos)) {
+      // 48 → 16 kHz, 32 → 16 kHz: every output sits on an input sample, so one row of the table serves them all.
+      const step = this.#step;
+      let start = pos - this.#half + 1;
+      for (let n = 0; n < count; n++, start += step) {
+        let acc = 0;
+        for (let k = 0; k < taps; k++) acc += buf[start + k] * table[k];
+        out[n] = acc;
+      }
+      pos += count * step;
+    } else
+      for (let n = 0; n < count; n++, pos += this.#step) {
+        const base = Math.floor(pos);
+        const row = Math.round((pos - base) * PHASES) * taps;
+        const start = base - this.#half + 1;
+        let acc = 0;
+        for (let k = 0; k < taps; k++) acc += buf[start + k] * table[row + k];
+        out[n] = acc;
+      }
     // Keep from the first sample the next output's kernel reaches.
     const keepFrom = Math.max(0, Math.floor(pos) - this.#half + 1);
     this.#history = buf.slice(keepFrom);

@@ -1,5 +1,6 @@
 // A video's sound track as 16 kHz mono, in blocks, for speech recognition. Tier 1: mediabunny demuxes the File
-// lazily and WebCodecs' AudioDecoder decodes (AAC, Opus, MP3, Vorbis, FLAC, PCM), our resampler brings it to 16 kHz.
+// lazily and WebCodecs' AudioDecoders decode it a stretch per lane (AAC, Opus, MP3, Vorbis, FLAC; PCM through
+// mediabunny's own decoder), our resampler brings it to 16 kHz.
 // Tier 2, for containers mediabunny does not read (AVI, …) and codecs the browser does not decode: ffmpeg.wasm
 // with the File mounted read-only (WORKERFS), ten minutes of output at a time so its memory stays small.
 import { FFFSType } from '@ffmpeg/ffmpeg';
@@ -8,6 +9,7 @@ import { Resampler, SPEECH_RATE } from '../../lib/speech/resample';
 import { UnsupportedMediaError } from '../../lib/media/types';
 import { lastErrorLine } from '../../lib/media/ffprobe-parse';
 import { checkin, checkout } from '../media/ffmpeg-engine';
+import { decodeInLanes, laneConfig, type MonoBlock } from './decode-lanes';
 
 /** The file has no sound track: there is nothing to transcribe (not a failure). */
 export class NoAudioError extends Error {
@@ -29,22 +31,28 @@ export interface AudioTimes {
   resampleMs: number;
 }
 
+export interface DecodeOptions {
+  /** Hears which tier decodes the sound. */
+  tierSeen?: (tier: AudioTier) => void;
+  /** Adds up where the time went (the benchmark). */
+  times?: AudioTimes;
+  /** One decoder, packet after packet, with no lanes (the tests compare the two). */
+  oneDecoder?: boolean;
+}
+
 /**
  * Yields the file's primary sound track as 16 kHz mono blocks, in order, from its start. Throws NoAudioError when
  * there is no sound track, UnsupportedMediaError when neither tier decodes it.
  */
-export async function* speechAudio(
-  file: File,
-  tierSeen?: (tier: AudioTier) => void,
-  times?: AudioTimes,
-): AsyncGenerator<Float32Array> {
+export async function* speechAudio(file: File, options: DecodeOptions = {}): AsyncGenerator<Float32Array> {
+  const { tierSeen } = options;
   const track = await nativeTrack(file);
   if (track === 'none') throw new NoAudioError();
   if (track) {
     tierSeen?.('webcodecs');
     let produced = false;
     try {
-      for await (const block of decodeNative(track.track, track.origin, times)) {
+      for await (const block of decodeNative(track.track, track.origin, options)) {
         produced = true;
         yield block;
       }
@@ -74,17 +82,34 @@ async function nativeTrack(file: File): Promise<{ track: InputAudioTrack; origin
   }
 }
 
-async function* decodeNative(track: InputAudioTrack, origin: number, times?: AudioTimes): AsyncGenerator<Float32Array> {
+async function* decodeNative(
+  track: InputAudioTrack,
+  origin: number,
+  { times, oneDecoder }: DecodeOptions,
+): AsyncGenerator<Float32Array> {
+  const config = oneDecoder ? null : await laneConfig(track);
+  const blocks = config ? decodeInLanes(track, config, undefined, times) : monoSamples(track, times);
   let resampler: Resampler | null = null;
+  for await (const block of blocks) {
+    if (!resampler) {
+      resampler = new Resampler(block.sampleRate, SPEECH_RATE);
+      // A track that starts late (an edit list, a stream that began before the recording): keep times true.
+      const lead = Math.max(0, Math.min(60, block.timestamp - origin));
+      if (lead > 0.001) yield resampler.push(new Float32Array(Math.round(lead * block.sampleRate)));
+    }
+    const t0 = times ? performance.now() : 0;
+    const out = resampler.push(block.samples);
+    if (times) times.resampleMs += performance.now() - t0;
+    yield out;
+  }
+  if (resampler) yield resampler.flush();
+}
+
+/** One decoded piece at a time through mediabunny (PCM and whatever the browser's AudioDecoder does not take). */
+async function* monoSamples(track: InputAudioTrack, times?: AudioTimes): AsyncGenerator<MonoBlock> {
   let planes: Float32Array[] = [];
   for await (const sample of new AudioSampleSink(track).samples()) {
     try {
-      if (!resampler) {
-        resampler = new Resampler(sample.sampleRate, SPEECH_RATE);
-        // A track that starts late (an edit list, a stream that began before the recording): keep times true.
-        const lead = Math.max(0, Math.min(60, sample.timestamp - origin));
-        if (lead > 0.001) yield resampler.push(new Float32Array(Math.round(lead * sample.sampleRate)));
-      }
       const t0 = times ? performance.now() : 0;
       const n = sample.numberOfFrames;
       const channels = sample.numberOfChannels;
@@ -97,18 +122,12 @@ async function* decodeNative(track: InputAudioTrack, origin: number, times?: Aud
         for (let i = 0; i < n; i++) mono[i] += plane[i];
       }
       if (channels > 1) for (let i = 0; i < n; i++) mono[i] /= channels;
-      const t1 = times ? performance.now() : 0;
-      const out = resampler.push(mono);
-      if (times) {
-        times.mixMs += t1 - t0;
-        times.resampleMs += performance.now() - t1;
-      }
-      yield out;
+      if (times) times.mixMs += performance.now() - t0;
+      yield { samples: mono, timestamp: sample.timestamp, sampleRate: sample.sampleRate };
     } finally {
       sample.close();
     }
   }
-  if (resampler) yield resampler.flush();
 }
 
 let runs = 0;
