@@ -1,7 +1,7 @@
 import type { CueHit } from '../lib/transcripts/cue-index';
 import type { Video } from '../lib/types';
 import { transcriptsWorker } from '../workers/bridge';
-import { catalog } from './catalog.svelte';
+import { withVideos } from './hit-videos';
 
 /** A line found by words: the video, the moment and the line, with the words to highlight. */
 export interface SaidResult {
@@ -22,16 +22,6 @@ export async function searchSaid(
   videoIds: number[] | undefined,
 ): Promise<{ results: SaidResult[]; cues: number }> {
   const { hits, cues } = await transcriptsWorker.api.search(words, { videoIds, limit: maxLines * 2 });
-  const ids = [...new Set(hits.map((h) => h.videoId))];
-  const videos = new Map(
-    (await Promise.all(ids.map((id) => catalog.db.getVideo(id))))
-      // A removed video or a missing file is not offered as a result.
-      .filter((v): v is Video => v !== undefined && !v.missing && v.removedAt === null)
-      .map((v) => [v.id, v]),
-  );
-  const results = hits
-    .filter((h) => videos.has(h.videoId))
-    .slice(0, maxLines)
-    .map((hit) => ({ video: videos.get(hit.videoId)!, hit }));
+  const results = await withVideos(hits, maxLines);
   return { results, cues };
 }

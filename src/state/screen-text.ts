@@ -5,6 +5,7 @@ import type { TextSpan } from '../lib/screen-text/types';
 import type { Video } from '../lib/types';
 import { screenTextWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
+import { withVideos } from './hit-videos';
 import { jobs } from './jobs.svelte';
 import { handleError, toasts } from './toasts.svelte';
 
@@ -47,17 +48,7 @@ export async function searchOnScreen(
   videoIds: number[] | undefined,
 ): Promise<{ results: OnScreenResult[]; spans: number }> {
   const { hits, spans } = await screenTextWorker.api.search(words, { videoIds, limit: maxSpans * 2 });
-  const ids = [...new Set(hits.map((h) => h.videoId))];
-  const videos = new Map(
-    (await Promise.all(ids.map((id) => catalog.db.getVideo(id))))
-      // A removed video or a missing file is not offered as a result.
-      .filter((v): v is Video => v !== undefined && !v.missing && v.removedAt === null)
-      .map((v) => [v.id, v]),
-  );
-  const results = hits
-    .filter((h) => videos.has(h.videoId))
-    .slice(0, maxSpans)
-    .map((hit) => ({ video: videos.get(hit.videoId)!, hit }));
+  const results = await withVideos(hits, maxSpans);
   return { results, spans };
 }
 
