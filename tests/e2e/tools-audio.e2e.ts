@@ -1,6 +1,7 @@
 // Extract audio as Opus and as M4A (issue 14), from the player's Tools: the browser's own encoder where it has one
 // (Opus in Chromium), ffmpeg.wasm where it has none (AAC in headless Chromium on Linux). Each file is decoded in the
 // page by mediabunny over WebCodecs, played by an <audio>, and probed by Debian's ffprobe: it is what it says.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,12 @@ import { mediaDir, waitForIdle } from './media-helpers';
 const folder = 'audio-tools';
 /** h264.mp4: 4 s, AAC sound; vp9.webm: Opus sound; scenes.mp4: no sound. */
 const fixtures = ['h264.mp4', 'vp9.webm', 'scenes.mp4'];
+/** 2 s of H.264 with AC-3 sound, made by Debian's ffmpeg: a sound Chromium's WebCodecs cannot decode. */
+const ac3Args = [
+  ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=25:duration=2'],
+  ...['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2:sample_rate=48000'],
+  ...['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p', '-c:a', 'ac3', '-ac', '2'],
+];
 
 type AudioWindow = FramefinderWindow & {
   __holdWrites?: Promise<void>;
@@ -108,9 +115,12 @@ describe('video tools: extract audio as Opus and as M4A', () => {
       [folder, path] as const,
     );
 
+  /** Seconds of sound the page decodes from a file of the library folder. */
+  const soundOf = async (path: string) => (await hear(path)).decoded;
+
   /** The file is `codec` only, decodes to as long as the source's sound (within 0.1 s), and plays. */
-  const expectSound = async (name: string, codec: string, parent: string) => {
-    const [made, source] = [await hear(`Clips/${name}`), await hear(parent)];
+  const expectSound = async (name: string, codec: string, seconds: number) => {
+    const [made, source] = [await hear(`Clips/${name}`), { decoded: seconds }];
     expect(made.codec, name).toBe(codec);
     expect(made.blocks, `${name} decodes`).toBeGreaterThan(10);
     expect(
@@ -152,11 +162,11 @@ describe('video tools: extract audio as Opus and as M4A', () => {
     });
     await stubDirectoryPicker(context, folder);
     await page.goto(server.url);
-    await seedOpfsFolder(
-      page,
-      folder,
-      fixtures.map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
-    );
+    execFileSync('/usr/bin/ffmpeg', [...ac3Args, join(tmp, 'ac3.mp4')]);
+    await seedOpfsFolder(page, folder, [
+      ...fixtures.map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
+      { path: 'ac3.mp4', bytes: readFileSync(join(tmp, 'ac3.mp4')) },
+    ]);
     await openApp(page, server.url);
     await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
     await waitForIdle(page);
@@ -189,7 +199,7 @@ describe('video tools: extract audio as Opus and as M4A', () => {
     await status('h264 audio.opus').toBe('Saved in the Clips folder');
     expect(await row('h264 audio.opus').textContent()).toMatch(/The sound was encoded as Opus\./);
     expect(await files()).toEqual(['h264 audio.opus']);
-    await expectSound('h264 audio.opus', 'opus', 'h264.mp4');
+    await expectSound('h264 audio.opus', 'opus', await soundOf('h264.mp4'));
     // A sound file is not a video: it is not catalogued.
     expect((await catalogVideos(page)).some((v) => v.path.startsWith('Clips/'))).toBe(false);
   });
@@ -199,7 +209,7 @@ describe('video tools: extract audio as Opus and as M4A', () => {
     await tools().getByRole('button', { name: 'Extract audio as Opus' }).click();
     await status('vp9 audio.opus').toBe('Saved in the Clips folder');
     expect(await row('vp9 audio.opus').textContent()).toMatch(/copied as it is \(OPUS\)/);
-    await expectSound('vp9 audio.opus', 'opus', 'vp9.webm');
+    await expectSound('vp9 audio.opus', 'opus', await soundOf('vp9.webm'));
   });
 
   test('as M4A of Opus with no AAC encoder in the browser: ffmpeg.wasm encodes it, and says so', async () => {
@@ -209,7 +219,34 @@ describe('video tools: extract audio as Opus and as M4A', () => {
     expect(await row('vp9 audio.m4a').textContent()).toMatch(
       native ? /The sound was encoded as AAC\./ : /encoded as AAC with ffmpeg\.wasm: this browser has no AAC encoder/,
     );
-    await expectSound('vp9 audio.m4a', 'aac', 'vp9.webm');
+    await expectSound('vp9 audio.m4a', 'aac', await soundOf('vp9.webm'));
+  });
+
+  test('AC-3, which the browser cannot decode: as it is refused with why; as Opus made by ffmpeg.wasm’s libopus', async () => {
+    const before = await files();
+    const decodes = await page.evaluate(
+      async () =>
+        (await AudioDecoder.isConfigSupported({ codec: 'ac-3', sampleRate: 48000, numberOfChannels: 2 })).supported ===
+        true,
+    );
+    await open('ac3.mp4');
+    await tools().getByRole('button', { name: 'Extract audio as it is' }).click();
+    await status('Sound of ac3.mp4').toMatch(/^Failed: /);
+    expect(await row('Sound of ac3.mp4').getByRole('status').textContent()).toMatch(
+      /\(AC3\) cannot be saved as it is in a file of its own: try “As M4A” or “As Opus”/,
+    );
+    expect(await files()).toEqual(before);
+
+    await tools().getByRole('button', { name: 'Extract audio as Opus' }).click();
+    await status('ac3 audio.opus', 120_000).toBe('Saved in the Clips folder');
+    expect(await row('ac3 audio.opus').textContent()).toMatch(
+      decodes
+        ? /The sound was encoded as Opus\./
+        : /encoded as Opus with ffmpeg\.wasm: this browser cannot decode this sound/,
+    );
+    // The page cannot decode the source's AC-3 either: its length is ffprobe's.
+    const source = probe(join(tmp, 'ac3.mp4')).streams.find((s) => s.kind === 'audio')!.duration;
+    await expectSound('ac3 audio.opus', 'opus', source);
   });
 
   test('a video with no sound says so, starts no job, and writes nothing', async () => {
@@ -247,6 +284,6 @@ describe('video tools: extract audio as Opus and as M4A', () => {
     await job.getByRole('button', { name: 'Retry' }).click();
     await eventually(() => job.getByRole('status').textContent(), 120_000).toBe('Saved in the Clips folder');
     expect(await files()).toEqual([...before, 'vp9 audio (2).m4a'].sort());
-    await expectSound('vp9 audio (2).m4a', 'aac', 'vp9.webm');
+    await expectSound('vp9 audio (2).m4a', 'aac', await soundOf('vp9.webm'));
   });
 });

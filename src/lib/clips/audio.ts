@@ -64,6 +64,10 @@ export const noAudioMessage = (name: string) => `“${name}” has no sound trac
  * The ffmpeg.wasm command that encodes the first sound track of `input` as `encode` when the browser has no encoder
  * for it: the native AAC encoder into MP4 (its index at the front, so an <audio> plays it before it has all of it),
  * or libopus into Ogg. libopus takes 48, 24, 16, 12 or 8 kHz: ffmpeg resamples anything else to the nearest.
+ * libopus runs at complexity 4, not its default 10: above 4 it overflows the 64 KiB stack @ffmpeg/core 0.12.10 is
+ * built with and stereo sound dies with "memory access out of bounds" (checked here on stereo noise, a sine and AC-3;
+ * ffmpeg.wasm issues 591 and 867, fixed by PR 824 in an unreleased core). Mono survives any level; 4 costs a little
+ * efficiency, not bandwidth, unlike the 24 kHz workaround of issue 867.
  */
 export function audioEncodeArgs(input: string, output: string, encode: AudioEncoding): string[] {
   return [
@@ -71,7 +75,7 @@ export function audioEncodeArgs(input: string, output: string, encode: AudioEnco
     ...['-i', input, '-map', '0:a:0', '-vn', '-sn', '-dn'],
     ...(encode === 'aac'
       ? ['-c:a', 'aac', '-b:a', '160k', '-movflags', '+faststart', '-f', 'mp4']
-      : ['-c:a', 'libopus', '-b:a', '128k', '-f', 'ogg']),
+      : ['-c:a', 'libopus', '-compression_level', '4', '-b:a', '128k', '-f', 'ogg']),
     output,
   ];
 }
