@@ -15,6 +15,7 @@ import { catalogVideos, eventually, openApp } from './app';
 import { clipFiles, clipOnDisk, probe } from './clip-files';
 import { launchBrowser, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
 import type { TestServer } from './harness';
+import { clickCard } from './library-helpers';
 import { mediaDir, waitForIdle } from './media-helpers';
 
 const folder = 'audio-tools';
@@ -199,6 +200,7 @@ describe('video tools: extract audio as Opus and as M4A', () => {
     await status('h264 audio.opus').toBe('Saved in the Clips folder');
     expect(await row('h264 audio.opus').textContent()).toMatch(/The sound was encoded as Opus\./);
     expect(await files()).toEqual(['h264 audio.opus']);
+    await page.screenshot({ path: '/tmp/tools-audio.png' });
     await expectSound('h264 audio.opus', 'opus', await soundOf('h264.mp4'));
     // A sound file is not a video: it is not catalogued.
     expect((await catalogVideos(page)).some((v) => v.path.startsWith('Clips/'))).toBe(false);
@@ -285,5 +287,36 @@ describe('video tools: extract audio as Opus and as M4A', () => {
     await eventually(() => job.getByRole('status').textContent(), 120_000).toBe('Saved in the Clips folder');
     expect(await files()).toEqual([...before, 'vp9 audio (2).m4a'].sort());
     await expectSound('vp9 audio (2).m4a', 'aac', await soundOf('vp9.webm'));
+  });
+
+  test('as Opus for several videos at once, chosen in Video tools… with the keyboard alone', async () => {
+    await dialog().focus();
+    await page.keyboard.press('Escape');
+    await eventually(() => dialog().isVisible()).toBe(false);
+    const before = await files();
+    await clickCard(page, 'h264.mp4');
+    await clickCard(page, 'ac3.mp4', ['ControlOrMeta']);
+    const selection = page.getByRole('region', { name: 'Selection' });
+    await eventually(() => selection.textContent()).toMatch('2 videos selected');
+    await selection.getByRole('button', { name: 'Video tools…' }).click();
+    const batch = page.getByRole('dialog', { name: 'Video tools for 2 videos' });
+    await eventually(() => batch.isVisible()).toBe(true);
+    await batch.getByRole('radio', { name: 'Extract audio' }).focus();
+    await page.keyboard.press('Space');
+    const format = batch.getByRole('combobox', { name: 'Audio format' });
+    expect(await format.locator('option').allInnerTexts()).toContain('as Opus (smaller, plays in modern browsers)');
+    await format.focus();
+    // A closed <select> steps through its options with the arrow keys: "as it is", "as M4A …", "as Opus …".
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await format.inputValue()).toBe('opus');
+    await batch.getByRole('button', { name: 'Start' }).focus();
+    await page.keyboard.press('Enter');
+    const run = batch.getByRole('region', { name: 'Batch: Extract audio as Opus' });
+    await eventually(() => run.getByRole('status').first().textContent(), 120_000).toBe('2 of 2 done');
+    const made = (await files()).filter((n) => !before.includes(n));
+    expect(made).toEqual(['ac3 audio (2).opus', 'h264 audio (2).opus']);
+    await expectSound('h264 audio (2).opus', 'opus', await soundOf('h264.mp4'));
+    await batch.getByRole('button', { name: 'Close' }).click();
   });
 });
