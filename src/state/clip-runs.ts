@@ -191,7 +191,10 @@ export async function runSplit(run: ClipRun): Promise<Written[]> {
   return written;
 }
 
-/** Extract audio: the whole sound, as it is or as M4A. A file with none is told so, not failed with a trace. */
+/**
+ * Extract audio: the whole sound, as it is, as M4A or as Opus (encoded by ffmpeg.wasm when the browser has no encoder
+ * for it). A file with none is told so, not failed with a trace.
+ */
 export async function runAudio(run: ClipRun): Promise<Written[]> {
   const { job, file } = run;
   if (job.tool.kind !== 'audio') throw new Error('Not an audio extraction');
@@ -200,11 +203,7 @@ export async function runAudio(run: ClipRun): Promise<Written[]> {
   const plan = audioPlan(codec, job.tool.as);
   if (!plan)
     throw new Error(
-      `The sound of this video (${codec.toUpperCase()}) cannot be saved as it is in a file of its own: try “As M4A”.`,
-    );
-  if (plan.encode && !(await run.worker.run(run.signal, (tools) => tools.canEncodeAac())))
-    throw new Error(
-      `The sound of this video is ${codec.toUpperCase()}, and this browser has no AAC encoder to make an M4A of it: choose “As it is” (.${audioPlan(codec, 'original')?.extension ?? '…'}).`,
+      `The sound of this video (${codec.toUpperCase()}) cannot be saved as it is in a file of its own: try “As M4A” or “As Opus”.`,
     );
   const out = await writeOne(
     run,
@@ -214,7 +213,13 @@ export async function runAudio(run: ClipRun): Promise<Written[]> {
     (target, onProgress) => run.worker.api.extractAudio(file, plan, target, onProgress),
   );
   run.update({ name: out.name });
-  run.note(plan.encode ? 'The sound was encoded as AAC.' : `The sound was copied as it is (${codec.toUpperCase()}).`);
+  if (out.notes.length > 0) for (const n of out.notes) run.note(n);
+  else
+    run.note(
+      plan.encode
+        ? `The sound was encoded as ${plan.encode === 'aac' ? 'AAC' : 'Opus'}.`
+        : `The sound was copied as it is (${codec.toUpperCase()}).`,
+    );
   // A sound file is not a video: it stays in the Clips folder and is not catalogued.
   return [{ name: out.name, slot: null, range: job.range }];
 }

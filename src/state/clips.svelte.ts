@@ -1,4 +1,4 @@
-import { noAudioMessage, type AudioMode } from '../lib/clips/audio';
+import { audioModeSuffix, noAudioMessage, type AudioMode } from '../lib/clips/audio';
 import { hasCaptionText, type CaptionStyle } from '../lib/clips/burn-in';
 import { checkRange, momentRange, type ClipRange } from '../lib/clips/range';
 import { checkEvery, splitTitle } from '../lib/clips/split';
@@ -122,11 +122,11 @@ class ClipsState {
     return this.#start(video, tool, `${video.name} split ${splitTitle(how)}`, { start: 0, end: duration }, []);
   }
 
-  /** Extract audio: the sound as it is, or as M4A. A video the catalog knows has no sound is told so at once. */
+  /** Extract audio: the sound as it is, as M4A or as Opus. A video the catalog knows has no sound is told so at once. */
   extractAudio(video: Video, as: AudioMode): ClipJob | null {
     if (video.hasAudio === false) return this.#refuse(noAudioMessage(video.name));
     this.message = null;
-    const title = `Sound of ${video.name}${as === 'm4a' ? ' as M4A' : ''}`;
+    const title = `Sound of ${video.name}${audioModeSuffix(as)}`;
     return this.#start(video, { kind: 'audio', as }, title, { start: 0, end: video.duration ?? 0 }, []);
   }
 

@@ -6,7 +6,7 @@ import type { ExactCutPlan } from '../lib/clips/exact-cut';
 import type { CopyContainer } from '../lib/clips/naming';
 import type { ClipRange } from '../lib/clips/range';
 import type { CutPlan } from '../lib/clips/smart-cut';
-import { audioCodecOf, canEncodeAac, extractAudio } from './tools/audio';
+import { audioCodecOf, extractAudio } from './tools/audio';
 import { burnInCaptions, measurePicture } from './tools/burn-in';
 import { cutOutCopy } from './tools/cut-out';
 import { exactCut } from './tools/exact-cut';
@@ -24,7 +24,6 @@ const api = {
   keyframeTimes,
   smartCutSupport,
   audioCodecOf,
-  canEncodeAac,
   measurePicture,
   async trim(
     file: File,

@@ -34,6 +34,8 @@ describe('planning a batch', () => {
   it('titles each job as the same single job is titled, over the whole video', () => {
     const plan = planBatch([{ video: video('a.mp4') }], { kind: 'audio', as: 'm4a' });
     expect(plan.steps[0]).toMatchObject({ title: 'Sound of a.mp4 as M4A', range: { start: 0, end: 12 } });
+    const opus = planBatch([{ video: video('a.mp4') }], { kind: 'audio', as: 'opus' });
+    expect(opus.steps[0]).toMatchObject({ tool: { kind: 'audio', as: 'opus' }, title: 'Sound of a.mp4 as Opus' });
     const split = planBatch([{ video: video('a.mp4') }], { kind: 'split-every', every: 5 });
     expect(split.steps[0]).toMatchObject({ tool: { kind: 'split', every: 5 }, title: 'a.mp4 split every 5 s' });
   });

@@ -2,7 +2,7 @@
 // videos get a job, and which are skipped and why, so a video the operation cannot apply to is listed with its
 // reason instead of failing the batch. Save clip, Cut out and Burn in captions are not batch operations: the first
 // two need a range marked on each video, the last a caption track chosen for each, so they stay one video at a time.
-import { noAudioMessage, type AudioMode } from './audio';
+import { audioModeName, audioModeSuffix, noAudioMessage, type AudioMode } from './audio';
 import { copyContainerFor } from './naming';
 import type { ClipRange } from './range';
 import { sceneRanges } from './scenes';
@@ -66,7 +66,7 @@ export function operationTitle(op: BatchOperation): string {
     case 'split-scenes':
       return `Split ${splitTitle({ minScene: op.minScene })}`;
     case 'audio':
-      return `Extract audio ${op.as === 'original' ? 'as it is' : `as ${op.as.toUpperCase()}`}`;
+      return `Extract audio ${audioModeName(op.as)}`;
     case 'still':
       return `Remove still parts (still for at least ${op.minSeconds} s)`;
   }
@@ -116,7 +116,7 @@ function stepOf<V extends BatchVideo>(c: BatchCandidate<V>, op: BatchOperation):
       if (video.hasAudio === false) return noAudioMessage(video.name);
       return {
         ...{ video, tool: { kind: 'audio', as: op.as }, range: whole },
-        title: `Sound of ${video.name}${op.as === 'm4a' ? ' as M4A' : ''}`,
+        title: `Sound of ${video.name}${audioModeSuffix(op.as)}`,
       };
     case 'still':
       if (c.still === null || c.still === undefined) return 'Its frames are not sampled yet: wait until it is indexed.';
