@@ -158,7 +158,7 @@ export const settingsRegistry = {
       kind: 'text',
       default: null,
       label: 'Spoken language',
-      help: 'The language videos are transcribed in (a Whisper language code); none means English.',
+      help: 'The language videos are transcribed in (a Whisper language code); none: detected in each video.',
     },
   },
   jobsPaused: {

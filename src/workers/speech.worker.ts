@@ -95,7 +95,7 @@ const api = {
       return { ...t, tier };
     } catch (err) {
       if ((err as Error).name !== 'NoAudioError') throw err;
-      return { status: 'no-audio', cues: [], seconds: 0, heardSeconds: 0, modelId: e.modelId, tier };
+      return { status: 'no-audio', cues: [], seconds: 0, heardSeconds: 0, modelId: e.modelId, language: null, tier };
     }
   },
 

@@ -1,6 +1,6 @@
 // A protobuf writer just big enough for ONNX models (field numbers from onnx/onnx.proto3): tensors, value infos,
-// nodes with int attributes, one graph. make-tiny-clip.mjs writes its test models with it, so the tests need
-// neither onnx-proto nor protobufjs.
+// nodes with int attributes, one graph. make-tiny-clip.mjs, make-tiny-speech.mjs and make-tiny-whisper.mjs write
+// their test models with it, so the tests need neither onnx-proto nor protobufjs.
 
 const enc = new TextEncoder();
 function varint(n) {

@@ -39,7 +39,7 @@ export const transcribeStage: Stage = {
       .flatMap((t) => t.cues.filter((c) => c.edited));
     const track: StoredTrack = {
       source: 'speech',
-      language: model.language,
+      language: heard.language ?? model.language,
       label: `Speech (${model.name})`,
       modelId: heard.modelId,
       cues: keepEdited(heard.cues, edited),

@@ -1,4 +1,5 @@
 import type { Cue } from '../subtitles/types';
+import { placeWords, type HeardLine } from './words';
 
 /** The longest run of words compared at a seam. */
 const MAX_SEAM_WORDS = 40;
@@ -45,24 +46,29 @@ export function joinAtSeam(before: readonly Cue[], after: readonly Cue[]): Cue[]
     const dropped = Math.min(toDrop, words.length);
     toDrop -= dropped;
     if (dropped === words.length) continue;
-    out.push({ ...cue, text: words.slice(dropped).join(' ') });
+    const kept: Cue = { ...cue, text: words.slice(dropped).join(' ') };
+    // Word times follow the words when the model's words are the text's; otherwise they would be misattributed.
+    if (cue.words && dropped > 0) {
+      if (cue.words.length === words.length) kept.words = cue.words.slice(dropped);
+      else delete kept.words;
+    }
+    out.push(kept);
   }
   return out;
 }
 
 /** A window's cues in track time: offset by the window's start, kept inside it, empty ones dropped, in order. */
-export function placeCues(
-  chunks: readonly { text: string; timestamp?: readonly [number, number | null] }[],
-  window: { start: number; duration: number },
-): Cue[] {
+export function placeCues(chunks: readonly HeardLine[], window: { start: number; duration: number }): Cue[] {
   const out: Cue[] = [];
   for (const c of chunks) {
     const text = c.text.replace(/\s+/g, ' ').trim();
     if (!text) continue;
     const [from, to] = c.timestamp ?? [0, window.duration];
     const start = window.start + Math.min(Math.max(0, from), window.duration);
-    const end = window.start + Math.min(Math.max(from, to ?? window.duration), window.duration);
-    out.push({ start, end: Math.max(end, start), text });
+    const end = Math.max(start, window.start + Math.min(Math.max(from, to ?? window.duration), window.duration));
+    const cue: Cue = { start, end, text };
+    if (c.words?.length) cue.words = placeWords(c.words, window.start, cue);
+    out.push(cue);
   }
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }

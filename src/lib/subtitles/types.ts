@@ -1,9 +1,18 @@
+/** One word of a line, with its own moment (seconds, inside its line's). */
+export interface CueWord {
+  start: number;
+  end: number;
+  text: string;
+}
+
 /** One line of subtitles or transcript: shown from `start` to `end` (seconds). */
 export interface Cue {
   start: number;
   end: number;
   /** Plain text: styling tags stripped, lines joined by '\n'. */
   text: string;
+  /** Each word's moment, when the speech model gave them (Whisper with word timestamps); an edit drops them. */
+  words?: CueWord[];
   /** The user fixed this line by hand: re-reading the source must not silently replace it. */
   edited?: boolean;
   /** The line as its source gave it, kept from the first edit on (an undo back to it clears `edited`). */

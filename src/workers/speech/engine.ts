@@ -1,22 +1,24 @@
 import { pipeline, type AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
+import { linesFromWords, type HeardLine } from '../../lib/speech/words';
 import { ModelLoadError, withModelFiles, type LoadOptions } from '../models/hub-files';
+import { detectLanguage, whisperAbilities } from './whisper-language';
 
 /** What the model heard in one window: lines with times inside it when the model gives them (Whisper). */
-export interface HeardChunk {
-  text: string;
-  timestamp?: [number, number | null];
-}
+export type HeardChunk = HeardLine;
 
 export interface SpeechEngine {
   /** Names these exact weights, as the CLIP model id does: `<name>:<dtype>:<16 hex>`. */
   readonly modelId: string;
   /** 'whisper' gives line times; a CTC model (wav2vec2) gives text for the whole window. */
   readonly family: 'whisper' | 'ctc';
-  /**
-   * Transcribes 16 kHz mono audio (at most 30 s). `language` is a Whisper language code; with null a multilingual
-   * Whisper listens for English (transformers.js does not detect the language yet).
-   */
+  /** The Whisper language codes the model can be told or can detect; empty for English-only and CTC models. */
+  readonly languages: readonly string[];
+  /** Whether lines come with each word's time (a Whisper export with cross-attentions and alignment heads). */
+  readonly wordTimes: boolean;
+  /** Transcribes 16 kHz mono audio (at most 30 s). `language` is a Whisper language code (null: English). */
   hear(samples: Float32Array, language: string | null): Promise<HeardChunk[]>;
+  /** The likeliest of `languages` in this audio (at most 30 s), or null when the model takes no language. */
+  detectLanguage(samples: Float32Array): Promise<string | null>;
   dispose(): Promise<void>;
 }
 
@@ -52,17 +54,27 @@ export async function loadSpeechEngine(options: LoadOptions): Promise<SpeechEngi
   }
   const type = (pipe.model.config as unknown as { model_type?: string }).model_type ?? '';
   const family = type.includes('whisper') ? 'whisper' : 'ctc';
+  const { languages, wordTimes } = family === 'whisper' ? whisperAbilities(pipe) : { languages: [], wordTimes: false };
   return {
     modelId,
     family,
+    languages,
+    wordTimes,
     async hear(samples, language) {
       if (family === 'ctc') {
         const out = (await pipe(samples)) as AsrOutput;
         return [{ text: out.text }];
       }
       // No `task`: an English-only Whisper refuses one, and 'transcribe' is the default of the others.
-      const out = (await pipe(samples, { return_timestamps: true, ...(language ? { language } : {}) })) as AsrOutput;
-      return out.chunks?.length ? out.chunks : [{ text: out.text }];
+      const out = (await pipe(samples, {
+        return_timestamps: wordTimes ? 'word' : true,
+        ...(language && languages.length ? { language } : {}),
+      })) as AsrOutput;
+      if (!out.chunks?.length) return [{ text: out.text }];
+      return wordTimes ? linesFromWords(out.chunks) : out.chunks;
+    },
+    async detectLanguage(samples) {
+      return languages.length ? detectLanguage(pipe, samples) : null;
     },
     async dispose() {
       await pipe.dispose();

@@ -14,6 +14,8 @@ export interface Transcript {
   /** Seconds handed to the model (speech only, with padding and overlaps). */
   heardSeconds: number;
   modelId: string;
+  /** The language the model listened for: the one chosen, else the one it detected; null when it takes none. */
+  language: string | null;
 }
 
 /**
@@ -31,10 +33,14 @@ export async function transcribeBlocks(
   let received = 0;
   let heard = 0;
   let previous: Cue[] = [];
+  // Not chosen: the first window of speech says which language the whole video is heard in, so the lines of one
+  // video never switch language from window to window.
+  let spoken = language && engine.languages.includes(language) ? language : null;
   const hear = async (w: SpeechWindow) => {
     const duration = w.samples.length / SPEECH_RATE;
     heard += duration;
-    const placed = placeCues(await engine.hear(w.samples, language), { start: w.start, duration });
+    if (spoken === null && engine.languages.length) spoken = await engine.detectLanguage(w.samples);
+    const placed = placeCues(await engine.hear(w.samples, spoken), { start: w.start, duration });
     const kept = w.overlap > 0 ? joinAtSeam(previous, placed) : placed;
     cues.push(...kept);
     previous = placed.length ? placed : previous;
@@ -51,5 +57,6 @@ export async function transcribeBlocks(
     seconds: received / SPEECH_RATE,
     heardSeconds: heard,
     modelId: engine.modelId,
+    language: spoken,
   };
 }

@@ -69,7 +69,7 @@ function nodeSpeech(hooks: { afterBlock?: () => void } = {}): PipelineTools['spe
         path,
       ]);
       if (String(streams).trim() === '')
-        return { status: 'no-audio', cues: [], seconds: 0, heardSeconds: 0, modelId: engine.modelId };
+        return { status: 'no-audio', cues: [], seconds: 0, heardSeconds: 0, modelId: engine.modelId, language: null };
       const raw = execFileSync('ffmpeg', [
         '-v',
         'error',
