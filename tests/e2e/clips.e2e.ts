@@ -2,17 +2,17 @@
 // folder, and find the clip in the library as a clip of its parent. The clip's truth comes from Debian's ffprobe and
 // ffmpeg on the bytes the app wrote, not from the app's own reading of them.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FramefinderWindow } from '../../src/debug-handle';
 import type { Video } from '../../src/lib/types';
-import { catalogVideos, eventually, openApp } from './app';
-import { launchBrowser, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
+import { catalogVideos, eventually } from './app';
 import type { TestServer } from './harness';
 import { mediaDir, waitForIdle } from './media-helpers';
+import { closeToolsLibrary, openToolsLibrary } from './tools-library';
 
 const folder = 'clips-library';
 const files = ['scenes.mp4', 'h264.mp4'];
@@ -105,42 +105,16 @@ describe('video tools: clips', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'ff-clips-'));
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true });
-    page = await context.newPage();
-    // While `__holdWrites` is set, every write to a file waits for it: a clip stays "Saving…" until the test lets
-    // it go, so Cancel lands mid-write however fast the machine is.
-    await context.addInitScript(() => {
-      const w = window as unknown as ClipsWindow;
-      const write = FileSystemWritableFileStream.prototype.write;
-      FileSystemWritableFileStream.prototype.write = async function (
-        this: FileSystemWritableFileStream,
-        ...args: Parameters<typeof write>
-      ) {
-        if (w.__holdWrites) await w.__holdWrites;
-        return write.apply(this, args);
-      };
-    });
-    await stubDirectoryPicker(context, folder);
-    await page.goto(server.url);
-    await seedOpfsFolder(
-      page,
+    ({ server, browser, context, page } = await openToolsLibrary({
       folder,
-      files.map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
-    );
-    await openApp(page, server.url);
-    await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
-    await waitForIdle(page);
-    for (const v of await catalogVideos(page)) videos.set(v.path, v);
+      files: files.map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
+      videos,
+      hold: 'writes',
+      context: { acceptDownloads: true },
+    }));
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => closeToolsLibrary({ context, browser, server }, tmp));
 
   test('I and O mark a range shown on the timeline; Save clip copies it from the key frame before the in point', async () => {
     await open('scenes.mp4', 0);

@@ -4,18 +4,18 @@
 // with: the clip must still start at the asked frame, last the range, keep the sound in step, and play through the
 // seam in the browser's own <video>.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FramefinderWindow } from '../../src/debug-handle';
 import type { Video } from '../../src/lib/types';
-import { catalogVideos, eventually, openApp } from './app';
+import { eventually } from './app';
 import { clipFiles, clipOnDisk, keyframesOf, meanDifference, probe } from './clip-files';
-import { launchBrowser, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
 import type { TestServer } from './harness';
-import { mediaDir, waitForIdle } from './media-helpers';
+import { mediaDir } from './media-helpers';
+import { closeToolsLibrary, openToolsLibrary } from './tools-library';
 
 const folder = 'smart-cut-library';
 const frame = 1 / 25;
@@ -173,28 +173,17 @@ describe('video tools: smart cut', () => {
     tmp = mkdtempSync(join(tmpdir(), 'ff-smart-'));
     for (const [name, codec] of Object.entries(sources)) makeSource(sourcePath(name), codec);
     expect(keyframesOf(sourcePath('camera.mp4'))).toEqual([0, 2, 4]);
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
-    page = await context.newPage();
-    await stubDirectoryPicker(context, folder);
-    await page.goto(server.url);
-    await seedOpfsFolder(page, folder, [
-      ...Object.keys(sources).map((path) => ({ path, bytes: readFileSync(sourcePath(path)) })),
-      ...['hevc.mp4', 'rotated.mp4'].map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
-    ]);
-    await openApp(page, server.url);
-    await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
-    await waitForIdle(page);
-    for (const v of await catalogVideos(page)) videos.set(v.path, v);
+    ({ server, browser, context, page } = await openToolsLibrary({
+      folder,
+      files: [
+        ...Object.keys(sources).map((path) => ({ path, bytes: readFileSync(sourcePath(path)) })),
+        ...['hevc.mp4', 'rotated.mp4'].map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
+      ],
+      videos,
+    }));
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => closeToolsLibrary({ context, browser, server }, tmp));
 
   test('a smart cut between key frames starts at the asked frame', async () => {
     // In at frame 21 (0.84 s), between the key frames at 0 and 2 s; out at 3.6 s, before the one at 4 s.

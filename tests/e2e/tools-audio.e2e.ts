@@ -2,7 +2,7 @@
 // (Opus in Chromium), ffmpeg.wasm where it has none (AAC in headless Chromium on Linux). Each file is decoded in the
 // page by mediabunny over WebCodecs, played by an <audio>, and probed by Debian's ffprobe: it is what it says.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +11,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FramefinderWindow } from '../../src/debug-handle';
 import type { Video } from '../../src/lib/types';
-import { catalogVideos, eventually, openApp } from './app';
+import { catalogVideos, eventually } from './app';
 import { clipFiles, clipOnDisk, probe } from './clip-files';
-import { launchBrowser, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
 import type { TestServer } from './harness';
 import { clickCard } from './library-helpers';
-import { mediaDir, waitForIdle } from './media-helpers';
+import { mediaDir } from './media-helpers';
+import { closeToolsLibrary, openToolsLibrary } from './tools-library';
 
 const folder = 'audio-tools';
 /** h264.mp4: 4 s, AAC sound; vp9.webm: Opus sound; scenes.mp4: no sound. */
@@ -145,33 +145,16 @@ describe('video tools: extract audio as Opus and as M4A', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'ff-audio-'));
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
-    page = await context.newPage();
-    // While `__holdWrites` is set, every write to a file waits for it: Cancel lands mid-write however fast it runs.
-    await context.addInitScript(() => {
-      const w = window as unknown as AudioWindow;
-      const write = FileSystemWritableFileStream.prototype.write;
-      FileSystemWritableFileStream.prototype.write = async function (
-        this: FileSystemWritableFileStream,
-        ...args: Parameters<typeof write>
-      ) {
-        if (w.__holdWrites) await w.__holdWrites;
-        return write.apply(this, args);
-      };
-    });
-    await stubDirectoryPicker(context, folder);
-    await page.goto(server.url);
     execFileSync('/usr/bin/ffmpeg', [...ac3Args, join(tmp, 'ac3.mp4')]);
-    await seedOpfsFolder(page, folder, [
-      ...fixtures.map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
-      { path: 'ac3.mp4', bytes: readFileSync(join(tmp, 'ac3.mp4')) },
-    ]);
-    await openApp(page, server.url);
-    await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
-    await waitForIdle(page);
-    for (const v of await catalogVideos(page)) videos.set(v.path, v);
+    ({ server, browser, context, page } = await openToolsLibrary({
+      folder,
+      files: [
+        ...fixtures.map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
+        { path: 'ac3.mp4', bytes: readFileSync(join(tmp, 'ac3.mp4')) },
+      ],
+      videos,
+      hold: 'writes',
+    }));
     const bundle = readFileSync(
       createRequire(import.meta.url)
         .resolve('mediabunny')
@@ -184,12 +167,7 @@ describe('video tools: extract audio as Opus and as M4A', () => {
     );
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => closeToolsLibrary({ context, browser, server }, tmp));
 
   test('as Opus: AAC is encoded by the browser into an Ogg .opus as long as the sound, that plays', async () => {
     await open('h264.mp4');

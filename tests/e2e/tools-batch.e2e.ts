@@ -1,18 +1,18 @@
 // Batch tools (issue 14): several videos selected in the library, one operation queued as one job per video. What
 // the files hold is Debian's ffprobe's word on the bytes the app wrote.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FramefinderWindow } from '../../src/debug-handle';
 import type { Video } from '../../src/lib/types';
-import { catalogVideos, eventually, openApp } from './app';
+import { catalogVideos, eventually } from './app';
 import { clipFiles, clipOnDisk, probe } from './clip-files';
-import { launchBrowser, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
 import type { TestServer } from './harness';
 import { clickCard } from './library-helpers';
-import { mediaDir, waitForIdle } from './media-helpers';
+import { mediaDir } from './media-helpers';
+import { closeToolsLibrary, openToolsLibrary } from './tools-library';
 
 const folder = 'batch-library';
 /** scenes.mp4 has no sound; h264.mp4 has AAC, vp9.webm Opus. */
@@ -47,42 +47,15 @@ describe('batch tools: one operation on the selected videos', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'ff-batch-'));
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
-    page = await context.newPage();
-    // While `__holdFile` is set, creating a file whose name contains it waits for `__release()`: a batch caught in
-    // the middle of a video, with one part on disk and the next not yet started.
-    await context.addInitScript(() => {
-      const w = window as unknown as BatchWindow;
-      const getFile = FileSystemDirectoryHandle.prototype.getFileHandle;
-      FileSystemDirectoryHandle.prototype.getFileHandle = async function (
-        this: FileSystemDirectoryHandle,
-        ...args: Parameters<typeof getFile>
-      ) {
-        if (w.__holdFile && args[0].includes(w.__holdFile)) await new Promise<void>((go) => (w.__release = go));
-        return getFile.apply(this, args);
-      };
-    });
-    await stubDirectoryPicker(context, folder);
-    await page.goto(server.url);
-    await seedOpfsFolder(
-      page,
+    ({ server, browser, context, page } = await openToolsLibrary({
       folder,
-      fixtures.map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
-    );
-    await openApp(page, server.url);
-    await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
-    await waitForIdle(page);
-    for (const v of await catalogVideos(page)) videos.set(v.path, v);
+      files: fixtures.map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
+      videos,
+      hold: 'files',
+    }));
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => closeToolsLibrary({ context, browser, server }, tmp));
 
   test('extract audio from 3 videos: two sound files as long as their videos, the silent one skipped with why', async () => {
     await selectOnly(fixtures);

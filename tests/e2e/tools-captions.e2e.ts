@@ -2,18 +2,19 @@
 // drawn into a copy by ffmpeg.wasm's libass with the font the app serves. What the copy shows is Debian's ffmpeg's
 // word on the bytes the app wrote, compared with the source frame by frame.
 import { AxeBuilder } from '@axe-core/playwright';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FramefinderWindow } from '../../src/debug-handle';
 import type { Video } from '../../src/lib/types';
-import { catalogVideos, eventually, openApp } from './app';
+import { catalogVideos, eventually } from './app';
 import { clipFiles, clipOnDisk, greyFrame, playInPage, probe } from './clip-files';
-import { launchBrowser, recordRequests, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
+import { recordRequests } from './harness';
 import type { RequestLog, TestServer } from './harness';
-import { mediaDir, waitForIdle } from './media-helpers';
+import { mediaDir } from './media-helpers';
+import { closeToolsLibrary, openToolsLibrary } from './tools-library';
 
 const folder = 'captions-tools';
 /** One line from 1 s to 2.5 s of the 4 s video; none before or after it. */
@@ -76,46 +77,29 @@ describe('video tools: burn in captions', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'ff-burn-'));
-    server = await startServer();
-    browser = await launchBrowser();
-    // No service worker, so every request of the page and its workers goes through the route below.
-    context = await browser.newContext({ viewport: { width: 1400, height: 950 }, serviceWorkers: 'block' });
-    requests = recordRequests(context);
-    // While `fontGone`, the app's caption font is answered 404, as from a server that lost it.
-    await context.route(/\.ttf(\?|$)/, (route) =>
-      fontGone ? route.fulfill({ status: 404, body: 'Not found' }) : route.continue(),
-    );
-    page = await context.newPage();
-    // While `__holdWrites` is set, every write to a file waits for it: Cancel lands mid-write however fast it runs.
-    await context.addInitScript(() => {
-      const w = window as unknown as HoldWindow;
-      const write = FileSystemWritableFileStream.prototype.write;
-      FileSystemWritableFileStream.prototype.write = async function (
-        this: FileSystemWritableFileStream,
-        ...args: Parameters<typeof write>
-      ) {
-        if (w.__holdWrites) await w.__holdWrites;
-        return write.apply(this, args);
-      };
-    });
-    await stubDirectoryPicker(context, folder);
-    await page.goto(server.url);
-    await seedOpfsFolder(page, folder, [
-      { path: 'h264.mp4', bytes: readFileSync(source) },
-      { path: 'h264.srt', bytes: Buffer.from(srt) },
-    ]);
-    await openApp(page, server.url);
-    await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
-    await waitForIdle(page);
-    video = (await catalogVideos(page)).find((v) => v.path === 'h264.mp4')!;
+    const videos = new Map<string, Video>();
+    ({ server, browser, context, page } = await openToolsLibrary({
+      folder,
+      files: [
+        { path: 'h264.mp4', bytes: readFileSync(source) },
+        { path: 'h264.srt', bytes: Buffer.from(srt) },
+      ],
+      videos,
+      hold: 'writes',
+      // No service worker, so every request of the page and its workers goes through the route below.
+      context: { serviceWorkers: 'block' },
+      async prepare(context) {
+        requests = recordRequests(context);
+        // While `fontGone`, the app's caption font is answered 404, as from a server that lost it.
+        await context.route(/\.ttf(\?|$)/, (route) =>
+          fontGone ? route.fulfill({ status: 404, body: 'Not found' }) : route.continue(),
+        );
+      },
+    }));
+    video = videos.get('h264.mp4')!;
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => closeToolsLibrary({ context, browser, server }, tmp));
 
   test('bottom captions change the caption area at the line’s time, and nothing else, nor any other time', async () => {
     await open();

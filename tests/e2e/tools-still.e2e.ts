@@ -2,19 +2,18 @@
 // stretch is found from the frames the pipeline sampled; what the file holds after is ffprobe's word, and that it
 // plays is the browser's own <video>.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FramefinderWindow } from '../../src/debug-handle';
 import type { Video } from '../../src/lib/types';
-import { catalogVideos, eventually, openApp } from './app';
+import { catalogVideos, eventually } from './app';
 import { clipFiles, clipOnDisk, greyFrame, meanDifference, playInPage, probe } from './clip-files';
-import { launchBrowser, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
 import type { TestServer } from './harness';
 import { clickCard } from './library-helpers';
-import { waitForIdle } from './media-helpers';
+import { closeToolsLibrary, openToolsLibrary } from './tools-library';
 
 const folder = 'still-library';
 
@@ -75,29 +74,14 @@ describe('video tools: remove still parts', () => {
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'ff-still-'));
     makeFixtures(tmp);
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
-    page = await context.newPage();
-    await stubDirectoryPicker(context, folder);
-    await page.goto(server.url);
-    await seedOpfsFolder(
-      page,
+    ({ server, browser, context, page } = await openToolsLibrary({
       folder,
-      ['still.mp4', 'moving.mp4'].map((path) => ({ path, bytes: readFileSync(join(tmp, path)) })),
-    );
-    await openApp(page, server.url);
-    await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
-    await waitForIdle(page);
-    for (const v of await catalogVideos(page)) videos.set(v.path, v);
+      files: ['still.mp4', 'moving.mp4'].map((path) => ({ path, bytes: readFileSync(join(tmp, path)) })),
+      videos,
+    }));
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => closeToolsLibrary({ context, browser, server }, tmp));
 
   test('a video that never stands still says so, and starts no job', async () => {
     await open('moving.mp4');

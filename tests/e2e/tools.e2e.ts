@@ -1,18 +1,18 @@
 // Video tools (issue 14) beyond Save clip: split a video into parts and extract its sound, from the player's Tools.
 // What the files hold is Debian's ffprobe's word on the bytes the app wrote; that they play is the browser's own
 // <video> decoding them.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FramefinderWindow } from '../../src/debug-handle';
 import type { Video } from '../../src/lib/types';
-import { catalogVideos, eventually, openApp } from './app';
+import { catalogVideos, eventually } from './app';
 import { clipFiles, clipOnDisk, greyFrame, keyframesOf, meanDifference, playInPage, probe } from './clip-files';
-import { launchBrowser, seedOpfsFolder, startServer, stubDirectoryPicker } from './harness';
 import type { TestServer } from './harness';
 import { mediaDir, waitForIdle } from './media-helpers';
+import { closeToolsLibrary, openToolsLibrary } from './tools-library';
 
 const folder = 'tools-library';
 const fixtures = ['scenes.mp4', 'h264.mp4', 'vp9.webm'];
@@ -49,44 +49,15 @@ describe('video tools: split and extract audio', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'ff-tools-'));
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
-    page = await context.newPage();
-    // While `__refuseFile` is set, creating a file whose name contains it is refused as the browser does once the
-    // folder's permission is withdrawn; while `__holdFile` is, creating one waits for `__release()`.
-    await context.addInitScript(() => {
-      const w = window as unknown as ToolsWindow;
-      const getFile = FileSystemDirectoryHandle.prototype.getFileHandle;
-      FileSystemDirectoryHandle.prototype.getFileHandle = async function (
-        this: FileSystemDirectoryHandle,
-        ...args: Parameters<typeof getFile>
-      ) {
-        if (w.__refuseFile && args[0].includes(w.__refuseFile))
-          throw new DOMException('Permission was withdrawn.', 'NotAllowedError');
-        if (w.__holdFile && args[0].includes(w.__holdFile)) await new Promise<void>((go) => (w.__release = go));
-        return getFile.apply(this, args);
-      };
-    });
-    await stubDirectoryPicker(context, folder);
-    await page.goto(server.url);
-    await seedOpfsFolder(
-      page,
+    ({ server, browser, context, page } = await openToolsLibrary({
       folder,
-      fixtures.map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
-    );
-    await openApp(page, server.url);
-    await page.getByRole('banner').getByRole('button', { name: 'Open folder' }).click();
-    await waitForIdle(page);
-    for (const v of await catalogVideos(page)) videos.set(v.path, v);
+      files: fixtures.map((path) => ({ path, bytes: readFileSync(join(mediaDir, path)) })),
+      videos,
+      hold: 'files',
+    }));
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => closeToolsLibrary({ context, browser, server }, tmp));
 
   test('split every 5 s: numbered parts from key frames that add up to the video, each plays, each a clip', async () => {
     await open('scenes.mp4');
