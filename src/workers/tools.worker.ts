@@ -10,6 +10,7 @@ import { audioCodecOf, canEncodeAac, extractAudio } from './tools/audio';
 import { burnInCaptions, measurePicture } from './tools/burn-in';
 import { cutOutCopy } from './tools/cut-out';
 import { exactCut } from './tools/exact-cut';
+import { fastTrimCopy } from './tools/mp4-copy';
 import { smartCut, smartCutSupport } from './tools/smart-cut';
 import { keyframeAtOrBefore, keyframeTimes, trimCopy, type TrimResult, type TrimTarget } from './tools/trim';
 
@@ -33,7 +34,10 @@ const api = {
     target: TrimTarget,
     onProgress: (fraction: number) => void,
   ) {
-    return withBytes(await trimCopy(file, range, container, target, (f) => void onProgress(f)));
+    // An MP4/MOV into its own container is copied as one stretch of the file; the rest, packet by packet.
+    const progress = (f: number) => void onProgress(f);
+    const fast = await fastTrimCopy(file, range, container, target, progress);
+    return withBytes(fast ?? (await trimCopy(file, range, container, target, progress)));
   },
   async smartCut(
     file: File,
