@@ -74,6 +74,20 @@ function pictureRun(t: Mp4Track, start: number, end: number): { first: number; l
 }
 
 /**
+ * The time of the picture's key frame at or before `time` (seconds from the file's first picture), as mediabunny
+ * would say it from the same moov: the page plans a copy with it, and this file's reader answers without the worker
+ * loading mediabunny's demuxer for it.
+ */
+export function keyframeAtOrBefore(moov: Uint8Array, time: number): number {
+  const movie = readMovie(moov);
+  const origin = originOf(movie.tracks);
+  const video = primaryOf(movie.tracks, 'video');
+  if (!video) throw new Mp4RefusedError('The file has no picture.');
+  const { first } = pictureRun(video, time + origin, Infinity);
+  return Math.max(0, shownAt(video, first) - origin);
+}
+
+/**
  * Sound samples that overlap `start..end`, and one more before: AAC frames overlap, so the decoder needs the one
  * before to make the first heard one whole (the edit list hides it).
  */

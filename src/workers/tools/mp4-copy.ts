@@ -2,7 +2,7 @@
 // the source as its mdat (src/lib/clips/mp4-trim.ts), written as ONE Blob. The browser copies a File slice into the
 // clip's file natively; reading packets one by one and writing mediabunny's chunks took 16 times native ffmpeg.
 import { Mp4RefusedError, readHead } from '../../lib/clips/mp4-boxes';
-import { planMp4Trim, type Mp4Trim } from '../../lib/clips/mp4-trim';
+import { keyframeAtOrBefore, planMp4Trim } from '../../lib/clips/mp4-trim';
 import type { CopyContainer } from '../../lib/clips/naming';
 import type { ClipRange } from '../../lib/clips/range';
 import type { TrimResult, TrimTarget } from './trim';
@@ -10,11 +10,11 @@ import type { TrimResult, TrimTarget } from './trim';
 const readerOf = (file: File) => async (at: number, length: number) =>
   new Uint8Array(await file.slice(at, at + length).arrayBuffer());
 
-/** The plan of the fast copy, or null when it does not take this file (the caller copies packet by packet). */
-async function planOf(file: File, range: ClipRange): Promise<Mp4Trim | null> {
+/** `plan` of the file's head, or null when the fast copy does not take this file (the caller uses mediabunny). */
+async function fromHead<T>(file: File, plan: (ftyp: Uint8Array | null, moov: Uint8Array) => T): Promise<T | null> {
   try {
     const { ftyp, moov } = await readHead(file.size, readerOf(file));
-    return planMp4Trim(ftyp, moov, range, file.size);
+    return plan(ftyp, moov);
   } catch (err) {
     // Mp4RefusedError is the reader saying no; anything else is a file malformed in a way it did not foresee (a
     // DataView read past a box): either way mediabunny, which reads many more files, gets its turn.
@@ -22,6 +22,13 @@ async function planOf(file: File, range: ClipRange): Promise<Mp4Trim | null> {
     return null;
   }
 }
+
+/**
+ * The key frame at or before `time` (seconds from the file's first picture) read from an MP4/MOV's moov, or null for
+ * a file the fast copy does not take. A few kilobytes read: mediabunny's demuxer took about 0.3 s to load and answer.
+ */
+export const fastKeyframeAtOrBefore = (file: File, time: number): Promise<number | null> =>
+  fromHead(file, (_ftyp, moov) => keyframeAtOrBefore(moov, time));
 
 /**
  * Copies `range` of an MP4/MOV `file` into the same container, or returns null without writing anything when the
@@ -35,7 +42,7 @@ export async function fastTrimCopy(
   onProgress: (fraction: number) => void,
 ): Promise<TrimResult | null> {
   if (container !== 'mp4' && container !== 'mov') return null;
-  const plan = await planOf(file, range);
+  const plan = await fromHead(file, (ftyp, moov) => planMp4Trim(ftyp, moov, range, file.size));
   if (!plan) return null;
   const type = container === 'mp4' ? 'video/mp4' : 'video/quicktime';
   const clip = new Blob([plan.head as Uint8Array<ArrayBuffer>, file.slice(plan.from, plan.to)], { type });
