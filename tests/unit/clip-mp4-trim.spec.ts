@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHead } from '../../src/lib/clips/mp4-boxes';
 import { keyframeAtOrBefore, planMp4Trim } from '../../src/lib/clips/mp4-trim';
+import { fastKeyframeAtOrBefore, fastTrimCopy } from '../../src/workers/tools/mp4-copy';
+import type { FileChunk } from '../../src/workers/tools/trim';
 
 const dir = mkdtempSync(join(tmpdir(), 'ff-mp4-trim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,6 +65,8 @@ const frame = 1 / 25;
 const source = join(dir, 'source.mp4');
 const rotated = join(dir, 'rotated.mp4');
 const mov = join(dir, 'source.mov');
+const fragmented = join(dir, 'fragmented.mp4');
+const ts = join(dir, 'source.ts');
 
 beforeAll(() => {
   // 12 s, 25 fps with B-frames, a key frame every second, AAC with its usual priming edit: the common phone shape.
@@ -71,6 +75,8 @@ beforeAll(() => {
   ffmpeg(...input, ...video, '-c:a', 'aac', source);
   ffmpeg('-i', source, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', rotated);
   ffmpeg('-i', source, '-c', 'copy', mov);
+  ffmpeg('-i', source, '-c', 'copy', '-movflags', 'frag_keyframe+empty_moov', fragmented);
+  ffmpeg('-i', source, '-c', 'copy', ts);
 });
 
 describe('fast MP4 stream copy', () => {
@@ -151,11 +157,7 @@ describe('fast MP4 stream copy', () => {
   });
 
   it('refuses what it does not copy: fragmented MP4 and files that are not MP4', async () => {
-    const fragmented = join(dir, 'fragmented.mp4');
-    ffmpeg('-i', source, '-c', 'copy', '-movflags', 'frag_keyframe+empty_moov', fragmented);
     await expect(cut(fragmented, { start: 2, end: 4 }, join(dir, 'x.mp4'))).rejects.toThrow(/fragmented/);
-    const ts = join(dir, 'source.ts');
-    ffmpeg('-i', source, '-c', 'copy', ts);
     await expect(cut(ts, { start: 2, end: 4 }, join(dir, 'y.mp4'))).rejects.toThrow(/not MP4|box/);
   });
 });
@@ -216,4 +218,47 @@ describe.skipIf(!realFiles.length)('fast MP4 stream copy of the real files in ..
     },
     120_000,
   );
+});
+
+describe('the tools worker’s fast copy', () => {
+  const fileOf = (path: string, name: string) => new File([readFileSync(path)], name);
+
+  it('writes an MP4 clip as ONE Blob at position 0 and closes the stream; the bytes play', async () => {
+    const chunks: FileChunk[] = [];
+    let closed = false;
+    const stream = new WritableStream<FileChunk>({
+      write: (c) => void chunks.push(c),
+      close: () => void (closed = true),
+    });
+    const progress: number[] = [];
+    const result = await fastTrimCopy(
+      fileOf(source, 'source.mp4'),
+      { start: 3, end: 8 },
+      'mp4',
+      { kind: 'stream', stream },
+      (f) => progress.push(f),
+    );
+    expect(result).toEqual({ bytes: null, notes: [] });
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0].position).toBe(0);
+    expect(chunks[0].data).toBeInstanceOf(Blob);
+    expect(closed).toBe(true);
+    expect(progress.at(-1)).toBe(1);
+    const out = join(dir, 'worker-clip.mp4');
+    writeFileSync(out, new Uint8Array(await (chunks[0].data as Blob).arrayBuffer()));
+    expect(Math.abs(probe(out, false).duration - 5)).toBeLessThanOrEqual(frame);
+    expect(decodeErrors(out)).toBe('');
+  });
+
+  it('leaves to mediabunny what it does not take, writing nothing: another container, a TS file, a fragmented MP4', async () => {
+    const memory = { kind: 'memory' as const };
+    const quiet = () => undefined;
+    const range = { start: 2, end: 4 };
+    expect(await fastTrimCopy(fileOf(source, 'source.mp4'), range, 'mkv', memory, quiet)).toBeNull();
+    expect(await fastTrimCopy(fileOf(ts, 'source.ts'), range, 'mp4', memory, quiet)).toBeNull();
+    const fragments = fileOf(fragmented, 'fragmented.mp4');
+    expect(await fastTrimCopy(fragments, range, 'mp4', memory, quiet)).toBeNull();
+    expect(await fastKeyframeAtOrBefore(fragments, 3)).toBeNull();
+    expect(await fastKeyframeAtOrBefore(fileOf(source, 'source.mp4'), 3.5)).toBeCloseTo(3, 6);
+  });
 });
