@@ -23,7 +23,8 @@ export const u64At = (d: DataView, at: number) => d.getUint32(at) * 2 ** 32 + d.
 
 /**
  * The box header at `at`, given that the enclosing space ends at `end` (or the file's size for top-level boxes,
- * whose size 0 means "to the end"). `available` is how many header bytes `bytes` holds from `at`.
+ * whose size 0 means "to the end"). `base` is where `bytes` starts in that space: a top-level header is read on its
+ * own, 16 bytes at a time.
  */
 export function boxAt(bytes: Uint8Array, at: number, end: number, base = 0): Box {
   if (at + 8 > bytes.byteLength) throw new Mp4RefusedError('A box header runs past the data.');
