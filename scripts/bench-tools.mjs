@@ -13,11 +13,15 @@
 //      WebCodecs, the rest copied), best of 3; beside it native ffmpeg's exact cut of the same range, which has no
 //      smart cut: an accurate seek and the whole range re-encoded (`-ss 11.3 -i … -c:v libx264 -preset veryfast
 //      -c:a copy`), once.
+//   3c. the same 10 s to end − 10 s re-encoded whole as H.264, twice, through the app's tools worker (its debug
+//      handle, in memory): with WebCodecs (the smart cut's encode path) and with ffmpeg.wasm's libx264 (the exact cut's
+//      command); beside them native ffmpeg running that same command, once.
 //   4. burn in captions (a line every 4 s) into a 60 s 720p H.264 file through the app's own state, once (a minute of
 //      ffmpeg.wasm), and the same captions script and command (from the app's debug handle) on /usr/bin/ffmpeg, with
 //      DejaVu Sans from node_modules as its fonts folder (best of 3).
 // Prints one JSON line: copy_x_realtime (clip seconds per wall second), copy_vs_native (app time / native time),
-// smart_cut_ms (the app's exact-start clip, click to catalogued),
+// smart_cut_ms (the app's exact-start clip, click to catalogued), reencode_webcodecs_x_realtime and
+// reencode_ffmpeg_x_realtime (clip seconds re-encoded per wall second),
 // burn_in_x_realtime (video seconds per wall second), and `native` with native ffmpeg's own figures.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -94,6 +98,18 @@ function nativeCopy() {
   }
   rmSync(out, { force: true });
   return best;
+}
+
+/** The app's exact-cut command (`args`, made by its debug handle for this file) on native ffmpeg, once. */
+function nativeReencode(args) {
+  const out = join(mediaDir, 'native-reencode.mp4');
+  const t0 = performance.now();
+  execFileSync('/usr/bin/ffmpeg', ['-y', '-nostdin', ...args.map((a) => a.replace('@IN@', source)).slice(0, -1), out], {
+    stdio: 'ignore',
+  });
+  const took = (performance.now() - t0) / 1000;
+  rmSync(out, { force: true });
+  return took;
 }
 
 /** Native ffmpeg's exact cut: an accurate seek, every picture of the range re-encoded, the sound copied. */
@@ -176,6 +192,18 @@ try {
   }
   if (!smartNotes.some((n) => n.startsWith('Re-encoded 0.7 s')))
     throw new Error(`The exact-start clip was not a smart cut: ${smartNotes.join(' ')}`);
+  // The range re-encoded whole, once each way: WebCodecs, then ffmpeg.wasm (about a minute of single-thread x264).
+  const reencoded = await page.evaluate(async (range) => {
+    const ff = window.framefinder;
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('bench-tools');
+    const file = await (await dir.getFileHandle('tools.mp4')).getFile();
+    const webcodecs = await ff.tools.reencode(file, range, 'webcodecs');
+    const wasm = await ff.tools.reencode(file, range, 'ffmpeg');
+    const plan = ff.tools.exactCutPlan(range, { width: 1920, height: 1080, audioCodec: 'aac' });
+    return { webcodecs, wasm, args: ff.tools.exactCutArgs('@IN@', '@OUT@', plan) };
+  }, range);
+  for (const r of [reencoded.webcodecs, reencoded.wasm])
+    if (r.bytes < 1e5) throw new Error(`A re-encode made ${r.bytes} bytes: it did not run`);
   // Burn in captions, once: a minute of ffmpeg.wasm. The file is not probed yet (processing is paused), so the job
   // measures it itself, as it does for any video the queue has not reached.
   const burn = await page.evaluate(
@@ -207,6 +235,7 @@ try {
   const nativeBurn = nativeBurnIn({ text: burn.text, args: burn.args.map((a) => a.replace('@IN@', burnSource)) });
   const native = nativeCopy();
   const nativeExact = nativeExactCut();
+  const nativeRe = nativeReencode(reencoded.args);
   const clip = range.end - range.start;
   console.log(
     JSON.stringify({
@@ -218,6 +247,8 @@ try {
       smart_cut_seconds_of_clip: +(smartRange.end - smartRange.start).toFixed(1),
       smart_cut_ms: Math.round(smartBest * 1000),
       smart_cut_vs_native: +(smartBest / nativeExact).toFixed(2),
+      reencode_webcodecs_x_realtime: +(clip / reencoded.webcodecs.seconds).toFixed(2),
+      reencode_ffmpeg_x_realtime: +(clip / reencoded.wasm.seconds).toFixed(2),
       burn_in_file: `1280x720 H.264 + AAC, ${burnSeconds} s, ${burnCues.length} caption lines`,
       burn_in_seconds: +burn.took.toFixed(1),
       burn_in_x_realtime: +(burnSeconds / burn.took).toFixed(2),
@@ -227,6 +258,9 @@ try {
         copy_x_realtime: +(clip / native).toFixed(1),
         smart_cut_ms: Math.round(nativeExact * 1000),
         smart_cut_how: 'accurate seek, whole range re-encoded (libx264 veryfast), sound copied',
+        reencode_seconds: +nativeRe.toFixed(2),
+        reencode_x_realtime: +(clip / nativeRe).toFixed(1),
+        reencode_how: "the exact cut's ffmpeg.wasm command (libx264 superfast, crf 20, sound copied) on native ffmpeg",
         burn_in_seconds: +nativeBurn.toFixed(2),
         burn_in_x_realtime: +(burnSeconds / nativeBurn).toFixed(1),
       },

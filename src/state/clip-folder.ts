@@ -2,6 +2,7 @@
 // into folders (a folder chosen with <input webkitdirectory>, dropped files, browsers without File System Access).
 import { clipsFolder, uniqueName } from '../lib/clips/naming';
 import type { FolderSource } from '../workers/folder-files';
+import type { FileChunk } from '../workers/tools/trim';
 
 type WritableHandle = FileSystemDirectoryHandle & {
   queryPermission?(d: { mode: 'readwrite' }): Promise<PermissionState>;
@@ -26,7 +27,8 @@ export interface ClipSlot {
   /** Path relative to the library root, for the catalog. */
   path: string;
   handle: FileSystemFileHandle;
-  stream: WritableStream<{ type: 'write'; data: Uint8Array<ArrayBuffer>; position: number }>;
+  /** Chunks of bytes, or one Blob the file writer copies natively (the fast MP4 copy). */
+  stream: WritableStream<FileChunk>;
   /** Settles once the file is complete on disk (the stream closed), or rejects when writing it failed. */
   saved: Promise<void>;
   discard(): Promise<void>;
@@ -72,7 +74,7 @@ export async function newClipFile(root: FileSystemDirectoryHandle, name: string)
     failed = reject;
   });
   saved.catch(() => undefined); // read by the job only on success; a failure is its own job's to report
-  const stream = new WritableStream<{ type: 'write'; data: Uint8Array<ArrayBuffer>; position: number }>({
+  const stream = new WritableStream<FileChunk>({
     write: (chunk) =>
       writable.write(chunk).catch((err: unknown) => {
         failed(err);

@@ -26,10 +26,16 @@ export class CannotCopyError extends Error {
 }
 
 /**
+ * A write into a clip's file: mediabunny's chunks, or a whole Blob (the fast MP4 copy: a File slice the page's file
+ * writer copies natively, never through this worker's memory).
+ */
+export type FileChunk = StreamTargetChunk | { type: 'write'; data: Blob; position: number };
+
+/**
  * Where the cut goes: a stream the page made over a file of the library folder (it holds the file's writable, so it
  * can throw the writes away when the job is cancelled and this worker terminated), or memory for a download.
  */
-export type TrimTarget = { kind: 'stream'; stream: WritableStream<StreamTargetChunk> } | { kind: 'memory' };
+export type TrimTarget = { kind: 'stream'; stream: WritableStream<FileChunk> } | { kind: 'memory' };
 
 export interface TrimResult {
   /** The MP4/WebM/… bytes when the target was memory. */
@@ -89,8 +95,9 @@ export const copyFormats: Record<CopyContainer, () => OutputFormat> = {
 };
 
 /**
- * Copies `range` of `file` (its start a key frame) into `container`. A stream target is closed when the copy is
- * finished, which commits the file; what a cancelled or failed cut wrote, the page deletes.
+ * Copies `range` of `file` (its start a key frame) into `container` packet by packet: what the fast MP4 copy
+ * (mp4-copy.ts) does not take. A stream target is closed when the copy is finished, which commits the file; what a
+ * cancelled or failed cut wrote, the page deletes.
  */
 export async function trimCopy(
   file: File,
