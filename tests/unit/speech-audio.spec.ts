@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Resampler, mixToMono, resample, SPEECH_RATE } from '../../src/lib/speech/resample';
+import { Resampler, mixInterleavedToMono, mixToMono, resample, SPEECH_RATE } from '../../src/lib/speech/resample';
 import { speechSpans } from '../../src/lib/speech/voice';
 import { MAX_WINDOW_S, OVERLAP_S, SpeechWindows } from '../../src/lib/speech/windows';
 
@@ -78,6 +78,14 @@ describe('resampling to 16 kHz', () => {
   it('mixes channels to mono by averaging', () => {
     const mono = mixToMono([Float32Array.of(1, 0.5), Float32Array.of(0, -0.5)]);
     expect([...mono]).toEqual([0.5, 0]);
+  });
+
+  it('mixes interleaved channels to mono by averaging, reading only the frames asked for', () => {
+    expect([...mixInterleavedToMono(Float32Array.of(1, 0, 0.5, -0.5, 9, 9), 2, 2)]).toEqual([0.5, 0]);
+    expect([...mixInterleavedToMono(Float32Array.of(0.3, 0.6, 0.9, 9), 3, 1)]).toEqual([
+      ...Float32Array.of(0.3, 0.6, 0.9),
+    ]);
+    expect([...mixInterleavedToMono(Float32Array.of(1, 2, 3, 4, 5, 6), 2, 3)]).toEqual([2, 5]);
   });
 });
 

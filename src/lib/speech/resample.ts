@@ -16,6 +16,24 @@ export function mixToMono(channels: readonly Float32Array[]): Float32Array {
 }
 
 /**
+ * Averages the channels of `frames` interleaved samples (as `AudioData.copyTo(…, { format: 'f32' })` gives them)
+ * into one: the browser's decoded sound is copied out once, then mixed in one pass.
+ */
+export function mixInterleavedToMono(samples: Float32Array, frames: number, channels: number): Float32Array {
+  const mono = new Float32Array(frames);
+  if (channels === 1) mono.set(samples.subarray(0, frames));
+  else if (channels === 2)
+    for (let i = 0, j = 0; i < frames; i++, j += 2) mono[i] = (samples[j] + samples[j + 1]) * 0.5;
+  else
+    for (let i = 0, j = 0; i < frames; i++) {
+      let sum = 0;
+      for (let c = 0; c < channels; c++) sum += samples[j++];
+      mono[i] = sum / channels;
+    }
+  return mono;
+}
+
+/**
  * A streaming band-limited resampler (windowed sinc, Blackman window, cut off just below the lower Nyquist
  * frequency, so going down from 44.1 or 48 kHz does not fold music and hiss back into the speech band). Feed it
  * blocks of any size with `push`; it keeps the few input samples the kernel still needs between blocks, so memory

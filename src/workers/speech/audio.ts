@@ -5,7 +5,7 @@
 // with the File mounted read-only (WORKERFS), ten minutes of output at a time so its memory stays small.
 import { FFFSType } from '@ffmpeg/ffmpeg';
 import { ALL_FORMATS, AudioSampleSink, BlobSource, Input, type InputAudioTrack } from 'mediabunny';
-import { Resampler, SPEECH_RATE } from '../../lib/speech/resample';
+import { Resampler, SPEECH_RATE, mixInterleavedToMono } from '../../lib/speech/resample';
 import { UnsupportedMediaError } from '../../lib/media/types';
 import { lastErrorLine } from '../../lib/media/ffprobe-parse';
 import { checkin, checkout } from '../media/ffmpeg-engine';
@@ -107,21 +107,15 @@ async function* decodeNative(
 
 /** One decoded piece at a time through mediabunny (PCM and whatever the browser's AudioDecoder does not take). */
 async function* monoSamples(track: InputAudioTrack, times?: AudioTimes): AsyncGenerator<MonoBlock> {
-  let planes: Float32Array[] = [];
+  let all = new Float32Array(0);
   for await (const sample of new AudioSampleSink(track).samples()) {
     try {
       const t0 = times ? performance.now() : 0;
       const n = sample.numberOfFrames;
       const channels = sample.numberOfChannels;
-      if (planes.length !== channels || planes[0].length < n)
-        planes = Array.from({ length: channels }, () => new Float32Array(n));
-      const mono = new Float32Array(n);
-      for (let c = 0; c < channels; c++) {
-        const plane = planes[c].subarray(0, n);
-        sample.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
-        for (let i = 0; i < n; i++) mono[i] += plane[i];
-      }
-      if (channels > 1) for (let i = 0; i < n; i++) mono[i] /= channels;
+      if (all.length < n * channels) all = new Float32Array(n * channels);
+      sample.copyTo(all, { planeIndex: 0, format: 'f32' });
+      const mono = mixInterleavedToMono(all, n, channels);
       if (times) times.mixMs += performance.now() - t0;
       yield { samples: mono, timestamp: sample.timestamp, sampleRate: sample.sampleRate };
     } finally {

@@ -3,6 +3,7 @@
 // stretches of CHUNK_S seconds, each decoded on its own lane from a little before its start (PRE_ROLL_S, so the
 // decoder's state has settled by the first packet that counts), and the lanes' output is joined by its timestamps.
 import { EncodedPacketSink, type EncodedPacket, type InputAudioTrack } from 'mediabunny';
+import { mixInterleavedToMono } from '../../lib/speech/resample';
 
 /** Seconds of sound per stretch a lane decodes. */
 const CHUNK_S = 20;
@@ -205,15 +206,7 @@ class Lane {
       if (this.#scratch.length < n * channels) this.#scratch = new Float32Array(n * channels);
       const all = this.#scratch;
       data.copyTo(all, { planeIndex: 0, format: 'f32' });
-      const mono = new Float32Array(n);
-      if (channels === 1) mono.set(all.subarray(0, n));
-      else if (channels === 2) for (let i = 0, j = 0; i < n; i++, j += 2) mono[i] = (all[j] + all[j + 1]) * 0.5;
-      else
-        for (let i = 0, j = 0; i < n; i++) {
-          let sum = 0;
-          for (let c = 0; c < channels; c++) sum += all[j++];
-          mono[i] = sum / channels;
-        }
+      const mono = mixInterleavedToMono(all, n, channels);
       this.#parts.push({ timestamp: data.timestamp, samples: mono });
       if (this.times) this.times.mixMs += performance.now() - t0;
     } finally {
