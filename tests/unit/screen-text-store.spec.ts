@@ -1,8 +1,9 @@
-// The screen-text worker's calls in Node: frames arrive on a real port, the gate decides which are read (by a
-// stand-in reader: the models run in the e2e), the text is stored as spans in segment files and searched.
+// The screen-text worker's calls in Node: frames pass the media worker's text gate and arrive on a real port, and
+// only those it let through are read (by a stand-in reader: the models run in the e2e), the text is stored as spans in segment files and searched.
 import { wrap } from 'comlink';
 import { describe, expect, test } from 'vitest';
 import type { FrameSink, RgbaFrame } from '../../src/lib/media/types';
+import { TextGate } from '../../src/lib/screen-text/gate';
 import type { ScreenLine } from '../../src/lib/screen-text/types';
 import { screenTextApi } from '../../src/workers/screen-text/api';
 import { memoryBlobs } from './memory-blobs';
@@ -46,7 +47,11 @@ async function send(api: ReturnType<typeof setup>['api'], token: number, frames:
   const { port1, port2 } = new MessageChannel();
   api.receiveFrames(token, port1);
   const sink = wrap<FrameSink>(port2 as unknown as Parameters<typeof wrap>[0]);
-  await sink.frames(frames, frames.length);
+  const gate = new TextGate(); // the media worker's, one per video
+  await sink.frames(
+    frames.map((f) => gate.pass(f)),
+    frames.length,
+  );
   port2.close();
 }
 

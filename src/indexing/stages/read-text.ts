@@ -20,10 +20,10 @@ const readSide = 960;
 
 /**
  * Text on screen, only when the user asks for it (the library's "Read text on screen" switch): each scene's frame
- * and one every few seconds are decoded and sent from the media worker straight to the screen-text worker, which
- * skips frames without text-like strokes and frames that repeat the one before, reads the rest, and stores the
- * video's text as spans (the same text over consecutive frames once, with how long it stays), all at once: a
- * cancelled or failed run leaves the previous text, never half of it.
+ * and one every few seconds are decoded in the media worker, whose text gate holds back the pixels of frames without
+ * text-like strokes and of frames that repeat the one before. The rest go straight to the screen-text worker, which
+ * reads them and stores the video's text as spans (the same text over consecutive frames once, with how long it
+ * stays), all at once: a cancelled or failed run leaves the previous text, never half of it.
  */
 export const readTextStage: Stage = {
   name: 'read-text',
@@ -60,6 +60,7 @@ export const readTextStage: Stage = {
               maxSide: readSide,
               keyframesWithin,
               batchSize: 2,
+              textGate: true,
               prefer: tierOf(video),
               sink,
             },

@@ -33,6 +33,11 @@ export interface RgbaFrame {
   data: Uint8ClampedArray;
   keyframe: boolean;
   /**
+   * Set on a frame the text gate held back (its pixels are not sent): the same picture as the frame before, or no
+   * text-like strokes (`DecodeCall.textGate`).
+   */
+  gated?: 'repeat' | 'blank';
+  /**
    * When the source knows it: the time (s) this frame stays on screen until (the next frame's time, or the end of
    * what was decoded without error). VFR files (screen recordings) hold one frame for seconds: asked inside such a
    * stretch, the frame before it is the right answer, not a sign that the file ends early.

@@ -1,3 +1,5 @@
+import type { RgbaFrame } from '../media/types';
+
 /** A frame's gray levels at a small size, for the text gate and for telling a repeated frame. */
 export interface GrayThumb {
   data: Uint8Array;
@@ -77,4 +79,22 @@ export function sameFrame(a: GrayThumb | null, b: GrayThumb, contrast = 40, shar
   for (let i = 0; i < a.data.length; i++)
     if (Math.abs(a.data[i] - b.data[i]) > contrast && ++changed > allowed) return false;
   return true;
+}
+
+/**
+ * The text gate over one video's frames in order: it remembers the frame before, so a frame that repeats it is not
+ * read again. It runs in the media worker, beside the decoder, so frames it holds back are never copied to the
+ * screen-text worker nor wait there behind another video's reading.
+ */
+export class TextGate {
+  #last: GrayThumb | null = null;
+
+  /** The frame as it goes on: itself when worth reading, else a copy without pixels saying why (`gated`). */
+  pass(frame: RgbaFrame): RgbaFrame {
+    const thumb = grayThumb(frame.data, frame.width, frame.height);
+    const repeat = sameFrame(this.#last, thumb);
+    this.#last = thumb;
+    const verdict = repeat ? 'repeat' : strokeDensity(thumb) < minStrokeDensity ? 'blank' : null;
+    return verdict ? { ...frame, data: new Uint8ClampedArray(0), gated: verdict } : frame;
+  }
 }

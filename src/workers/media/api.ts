@@ -1,6 +1,7 @@
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { BadMediaError, type FrameSink, type FrameSource, type RgbaFrame, type Tier } from '../../lib/media/types';
 import { snapNear } from '../../lib/media/sampling';
+import { TextGate } from '../../lib/screen-text/gate';
 import { encodeSheet } from './images';
 import { checkReached, findScenes, makePoster, posterSide, sampleFrames } from './stage-ops';
 
@@ -38,6 +39,11 @@ export type DecodeCall = MediaCall &
     maxSide: number;
     /** Times within this many seconds of a key frame are read at the key frame (cheap to decode). */
     keyframesWithin?: number;
+    /**
+     * Frames that repeat the one before or show no text-like strokes go on without their pixels (`gated`), together
+     * with the next frame worth reading, so the decoder does not wait on text being read (read-text).
+     */
+    textGate?: boolean;
   };
 
 const buffers = (frames: RgbaFrame[]) => frames.map((f) => f.data.buffer as ArrayBuffer);
@@ -163,15 +169,20 @@ export function mediaApi(tiers: Tiers) {
           const times = call.keyframesWithin
             ? snapNear(call.times, await s.keyframeTimes(100_000, call.duration), call.keyframesWithin)
             : call.times;
+          const gate = call.textGate ? new TextGate() : null;
+          let full = 0; // frames in the batch with their pixels
           for await (const frame of s.framesAt(times, call.maxSide)) {
             checkReached(frame, times[done], call.duration);
-            batch.push(frame);
+            const passed = gate ? gate.pass(frame) : frame;
+            batch.push(passed);
+            if (!passed.gated) full++;
             done++;
-            if (batch.length >= call.batchSize) {
+            if (full >= call.batchSize) {
               await route.send(batch, done);
-              onProgress?.(done);
               batch = [];
+              full = 0;
             }
+            if (done % call.batchSize === 0) onProgress?.(done);
           }
           if (batch.length) {
             await route.send(batch, done);

@@ -1,5 +1,4 @@
 import { expose } from 'comlink';
-import { grayThumb, minStrokeDensity, sameFrame, strokeDensity, type GrayThumb } from '../../lib/screen-text/gate';
 import { searchWords } from '../../lib/screen-text/match';
 import { mergeSpans } from '../../lib/screen-text/spans';
 import { WordIndex } from '../../lib/screen-text/word-index';
@@ -11,7 +10,7 @@ import type {
   TextSpan,
   VideoScreenText,
 } from '../../lib/screen-text/types';
-import type { FrameSink } from '../../lib/media/types';
+import type { FrameSink, RgbaFrame } from '../../lib/media/types';
 import { SegmentLibrary, type SegmentHooks } from '../segments/library';
 import { SegmentStore, type Blobs } from '../segments/store';
 import type { TextReader } from './engine';
@@ -33,7 +32,8 @@ export interface ScreenTextHit {
 interface Run {
   videoId: number;
   frames: ReadFrame[];
-  last: { thumb: GrayThumb; lines: ScreenLine[] } | null;
+  /** The lines of the frame before, for a frame that repeats it. */
+  last: ScreenLine[];
   read: number;
   skipped: number;
   /** Time spent in the engine. */
@@ -44,7 +44,7 @@ interface Run {
 
 /**
  * The screen-text worker's calls (screen-text.worker.ts exposes them): reading text in frames a media worker sends
- * (gated: frames without stroke-like edges, and frames that repeat the one before, are not read again), storing a
+ * (gated there: frames without stroke-like edges, and frames that repeat the one before, come without pixels), storing a
  * video's text as spans in OPFS segment files (one chunk per video, as transcripts are), and "On screen" search.
  */
 export function screenTextApi(openBlobs: () => Promise<Blobs>, reader: () => Promise<TextReader>) {
@@ -74,11 +74,11 @@ export function screenTextApi(openBlobs: () => Promise<Blobs>, reader: () => Pro
     return l;
   }
 
-  async function readFrame(run: Run, frame: { time: number; data: Uint8ClampedArray; width: number; height: number }) {
-    const thumb = grayThumb(frame.data, frame.width, frame.height);
+  /** The media worker's text gate already held back repeated frames and frames without strokes (`gated`). */
+  async function readFrame(run: Run, frame: RgbaFrame) {
     let lines: ScreenLine[];
-    if (run.last && sameFrame(run.last.thumb, thumb)) lines = run.last.lines;
-    else if (strokeDensity(thumb) < minStrokeDensity) {
+    if (frame.gated === 'repeat') lines = run.last;
+    else if (frame.gated === 'blank') {
       lines = [];
       run.skipped++;
     } else {
@@ -89,7 +89,7 @@ export function screenTextApi(openBlobs: () => Promise<Blobs>, reader: () => Pro
       run.readMs += performance.now() - started;
       run.read++;
     }
-    run.last = { thumb, lines };
+    run.last = lines;
     run.frames.push({ time: frame.time, lines });
   }
 
@@ -98,7 +98,7 @@ export function screenTextApi(openBlobs: () => Promise<Blobs>, reader: () => Pro
     begin(videoId: number, opts: ReadingOptions = {}): number {
       const token = nextToken++;
       const minTextShare = opts.minTextShare ?? 0;
-      runs.set(token, { videoId, frames: [], last: null, read: 0, skipped: 0, readMs: 0, minTextShare });
+      runs.set(token, { videoId, frames: [], last: [], read: 0, skipped: 0, readMs: 0, minTextShare });
       return token;
     },
 
