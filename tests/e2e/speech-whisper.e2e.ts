@@ -6,9 +6,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { FramefinderWindow } from '../../src/debug-handle';
+import { speechTracks } from './speech-tracks';
 import { catalogJobs, eventually, openApp, statusBar, waitForJobsIdle } from './app';
 import { recordRequests, repoRoot, seedOpfsFolder, stubDirectoryPicker, useApp } from './harness';
 // @ts-expect-error -- a plain .mjs script without types
@@ -24,31 +24,6 @@ const modelDir = join(modelsRoot, 'tiny-whisper');
 makeTinyWhisper(modelDir, { seed: 1 });
 afterAll(() => rmSync(modelsRoot, { recursive: true, force: true }));
 const spoken = ['speech.webm', 'speech.mp4', 'speech.avi'];
-
-interface StoredLine {
-  start: number;
-  end: number;
-  text: string;
-  words?: { start: number; end: number; text: string }[];
-}
-
-/** Every video's speech track as stored: its language, lines and notes, and the video's duration. */
-function speechTracks(page: Page) {
-  return page.evaluate(async () => {
-    const f = (window as unknown as FramefinderWindow).framefinder;
-    const out: Record<
-      string,
-      { duration: number | null; language: string | null; cues: StoredLine[]; warnings: string[] } | null
-    > = {};
-    for (const v of await f.catalog.listVideos({})) {
-      const track = (await f.transcripts.tracks(v.id)).find((t) => t.source === 'speech');
-      out[v.name] = track
-        ? { duration: v.duration, language: track.language, cues: track.cues, warnings: track.warnings }
-        : null;
-    }
-    return out;
-  });
-}
 
 describe('speech to text with Whisper', () => {
   const app = useApp();

@@ -7,9 +7,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { FramefinderWindow } from '../../src/debug-handle';
+import { speechTracks } from './speech-tracks';
 import { catalogJobs, eventually, openApp, statusBar, waitForJobsIdle } from './app';
 import { recordRequests, repoRoot, seedOpfsFolder, stubDirectoryPicker, useApp } from './harness';
 // @ts-expect-error -- a plain .mjs script without types
@@ -25,22 +25,6 @@ const modelsRoot = mkdtempSync(join(tmpdir(), 'ff-tiny-speech-'));
 const modelDir = join(modelsRoot, 'tiny-speech');
 makeTinySpeech(modelDir, { seed: 1 });
 afterAll(() => rmSync(modelsRoot, { recursive: true, force: true }));
-
-/** Every video's speech track as stored: its lines, its notes, and the video's duration. */
-function speechTracks(page: Page) {
-  return page.evaluate(async () => {
-    const f = (window as unknown as FramefinderWindow).framefinder;
-    const out: Record<
-      string,
-      { duration: number | null; cues: { start: number; end: number; text: string }[]; warnings: string[] } | null
-    > = {};
-    for (const v of await f.catalog.listVideos({})) {
-      const track = (await f.transcripts.tracks(v.id)).find((t) => t.source === 'speech');
-      out[v.name] = track ? { duration: v.duration, cues: track.cues, warnings: track.warnings } : null;
-    }
-    return out;
-  });
-}
 
 describe('speech to text', () => {
   const app = useApp();
