@@ -12,13 +12,6 @@ class TextLanguagesState {
   copying = $state<{ copied: number; total: number } | null>(null);
   /** Why the last folder was refused, until the next one is picked. */
   note = $state('');
-  #listed: Promise<void> | undefined;
-
-  /** Lists the installed languages once (the settings panel calls it when it opens). */
-  whenListed(): Promise<void> {
-    return (this.#listed ??= this.refresh());
-  }
-
   async refresh(): Promise<void> {
     try {
       this.installed = await screenTextWorker.api.textLanguages();
