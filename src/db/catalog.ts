@@ -125,6 +125,17 @@ export class Catalog {
       return 0;
     });
   setMinTextSize = (id: number, px: number) => this.#edit((s) => libraries.setMinTextSize(s, id, px));
+  /**
+   * Changes the language a library's text on screen is read in; while its "Read text on screen" is on, its videos
+   * are queued to be read again in it (returns how many).
+   */
+  setTextLanguage = (id: number, language: string | null) =>
+    this.#edit((s, now) => {
+      const before = libraries.getLibrary(s, id);
+      libraries.setTextLanguage(s, id, language);
+      if (!before?.readText || before.textLanguage === language) return 0;
+      return jobHistory.queueStage(s, 'read-text', { libraryId: id }, now);
+    });
   removeLibrary = (id: number) => this.#edit((s) => libraries.removeLibrary(s, id));
 
   // Videos

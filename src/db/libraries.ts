@@ -13,6 +13,7 @@ const toLibrary = (r: Row): Library => ({
   videoCount: Number(r.video_count ?? 0),
   readText: Number(r.read_text ?? 0) === 1,
   minTextPx: Number(r.min_text_px ?? 0),
+  textLanguage: r.text_language == null ? null : String(r.text_language),
 });
 
 /** Turns "Read text on screen" on or off for a library (the caller queues or leaves its videos' jobs). */
@@ -23,6 +24,11 @@ export function setReadText(sql: Sql, id: number, on: boolean): void {
 /** The smallest text read on screen in a library's videos from now on (pixels of the video's height; 0: any). */
 export function setMinTextSize(sql: Sql, id: number, px: number): void {
   sql.run('UPDATE libraries SET min_text_px = ? WHERE id = ?', [Math.max(0, Math.round(px)), id]);
+}
+
+/** The language text on screen is read in, in a library's videos (a language added from a folder; null: built in). */
+export function setTextLanguage(sql: Sql, id: number, language: string | null): void {
+  sql.run('UPDATE libraries SET text_language = ? WHERE id = ?', [language, id]);
 }
 
 export function listLibraries(sql: Sql): Library[] {

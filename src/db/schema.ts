@@ -251,6 +251,11 @@ export const migrations: readonly string[] = [
     FROM frames GROUP BY video_id;
   DROP TABLE frames;
   `,
+  // 13: the language text on screen is read in, per library (issue 15): the id of a language added from a folder
+  // (its OPFS folder under text-languages/); NULL: the built-in one, English and Chinese.
+  `
+  ALTER TABLE libraries ADD COLUMN text_language TEXT;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

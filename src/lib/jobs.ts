@@ -6,5 +6,12 @@ export function backoffMs(attempts: number): number {
   return 2000 * 4 ** Math.max(0, attempts - 1);
 }
 
-/** Errors no retry can fix (a file that is not a video): the job fails at once. Matched by name across workers. */
-export const permanentErrors: ReadonlySet<string> = new Set(['BadMediaError', 'UnsupportedMediaError']);
+/**
+ * Errors no retry can fix (a file that is not a video, a text language whose files were removed): the job fails at
+ * once. Matched by name across workers.
+ */
+export const permanentErrors: ReadonlySet<string> = new Set([
+  'BadMediaError',
+  'UnsupportedMediaError',
+  'MissingLanguageError',
+]);

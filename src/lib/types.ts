@@ -15,6 +15,8 @@ export interface Library {
   readText: boolean;
   /** Text on screen shorter than this (pixels of the video's height) is not read; 0: any size. */
   minTextPx: number;
+  /** The language text on screen is read in: the id of one added from a folder; null: the built-in one. */
+  textLanguage: string | null;
 }
 
 export interface Folder {

@@ -33,6 +33,22 @@ export async function setMinTextSize(libraryId: number, px: number): Promise<voi
   }
 }
 
+/**
+ * The language text on screen is read in, in a library's videos (a language added from a folder; null: the built-in
+ * English and Chinese). While the library's switch is on, its videos are read again in it.
+ */
+export async function setTextLanguage(libraryId: number, language: string | null): Promise<void> {
+  try {
+    const queued = await catalog.db.setTextLanguage(libraryId, language);
+    catalog.touch();
+    if (queued) toasts.show(`Text on screen will be read again in ${plural(queued, 'video')}.`);
+    jobs.poke();
+    jobs.refresh();
+  } catch (err) {
+    handleError(err, 'Could not change the language of text on screen');
+  }
+}
+
 /** Text found on screen by words: the video, the span and the matching words' boxes. */
 export interface OnScreenResult {
   video: Video;

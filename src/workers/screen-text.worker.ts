@@ -9,7 +9,8 @@ import detUrl from 'ocr-models/ch_PP-OCRv4_det_infer.onnx?url';
 import recUrl from 'ocr-models/ch_PP-OCRv4_rec_infer.onnx?url';
 import keysUrl from 'ocr-models/ppocr_keys_v1.txt?url';
 import { BlobStore } from '../db/blob-store';
-import { textReader, type OrtLike, type TextReader } from './screen-text/engine';
+import { textDetector, textReader, textRecogniser, type OrtLike } from './screen-text/engine';
+import { textLanguages } from './screen-text/languages';
 import { screenTextApi } from './screen-text/api';
 
 ort.env.wasm.wasmPaths = { mjs: ortMjsUrl, wasm: ortWasmUrl };
@@ -27,24 +28,36 @@ async function cachedBytes(url: string): Promise<Response> {
   return response;
 }
 
-let loading: Promise<TextReader> | undefined;
+const bytes = async (url: string) => new Uint8Array(await (await cachedBytes(url)).arrayBuffer());
 
-function reader(): Promise<TextReader> {
-  loading ??= (async () => {
-    const [det, rec, keys] = await Promise.all([cachedBytes(detUrl), cachedBytes(recUrl), cachedBytes(keysUrl)]);
-    return textReader(
-      ort as unknown as OrtLike,
-      new Uint8Array(await det.arrayBuffer()),
-      new Uint8Array(await rec.arrayBuffer()),
-      await keys.text(),
-    );
-  })();
-  loading.catch(() => (loading = undefined));
-  return loading;
+/** Lazy loads behind promises dropped on failure, so the next call tries again. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load();
+    loading.catch(() => (loading = undefined));
+    return loading;
+  };
 }
 
+const ortLike = ort as unknown as OrtLike;
+/** The detection model serves every language. */
+const detector = once(async () => textDetector(ortLike, await bytes(detUrl)));
+const builtIn = once(async () =>
+  textReader(
+    await detector(),
+    await textRecogniser(ortLike, await bytes(recUrl), await (await cachedBytes(keysUrl)).text()),
+  ),
+);
+
+/** Languages added from folders, each with a reader of its own. */
+const languages = textLanguages(ortLike, detector);
+
+/** The reader of `language` (one added from a folder), or the built-in one (English and Chinese). */
+const reader = (language?: string | null) => (language ? languages.reader(language) : builtIn());
+
 /** Text on screen: reading it in sampled frames, storing it per video, "On screen" search (screen-text/api.ts). */
-const api = screenTextApi(() => BlobStore.open(), reader);
+const api = { ...screenTextApi(() => BlobStore.open(), reader), ...languages.api };
 
 export type ScreenTextApi = typeof api;
 expose(api);

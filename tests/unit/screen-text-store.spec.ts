@@ -31,14 +31,18 @@ function setup(blobs = memoryBlobs()) {
   const reads: number[] = [];
   const api = screenTextApi(
     async () => blobs,
-    async () => ({
-      async read(f) {
-        reads.push((f as RgbaFrame).time); // the worker hands the reader the frame it was sent
-        const dark = [...Array(width).keys()].find((x) => f.data[(45 * width + x) * 4] < 100);
-        return [line(dark !== undefined && dark < 40 ? 'Quarterly churn review' : 'Lighthouse keeper')];
-      },
-      dispose: async () => undefined,
-    }),
+    async (language) => {
+      // A language added from a folder reads upper case here; one that is not installed cannot be loaded.
+      if (language === 'gone') throw new Error('The text language “gone” is not installed any more.');
+      const shown = (t: string) => (language === 'upper' ? t.toUpperCase() : t);
+      return {
+        async read(f) {
+          reads.push((f as RgbaFrame).time); // the worker hands the reader the frame it was sent
+          const dark = [...Array(width).keys()].find((x) => f.data[(45 * width + x) * 4] < 100);
+          return [line(shown(dark !== undefined && dark < 40 ? 'Quarterly churn review' : 'Lighthouse keeper'))];
+        },
+      };
+    },
   );
   return { api, reads, blobs };
 }
@@ -59,11 +63,11 @@ describe('text on screen, stored and searched', () => {
   test("text shorter than the library's minimum size is left out", async () => {
     const { api } = setup();
     // The stand-in reader's lines are a tenth of the frame tall: a minimum of a fifth leaves them all out.
-    const small = api.begin(7, { minTextShare: 0.2 });
+    const small = await api.begin(7, { minTextShare: 0.2 });
     await send(api, small, [frame(2, 20), frame(6, 80)]);
     expect(await api.commit(1, small, 2)).toMatchObject({ spans: 0, read: 2 });
     expect((await api.search('keeper')).hits).toEqual([]);
-    const any = api.begin(7, { minTextShare: 0.05 });
+    const any = await api.begin(7, { minTextShare: 0.05 });
     await send(api, any, [frame(2, 20), frame(6, 80)]);
     expect(await api.commit(1, any, 2)).toMatchObject({ spans: 2, read: 2 });
     expect((await api.search('keeper')).hits.map((h) => h.start)).toEqual([6]);
@@ -71,7 +75,7 @@ describe('text on screen, stored and searched', () => {
 
   test('frames without strokes and repeated frames are not read; the same text is one span', async () => {
     const { api, reads, blobs } = setup();
-    const token = api.begin(7);
+    const token = await api.begin(7);
     await send(api, token, [frame(0), frame(2, 20), frame(4, 20), frame(6, 80), frame(8), frame(10, 20)]);
     expect(await api.commit(1, token, 2)).toEqual({ spans: 3, read: 3, skipped: 2, frames: 6 });
     expect(reads).toEqual([2, 6, 10]);
@@ -94,12 +98,28 @@ describe('text on screen, stored and searched', () => {
     expect((await again.search('lighthouse')).hits.map((h) => h.start)).toEqual([6]);
   });
 
+  test("a video is read in its library's language; a language no longer installed fails before any frame", async () => {
+    const { api, reads } = setup();
+    const upper = await api.begin(7, { language: 'upper' });
+    await send(api, upper, [frame(2, 80)]);
+    await api.commit(1, upper, 2);
+    expect((await api.textBetween(7, 0, 100)).map((s) => s.lines[0].text)).toEqual(['LIGHTHOUSE KEEPER']);
+    const builtIn = await api.begin(7, { language: null });
+    await send(api, builtIn, [frame(2, 80)]);
+    await api.commit(1, builtIn, 2);
+    expect((await api.textBetween(7, 0, 100)).map((s) => s.lines[0].text)).toEqual(['Lighthouse keeper']);
+
+    await expect(api.begin(7, { language: 'gone' })).rejects.toThrow(/“gone” is not installed any more/);
+    expect(reads).toHaveLength(2);
+    expect((await api.textBetween(7, 0, 100)).map((s) => s.lines[0].text)).toEqual(['Lighthouse keeper']);
+  });
+
   test('a run cut short stores nothing and keeps what the video had', async () => {
     const { api } = setup();
-    const first = api.begin(3);
+    const first = await api.begin(3);
     await send(api, first, [frame(0, 80)]);
     await api.commit(1, first, 2);
-    const second = api.begin(3);
+    const second = await api.begin(3);
     await send(api, second, [frame(0, 20)]);
     api.cancel(second);
     await expect(api.commit(1, second, 2)).rejects.toThrow(/over/);

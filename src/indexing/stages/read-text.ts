@@ -44,7 +44,8 @@ export const readTextStage: Stage = {
     // The library's minimum text size, in pixels of the video's height, as a share of the frame (read scaled).
     const library = (await tools.db.listLibraries()).find((l) => l.id === video.libraryId);
     const minTextShare = (library?.minTextPx ?? 0) / Math.max(1, video.height ?? 720);
-    const token = await tools.screenText.begin(video.id, { minTextShare });
+    // Read in the library's language (the built-in one unless one added from a folder was chosen).
+    const token = await tools.screenText.begin(video.id, { minTextShare, language: library?.textLanguage ?? null });
     try {
       const sink = await tools.routes.toScreenText(token);
       const onProgress = proxy((done: number) => progress((done / Math.max(1, plan.length)) * 95));

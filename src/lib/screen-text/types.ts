@@ -37,7 +37,23 @@ export interface VideoScreenText {
   spans: TextSpan[];
 }
 
-/** How a video is read: lines of text shorter than `minTextShare` of the frame's height are left out (0: none). */
+/**
+ * How a video is read: lines of text shorter than `minTextShare` of the frame's height are left out (0: none), in
+ * the library's language.
+ */
 export interface ReadingOptions {
   minTextShare?: number;
+  /** A language added from a folder (its id); the built-in one (English and Chinese) when absent. */
+  language?: string | null;
+}
+
+/** A language for text on screen added from a folder (a PaddleOCR recognition model and its dictionary). */
+export interface TextLanguage {
+  /** Its folder under `text-languages/` in OPFS, what a library stores as its language. */
+  id: string;
+  name: string;
+  addedAt: number;
+  /** The dictionary's characters (lines). */
+  characters: number;
+  bytes: number;
 }

@@ -40,14 +40,20 @@ interface Run {
   readMs: number;
   /** Lines shorter than this share of the frame's height are left out (the library's minimum text size). */
   minTextShare: number;
+  /** The reader of the library's language. */
+  engine: TextReader;
 }
 
 /**
  * The screen-text worker's calls (screen-text.worker.ts exposes them): reading text in frames a media worker sends
  * (gated there: frames without stroke-like edges, and frames that repeat the one before, come without pixels), storing a
  * video's text as spans in OPFS segment files (one chunk per video, as transcripts are), and "On screen" search.
+ * `reader` gives the reader of a language added from a folder (by its id), or the built-in one.
  */
-export function screenTextApi(openBlobs: () => Promise<Blobs>, reader: () => Promise<TextReader>) {
+export function screenTextApi(
+  openBlobs: () => Promise<Blobs>,
+  reader: (language?: string | null) => Promise<TextReader>,
+) {
   let library: Promise<SegmentLibrary<VideoScreenText>> | undefined;
   // Every stored span by the words it shows, kept in step with the segment files (search looks up, never scans).
   const index = new WordIndex();
@@ -82,10 +88,9 @@ export function screenTextApi(openBlobs: () => Promise<Blobs>, reader: () => Pro
       lines = [];
       run.skipped++;
     } else {
-      const engine = await reader();
       const started = performance.now();
       const minHeight = run.minTextShare * frame.height;
-      lines = (await engine.read(frame, { minHeight })).filter((l) => l.box.h >= run.minTextShare);
+      lines = (await run.engine.read(frame, { minHeight })).filter((l) => l.box.h >= run.minTextShare);
       run.readMs += performance.now() - started;
       run.read++;
     }
@@ -94,11 +99,15 @@ export function screenTextApi(openBlobs: () => Promise<Blobs>, reader: () => Pro
   }
 
   const api = {
-    /** Starts reading a video's frames; returns the run's token. */
-    begin(videoId: number, opts: ReadingOptions = {}): number {
+    /**
+     * Starts reading a video's frames in the library's language (loaded first: a language whose files were removed
+     * fails here, before any frame is decoded); returns the run's token.
+     */
+    async begin(videoId: number, opts: ReadingOptions = {}): Promise<number> {
+      const engine = await reader(opts.language);
       const token = nextToken++;
       const minTextShare = opts.minTextShare ?? 0;
-      runs.set(token, { videoId, frames: [], last: [], read: 0, skipped: 0, readMs: 0, minTextShare });
+      runs.set(token, { videoId, frames: [], last: [], read: 0, skipped: 0, readMs: 0, minTextShare, engine });
       return token;
     },
 

@@ -1,4 +1,5 @@
-import { ctcDecode, ctcWords } from '../../lib/screen-text/ctc';
+import { ctcDecode, ctcWords, type ReadChar } from '../../lib/screen-text/ctc';
+import { checkClassCount, dictionaryCharacters } from '../../lib/screen-text/language-folder';
 import { relativeBox, textBoxes, type PixelBox } from '../../lib/screen-text/text-boxes';
 import type { ScreenLine } from '../../lib/screen-text/types';
 
@@ -65,50 +66,94 @@ function toPlanes(
 export interface TextReader {
   /** The lines of text in the frame, top to bottom; lines less than `minHeight` pixels tall are not recognised. */
   read(frame: Pixels, opts?: { minHeight?: number }): Promise<ScreenLine[]>;
-  dispose(): Promise<void>;
 }
 
-/** PaddleOCR's detection and recognition models on ONNX Runtime; `keys` is the recogniser's dictionary. */
-export async function textReader(ort: OrtLike, det: Uint8Array, rec: Uint8Array, keys: string): Promise<TextReader> {
-  const alphabet = [...keys.split(/\r?\n/).filter((k, i, all) => k !== '' || i < all.length - 1), ' '];
-  const [detector, recogniser] = await Promise.all([
-    ort.InferenceSession.create(det),
-    ort.InferenceSession.create(rec),
-  ]);
+/** PaddleOCR's detection model: where the lines of text are. One serves every language. */
+export interface TextDetector {
+  detect(frame: Pixels): Promise<{ boxes: PixelBox[]; sx: number; sy: number }>;
+  release(): Promise<void>;
+}
 
-  async function detect(frame: Pixels): Promise<{ boxes: PixelBox[]; sx: number; sy: number }> {
-    const w = Math.max(32, Math.round(frame.width / 32) * 32);
-    const h = Math.max(32, Math.round(frame.height / 32) * 32);
-    const input = new Float32Array(3 * w * h);
-    const whole = { x: 0, y: 0, w: frame.width, h: frame.height };
-    toPlanes(frame, whole, w, h, w, input, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]);
-    const out = await detector.run({ [detector.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, h, w]) });
-    const map = out[detector.outputNames[0]];
-    return { boxes: textBoxes(map.data as Float32Array, w, h), sx: frame.width / w, sy: frame.height / h };
-  }
+/** A PaddleOCR recognition model and its dictionary: what a line says, character by character. */
+export interface TextRecogniser {
+  recognise(
+    frame: Pixels,
+    box: { x: number; y: number; w: number; h: number },
+  ): Promise<{ chars: ReadChar[]; perStep: number }>;
+  release(): Promise<void>;
+}
 
-  async function recognise(frame: Pixels, box: { x: number; y: number; w: number; h: number }) {
-    const content = Math.max(8, Math.ceil((lineHeight * box.w) / box.h));
-    const width = Math.max(content, 96);
-    const input = new Float32Array(3 * lineHeight * width); // the padding stays 0: mid-gray once normalised
-    toPlanes(frame, box, content, lineHeight, width, input, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
+export async function textDetector(ort: OrtLike, det: Uint8Array): Promise<TextDetector> {
+  const detector = await ort.InferenceSession.create(det);
+  return {
+    async detect(frame) {
+      const w = Math.max(32, Math.round(frame.width / 32) * 32);
+      const h = Math.max(32, Math.round(frame.height / 32) * 32);
+      const input = new Float32Array(3 * w * h);
+      const whole = { x: 0, y: 0, w: frame.width, h: frame.height };
+      toPlanes(frame, whole, w, h, w, input, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]);
+      const out = await detector.run({ [detector.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, h, w]) });
+      const map = out[detector.outputNames[0]];
+      return { boxes: textBoxes(map.data as Float32Array, w, h), sx: frame.width / w, sy: frame.height / h };
+    },
+    release: () => detector.release(),
+  };
+}
+
+/**
+ * The recogniser `rec` with the dictionary `keys`. It is run once on a blank line first: the classes it scores must
+ * be the dictionary's lines plus CTC's blank and the space, or every character would be read as another.
+ */
+export async function textRecogniser(
+  ort: OrtLike,
+  rec: Uint8Array,
+  keys: string,
+  dictionaryName = 'The dictionary',
+): Promise<TextRecogniser> {
+  const alphabet = dictionaryCharacters(keys);
+  const recogniser = await ort.InferenceSession.create(rec);
+
+  async function scores(input: Float32Array, width: number) {
     const feeds = { [recogniser.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, lineHeight, width]) };
     const out = (await recogniser.run(feeds))[recogniser.outputNames[0]];
     const [, steps, classes] = out.dims;
-    const chars = ctcDecode(out.data as Float32Array, steps, classes, alphabet);
-    // Each time step covers width / steps input pixels; the content fills `content` of them.
-    const perStep = ((width / steps) * box.w) / content;
-    return { chars, perStep };
+    return { data: out.data as Float32Array, steps, classes };
+  }
+
+  try {
+    const { classes } = await scores(new Float32Array(3 * lineHeight * 96), 96);
+    checkClassCount(classes, alphabet.length - 1, dictionaryName);
+  } catch (err) {
+    await recogniser.release();
+    throw err;
   }
 
   return {
+    async recognise(frame, box) {
+      const content = Math.max(8, Math.ceil((lineHeight * box.w) / box.h));
+      const width = Math.max(content, 96);
+      const input = new Float32Array(3 * lineHeight * width); // the padding stays 0: mid-gray once normalised
+      toPlanes(frame, box, content, lineHeight, width, input, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
+      const { data, steps, classes } = await scores(input, width);
+      const chars = ctcDecode(data, steps, classes, alphabet);
+      // Each time step covers width / steps input pixels; the content fills `content` of them.
+      const perStep = ((width / steps) * box.w) / content;
+      return { chars, perStep };
+    },
+    release: () => recogniser.release(),
+  };
+}
+
+/** Text on screen read with PaddleOCR's detection and a recogniser (the built-in one or a language's). */
+export function textReader(detector: TextDetector, recogniser: TextRecogniser): TextReader {
+  return {
     async read(frame, { minHeight = 0 } = {}) {
-      const { boxes, sx, sy } = await detect(frame);
+      const { boxes, sx, sy } = await detector.detect(frame);
       const lines: ScreenLine[] = [];
       for (const b of boxes) {
         const box = { x: b.x * sx, y: b.y * sy, w: b.w * sx, h: b.h * sy };
         if (box.h < Math.max(6, minHeight) || box.w < 6) continue;
-        const { chars, perStep } = await recognise(frame, box);
+        const { chars, perStep } = await recogniser.recognise(frame, box);
         if (chars.length === 0) continue;
         const confidence = chars.reduce((s, c) => s + c.confidence, 0) / chars.length;
         if (confidence < minLineConfidence) continue;
@@ -128,9 +173,6 @@ export async function textReader(ort: OrtLike, det: Uint8Array, rec: Uint8Array,
         });
       }
       return lines;
-    },
-    async dispose() {
-      await Promise.all([detector.release(), recogniser.release()]);
     },
   };
 }

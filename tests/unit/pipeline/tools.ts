@@ -94,7 +94,7 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
   // No text recognition model in the stage tests: every frame reads as showing no text.
   const screenText = screenTextApi(
     async () => memoryBlobs(),
-    async () => ({ read: async () => [], dispose: async () => undefined }),
+    async () => ({ read: async () => [] }),
   );
   const media = mediaApi({
     open: async () => opts.source(),
@@ -157,7 +157,7 @@ export function testTools(catalog: Catalog, opts: ToolOptions) {
     },
     transcripts,
     screenText: {
-      begin: async (videoId) => screenText.begin(videoId),
+      begin: (videoId, opts) => screenText.begin(videoId, opts),
       commit: (libraryId, token, step) => screenText.commit(libraryId, token, step),
       cancel: async (token) => screenText.cancel(token),
     },
