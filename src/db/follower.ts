@@ -17,6 +17,19 @@ export class Follower {
   }
 
   /**
+   * Whether nothing was saved since the catalog was loaded, as the store itself counts it too: then a tab becoming the
+   * writer may go on with what it has, instead of reading and opening the whole catalog a second time while it starts
+   * (a second at 100,000 videos). The store must have read up to the same file (a read-only tab that followed saves
+   * since has applied files the store has not counted: its next append would overwrite one).
+   */
+  async current(store: CatalogStore): Promise<boolean> {
+    const at = this.#at;
+    if (!at || at.count !== store.pending.files) return false;
+    const later = await store.changesAfter(at.generation, at.count);
+    return later !== null && later.length === 0;
+  }
+
+  /**
    * Applies to `catalog` the change files saved since, and says how many it applied; null when only a whole load can
    * catch up (a new image, a missing or damaged file, a batch that does not apply). Calls must not overlap: two at
    * once would apply the same file twice.

@@ -1,6 +1,6 @@
 import { languageSlug } from '../lib/screen-text/language-folder';
 import type { TextLanguage } from '../lib/screen-text/types';
-import { copyFilesInto, entryNames, walkFiles } from './opfs-files';
+import { copyFilesInto, entryNames, walkFiles } from '../lib/opfs-files';
 
 /**
  * Languages for text on screen kept in OPFS, one folder each under `text-languages/<id>/`: the recognition model as

@@ -4,6 +4,8 @@
  * embed worker (which reads the files). OPFS counts in the storage estimate the Settings panel shows.
  */
 
+import { copyFilesInto, walkFiles } from '../lib/opfs-files';
+
 export type ModelDtype = 'q8' | 'fp32';
 
 export interface ModelMeta {
@@ -66,13 +68,6 @@ export async function modelFolder(folder: string, create = false): Promise<FileS
   return (await modelsRoot()).getDirectoryHandle(folder, { create });
 }
 
-async function* walk(dir: FileSystemDirectoryHandle, prefix = ''): AsyncGenerator<[string, File]> {
-  for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
-    if (handle.kind === 'directory') yield* walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
-    else yield [`${prefix}${name}`, await (handle as FileSystemFileHandle).getFile()];
-  }
-}
-
 async function readMeta(dir: FileSystemDirectoryHandle): Promise<ModelMeta | null> {
   try {
     const file = await (await dir.getFileHandle(metaFile)).getFile();
@@ -101,7 +96,7 @@ export async function listModels(): Promise<{
     const dir = handle as FileSystemDirectoryHandle;
     let bytes = 0;
     let files = 0;
-    for await (const [, file] of walk(dir)) {
+    for await (const [, file] of walkFiles(dir)) {
       bytes += file.size;
       files++;
     }
@@ -194,20 +189,10 @@ export async function copyModelFolder(
 ): Promise<{ folder: string; meta: ModelMeta }> {
   const { keep, dtype } = (kind === 'speech' ? pickSpeechFiles : pickModelFiles)(files.map((f) => f.path));
   const chosen = keep.map((path) => files.find((f) => f.path === path)!);
-  const total = chosen.reduce((n, f) => n + f.file.size, 0);
   const folder = await freeFolderName(name);
   const root = await modelFolder(folder, true);
-  let copied = 0;
   try {
-    for (const { path, file } of chosen) {
-      const parts = path.split('/');
-      let dir = root;
-      for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
-      const writable = await (await dir.getFileHandle(parts[parts.length - 1], { create: true })).createWritable();
-      await file.stream().pipeTo(writable);
-      copied += file.size;
-      onProgress?.(copied, total);
-    }
+    await copyFilesInto(root, chosen, onProgress);
   } catch (err) {
     await removeModel(folder);
     throw err;

@@ -227,13 +227,14 @@ const api = {
   },
 
   /**
-   * This tab now holds the writer lock: reload whatever the previous writer saved last, then accept writes.
-   * Jobs that were running when their tab went away are queued again, and stages this version of the app
-   * added are queued for videos catalogued before it.
+   * This tab now holds the writer lock: reload the catalog if the previous writer saved since this tab loaded it,
+   * then accept writes. Jobs that were running when their tab went away are queued again, and stages this version
+   * of the app added are queued for videos catalogued before it.
    */
   async becomeWriter(): Promise<{ resumed: number; added: number }> {
     await serially(async () => {
-      await load();
+      // Usually nothing was saved since this tab opened the catalog (no other tab): it goes on with what it loaded.
+      if (!(await follower.current(store))) await load();
       writer = true;
     });
     if (newerCatalog) return { resumed: 0, added: 0 };

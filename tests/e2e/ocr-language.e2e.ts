@@ -115,10 +115,13 @@ describe('text on screen in a language added from a folder', () => {
       'Upper-case Latin',
     ]);
     // Choosing it reads the library's video again, with the folder's model and dictionary.
+    // (Waiting for a queued job would race the queue, which may start it at once: wait for it to have run.)
+    const chosenAt = await page.evaluate(() => Date.now());
     await language.selectOption({ label: 'Upper-case Latin' });
-    await eventually(
-      async () => (await catalogJobs(page, 'queued')).filter((j) => j.stage === 'read-text').length,
-    ).toBe(1);
+    await eventually(async () => {
+      const done = await catalogJobs(page, 'done');
+      return done.filter((j) => j.stage === 'read-text' && (j.startedAt ?? 0) >= chosenAt).length;
+    }, 100_000).toBe(1);
     await waitForJobsIdle(page, 100_000);
     expect(await catalogJobs(page, 'failed')).toEqual([]);
     expect(await storedText(page)).toEqual(['QUARTERLY CHURN REVIEW']);

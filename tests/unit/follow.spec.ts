@@ -65,6 +65,35 @@ describe('the IndexedDB catalog store', () => {
     expect(await store.changesAfter(generation, 0)).toBeNull();
   });
 
+  it('tells a tab becoming the writer whether it must read the catalog again', async () => {
+    // Two tabs' stores on one database: B opened the catalog; A, the writer then, saves after that.
+    const name = 'follow-test-current';
+    const a = await IdbStore.open(name);
+    await a.save(bytes(9));
+    const b = await IdbStore.open(name);
+    const follower = new Follower();
+    const catalog = {
+      replayed: { batches: 0, failed: false },
+      applyChanges: (batches: readonly Uint8Array[]) => ({ batches: batches.length, failed: false }),
+    } as unknown as Catalog;
+    follower.loaded(await b.load(), catalog);
+    expect(await follower.current(b)).toBe(true);
+    await a.append(bytes(1));
+    expect(await follower.current(b)).toBe(false);
+    // Following the save applies it, but B's store has not counted that file: appending now would overwrite it.
+    expect(await follower.catchUp(b, catalog)).toBe(1);
+    expect(await follower.current(b)).toBe(false);
+    follower.loaded(await b.load(), catalog);
+    expect(await follower.current(b)).toBe(true);
+    await b.append(bytes(2));
+    expect(list(await a.changesAfter((await a.load()).generation, 0))).toEqual([[1], [2]]);
+    // A new image, or a catalog that could not be followed, always means a whole read.
+    await a.save(bytes(8));
+    expect(await follower.current(b)).toBe(false);
+    follower.loaded(await b.load(), catalog, false);
+    expect(await follower.current(b)).toBe(false);
+  });
+
   it('opens a catalog saved before generations were kept as generation 0', async () => {
     const name = 'follow-test-old';
     const db = await openDB(name, 1, { upgrade: (d) => void d.createObjectStore('catalog') });
