@@ -1,7 +1,7 @@
 // "On screen": text shown in the videos is read (PaddleOCR on ONNX Runtime, served from the app's origin) when the
 // library's "Read text on screen" switch is on, and found by words with no other model. The fixtures are drawn
 // here with Debian's ffmpeg (drawtext, DejaVu fonts): slides with words at known times, and camera-like footage
-// with none.
+// with none. Offline, the words are still found and the library is read again from the models the browser kept.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { FramefinderWindow } from '../../src/debug-handle';
 import { catalogJobs, eventually, openApp, statusBar, waitForJobsIdle } from './app';
-import { recordRequests, seedOpfsFolder, stubDirectoryPicker, useApp } from './harness';
+import { recordRequests, seedOpfsFolder, startServer, stubDirectoryPicker, useApp } from './harness';
 
 const font = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 const serif = '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf';
@@ -69,7 +69,7 @@ async function onScreen(page: Page, words: string): Promise<string[]> {
 describe('search by what is written on screen', () => {
   const app = useApp();
 
-  test('words on a slide are found at their moment, with a typo, after the library switch; camera footage has none', async () => {
+  test('words on a slide are found at their moment, with a typo, after the library switch; camera footage has none; offline too', async () => {
     const context = await app.newContext();
     const requests = recordRequests(context);
     await stubDirectoryPicker(context, 'ocr');
@@ -141,8 +141,41 @@ describe('search by what is written on screen', () => {
     expect(texts['camera.mp4']).toEqual([]);
     if (existsSync(phoneVideo)) expect(texts['phone.mp4']).toEqual([]);
     expect(texts['slides.mp4']).toEqual(['Quarterly churn review', 'Lighthouse keeper schedule']);
-
     expect(requests.foreign(app.server.url)).toEqual([]);
+
+    // Offline (the server gone, the service worker serving the app): "On screen" still finds the words, and the
+    // library is read again with the models the first reading kept in the browser's cache.
+    await page.evaluate(async () => void (await navigator.serviceWorker.ready));
+    if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+    const { port, url } = app.server;
+    await app.server.stop();
+    try {
+      await page.close();
+      const offline = await context.newPage();
+      offline.on('pageerror', (e) => pageErrors.push(e.message));
+      await offline.goto(url);
+      await offline.waitForFunction(
+        () => (window as unknown as FramefinderWindow).framefinder?.state.catalog.role === 'writer',
+        undefined,
+        { timeout: 30_000 },
+      );
+      expect(await onScreen(offline, 'churn')).toEqual(['Play slides.mp4 from 0:02.0']);
+      const readAt = await offline.evaluate(() => Date.now());
+      await offline.getByRole('banner').getByRole('button', { name: 'Settings' }).click();
+      const toggle = offline.getByRole('checkbox', { name: 'Read text on screen in ocr' });
+      await toggle.uncheck();
+      await toggle.check();
+      await offline.keyboard.press('Escape');
+      await eventually(async () => {
+        const done = await catalogJobs(offline, 'done');
+        return done.filter((j) => j.stage === 'read-text' && (j.startedAt ?? 0) >= readAt).length;
+      }, 100_000).toBe(videos);
+      expect(await catalogJobs(offline, 'failed')).toEqual([]);
+      expect(await onScreen(offline, 'lighthouse')).toEqual(['Play slides.mp4 from 0:06.0']);
+    } finally {
+      app.server = await startServer({ port });
+    }
     expect(pageErrors).toEqual([]);
-  }, 150_000);
+  }, 240_000);
 });
