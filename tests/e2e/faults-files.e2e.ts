@@ -182,15 +182,21 @@ describe('faults around the files being indexed', () => {
       const dialog = await openJobs(page);
       const gone =
         '“long.mp4” is no longer in the folder (moved, renamed or deleted). Rescan the library to update it.';
-      // One of the long stages fails (the one running, or the next if the running one had read all it needed
-      // before the file went), and so does the subtitle tracks stage, which reads the file last.
+      // The stages that open the file after it went fail: the subtitle tracks stage, which reads it last, unless it
+      // ran beside the long stages before; and the long stage running, unless it had read what it needed (a stage
+      // that reads the file whole at its start finishes without it: seen on a loaded machine).
       const failedRows = () => jobRows(dialog, 'Failed');
       await waitForJobsIdle(page, 120_000);
-      await eventually(async () => (await failedRows()).length).toBe(2);
-      const failed = await failedRows();
-      expect([`long.mp4 · ${stageLabels.scenes}`, `long.mp4 · ${stageLabels.frames}`]).toContain(failed[0].label);
-      expect(failed[1].label).toBe(`long.mp4 · ${stageLabels.subtitles}`);
-      expect(failed.map((f) => f.error)).toEqual([gone, gone]);
+      const failedJobs = (await catalogJobs(page, 'failed')).length;
+      await eventually(async () => (await failedRows()).length).toBe(failedJobs);
+      const failed = (await failedRows()).map((f) => f.label);
+      const long = [`long.mp4 · ${stageLabels.scenes}`, `long.mp4 · ${stageLabels.frames}`];
+      expect(failed.length).toBeGreaterThan(0);
+      expect(failed.filter((label) => long.includes(label)).length).toBeLessThanOrEqual(1);
+      expect(failed.filter((label) => !long.includes(label))).toEqual(
+        failed.filter((label) => !long.includes(label)).length ? [`long.mp4 · ${stageLabels.subtitles}`] : [],
+      );
+      expect((await failedRows()).map((f) => f.error)).toEqual(failed.map(() => gone));
       await page.keyboard.press('Escape');
       const row = async () => (await videoRows(page)).find((r) => r.Name === 'long.mp4');
       await eventually(async () => (await row())?.Reason).toBe(gone);
