@@ -28,6 +28,9 @@ describe('a read-only tab following the writer', () => {
     const context = await app.newContext();
     const a = await context.newPage();
     await openApp(a, app.server.url);
+    // Alone, the first tab becomes the writer with the catalog it opened: it is read whole once, not again.
+    await eventually(() => role(a)).toBe('writer');
+    expect((await catalogReads(a)).wholeLoads).toBe(1);
     await importViaInput(a, fixtureLibraryDir);
     await waitForJobsIdle(a);
     // A fresh image with no change files after it, so this test's edits are saved as change files and nothing else.
