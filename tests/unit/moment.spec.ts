@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  candidateMoments,
-  coefficientGap,
-  momentWindow,
-  pickMoment,
-  refinementTimes,
-  windowSides,
-} from '../../src/lib/search/moment';
-import { seededRandom } from '../shared/random';
+import { candidateMoments, momentWindow, pickMoment, refinementTimes, windowSides } from '../../src/lib/search/moment';
 
 /** Which frame of a `fps` video a decoder shows at `t` (the last one starting at or before it). */
 const frameAt = (t: number, fps: number) => Math.floor(t * fps + 1e-9);
@@ -137,33 +129,16 @@ describe('the refined moment', () => {
     expect(pickMoment([], sampled)).toEqual({ time: 2, distance: 20, moved: false });
   });
 
-  it('tells frames a bit or two apart by their coefficients, and identical pictures by time', () => {
-    // The frame at 2.32 s is the picture; the one at 2.12 s happens to share a bit more with the screenshot.
+  it('with picture scores, ranks frames by them, a few bits further included, identical pictures by time', () => {
+    // The frame at 2.32 s is the picture; the one at 2.12 s happens to share a few more bits with the screenshot.
     const window = [
-      { time: 2.12, distance: 6, gap: 0.031 },
-      { time: 2.32, distance: 8, gap: 0.012 },
-      { time: 2.6, distance: 14, gap: 0.002 }, // too many bits away to be ranked by its gap
+      { time: 2.0, distance: 20, score: 0.9 },
+      { time: 2.12, distance: 18, score: 0.93 },
+      { time: 2.32, distance: 24, score: 0.98 },
+      { time: 2.6, distance: 29, score: 0.99 }, // too many bits away to count
     ];
-    expect(pickMoment(window, sampled)).toEqual({ time: 2.32, distance: 8, moved: true });
-    const still = [1.8, 1.9, 2.2].map((time) => ({ time, distance: 9, gap: 0.02 }));
-    expect(pickMoment(still, sampled)).toEqual({ time: 1.9, distance: 9, moved: true });
-  });
-});
-
-describe('the coefficient gap', () => {
-  it('is 0 for the same picture at any brightness and contrast, about 1 for unrelated pictures', () => {
-    const random = seededRandom(3);
-    const a = Float64Array.from({ length: 85 }, () => random() * 200 - 100);
-    const b = Float64Array.from({ length: 85 }, () => random() * 200 - 100);
-    expect(coefficientGap(a, a)).toBeCloseTo(0, 9);
-    expect(
-      coefficientGap(
-        a,
-        a.map((v) => v * 1.7 + 3),
-      ),
-    ).toBeCloseTo(0, 9);
-    expect(coefficientGap(a, b)).toBeGreaterThan(0.7);
-    const near = a.map((v) => v + (random() - 0.5) * 10);
-    expect(coefficientGap(a, near)).toBeLessThan(coefficientGap(a, b));
+    expect(pickMoment(window, sampled)).toEqual({ time: 2.32, distance: 20, moved: true });
+    const still = [1.8, 1.9, 2.2].map((time) => ({ time, distance: 21, score: 0.95 }));
+    expect(pickMoment(still, sampled)).toEqual({ time: 1.9, distance: 20, moved: true });
   });
 });

@@ -132,8 +132,11 @@ export interface MomentCandidate {
   time: number;
   /** Hamming bits between the fingerprints: what the index ranks by. */
   distance: number;
-  /** `coefficientGap` between the DCT coefficients, when known: finer than the bits, for near ties. */
-  gap?: number;
+  /**
+   * The screenshot's correlation with the frame where it was placed (see picture-align.ts), when known: finer than
+   * the bits, which neighbouring frames of a moving shot often share.
+   */
+  score?: number;
 }
 
 export interface PickedMoment {
@@ -146,49 +149,31 @@ export interface PickedMoment {
 /** Frames this close in time are one frame (times from two decodes of one frame differ by rounding only). */
 const sameFrame = 1e-3;
 /**
- * Window frames within this many bits of the closest one are told apart by their coefficients: neighbouring frames
- * of a slow zoom differ by a bit or two, about what a JPEG screenshot's noise flips.
+ * Window frames up to this many bits further than the sampled frame are still scored by their pictures: a JPEG
+ * screenshot's noise flips a few bits, so the frame asked for can be a little further in bits than its neighbour.
  */
-export const nearTieBits = 4;
-/** Coefficient gaps this close are the same picture (a still run, a frozen camera): nothing tells them apart. */
-const sameGap = 1e-4;
+export const scoredSlackBits = 8;
+/** Scores this close are the same picture (a still run, a frozen camera): nothing tells them apart. */
+const sameScore = 1e-4;
 
 /**
- * 1 − the correlation of two coefficient vectors (0 the same picture, about 1 unrelated): blind to brightness (the DC
- * term is not among them) and contrast (a scale), like the fingerprint, but without its rounding to quartiles.
- */
-export function coefficientGap(a: Float64Array, b: Float64Array): number {
-  const n = Math.min(a.length, b.length);
-  let [ma, mb] = [0, 0];
-  for (let i = 0; i < n; i++) [ma, mb] = [ma + a[i], mb + b[i]];
-  [ma, mb] = [ma / n, mb / n];
-  let [ab, aa, bb] = [0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    const [x, y] = [a[i] - ma, b[i] - mb];
-    [ab, aa, bb] = [ab + x * y, aa + x * x, bb + y * y];
-  }
-  return aa > 0 && bb > 0 ? 1 - ab / Math.sqrt(aa * bb) : 1;
-}
-
-/**
- * The frame to answer with. Refinement never makes an answer worse: only window frames at least as close (bits) as
- * the sampled frame was in the index count. Among them, those within `nearTieBits` of the closest are ranked by their
- * coefficient gap (when known), and among equally close frames (a static camera, a still run, a loop) the one nearest
- * the sampled moment wins, since nothing else tells them apart.
+ * The frame to answer with. Without picture scores, only window frames at least as close (bits) as the sampled frame
+ * was in the index count, and the closest wins. With scores, frames up to `scoredSlackBits` further count and the
+ * best score wins; the sampled frame is among them, so the answer is never a worse picture. Among equally close
+ * frames (a static camera, a still run, a loop) the one nearest the sampled moment wins, since nothing else tells
+ * them apart.
  */
 export function pickMoment(candidates: readonly MomentCandidate[], sampled: MomentCandidate): PickedMoment {
-  const eligible = candidates.filter((c) => c.distance <= sampled.distance);
+  const scored = candidates.length > 0 && candidates.every((c) => c.score !== undefined);
+  const limit = sampled.distance + (scored ? scoredSlackBits : 0);
+  const eligible = candidates.filter((c) => c.distance <= limit);
   if (eligible.length === 0) return { time: sampled.time, distance: sampled.distance, moved: false };
-  const closest = Math.min(...eligible.map((c) => c.distance));
-  const near = eligible.filter((c) => c.distance <= closest + nearTieBits);
-  const byGap = near.every((c) => c.gap !== undefined);
-  const score = (c: MomentCandidate) => (byGap ? c.gap! : c.distance);
-  const best = Math.min(...near.map(score));
-  const tie = byGap ? sameGap : 0;
+  const closeness = (c: MomentCandidate) => (scored ? c.score! : -c.distance);
+  const best = Math.max(...eligible.map(closeness));
+  const tie = scored ? sameScore : 0;
   const offset = (c: MomentCandidate) => Math.abs(c.time - sampled.time);
-  const pick = near.filter((c) => score(c) <= best + tie).reduce((a, b) => (offset(b) < offset(a) ? b : a));
+  const pick = eligible.filter((c) => closeness(c) >= best - tie).reduce((a, b) => (offset(b) < offset(a) ? b : a));
+  const distance = Math.min(pick.distance, sampled.distance);
   const moved = offset(pick) > sameFrame;
-  return moved
-    ? { time: pick.time, distance: pick.distance, moved }
-    : { time: sampled.time, distance: Math.min(pick.distance, sampled.distance), moved };
+  return { time: moved ? pick.time : sampled.time, distance, moved };
 }

@@ -19,6 +19,7 @@ import { decodeImage } from './decode-image';
 import { KeptDuplicates, type DuplicateGroup, type DuplicatesProgress } from './duplicates';
 import { imageK, matchImage } from './image-query';
 import { MomentQueries } from './moments';
+import { queryPicture } from '../../lib/search/picture-align';
 
 /**
  * The reverse-search worker's calls (search.worker.ts exposes them; unit tests call them directly): fingerprints
@@ -174,7 +175,8 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       await ready();
       const found = matchImage(index, frame);
       // Refinement compares window frames with the query the way the best match was found.
-      if (queryId !== undefined && found.coefficients) moments.keep(queryId, found.coefficients);
+      if (queryId !== undefined && found.coefficients)
+        moments.keep(queryId, found.coefficients, queryPicture(frame, found.mirrored));
       const results = acceptImageResults(groupImageResults(found.matches), settings);
       const mirrored = found.mirrored && results.length > 0;
       return { results, rejected: found.rejected, mirrored, ms: performance.now() - started };

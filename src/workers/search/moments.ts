@@ -1,35 +1,51 @@
 import { expose } from 'comlink';
 import type { FrameSink, RgbaFrame } from '../../lib/media/types';
 import { fingerprintCoefficients, fingerprintOf, hamming } from '../../lib/search/fingerprint';
+import { cropBorders, type Rect } from '../../lib/search/borders';
 import {
   candidateMoments,
-  coefficientGap,
   pickMoment,
+  scoredSlackBits,
   type MomentCandidate,
   type PickedMoment,
   type SampledMoment,
 } from '../../lib/search/moment';
+import { correlation, lumaPlane, placeQuery, type Plane, type QueryPicture } from '../../lib/search/picture-align';
+
+/** A window frame as refinement keeps it until its video is picked. */
+interface WindowFrame {
+  time: number;
+  /** Bits from the query's fingerprint. */
+  distance: number;
+  luma: Plane;
+  /** The frame inside its own dark bars. */
+  content: Rect;
+}
 
 interface ImageQuery {
   fingerprint: Uint32Array;
-  /** The DCT coefficients its fingerprint codes. */
-  coefficients: Float64Array;
-  /** Per video: every window frame decoded so far, as its distance from the query. */
-  videos: Map<number, MomentCandidate[]>;
+  /** The screenshot's picture, for scoring window frames pixel by pixel. */
+  picture: QueryPicture;
+  /** Per video: every window frame decoded so far. */
+  videos: Map<number, WindowFrame[]>;
 }
 
 /**
  * The search worker's side of moment refinement: a query image's fingerprint is kept under its query id while the
  * page routes the frames around each rough moment here; each frame is fingerprinted as the index's frames are and
- * kept only as its distance from the query (in bits, and as the gap between the coefficients the bits code). `drop` forgets a query; frames that arrive for a query no longer kept
- * (its search was closed or replaced) are ignored, so nothing outlives the search.
+ * kept as its distance from the query in bits and as its luma, until its video is picked: then the screenshot is
+ * placed on the closest frame (picture-align.ts) and every frame scored there. `drop` forgets a query; frames that
+ * arrive for a query no longer kept (its search was closed or replaced) are ignored, so nothing outlives the search.
  */
 export class MomentQueries {
   #queries = new Map<string, ImageQuery>();
 
-  /** Keeps a query image's `fingerprintCoefficients` (its fingerprint follows from them). */
-  keep(queryId: string, coefficients: Float64Array): void {
-    this.#queries.set(queryId, { fingerprint: fingerprintOf(coefficients), coefficients, videos: new Map() });
+  /**
+   * Keeps a query image's `fingerprintCoefficients` as the index matched them (its fingerprint follows from them)
+   * and its picture (`queryPicture`, mirrored when the match was).
+   */
+  keep(queryId: string, coefficients: Float64Array, picture: QueryPicture): void {
+    this.#queries.set(queryId, { fingerprint: fingerprintOf(coefficients), picture, videos: new Map() });
   }
 
   /**
@@ -68,7 +84,7 @@ export class MomentQueries {
       // A flat frame (a fade to black) cannot be compared; the query itself was not flat.
       if (!c) continue;
       const distance = hamming(fingerprintOf(c), 0, query.fingerprint, 0);
-      list.push({ time: frame.time, distance, gap: coefficientGap(c, query.coefficients) });
+      list.push({ time: frame.time, distance, luma: lumaPlane(frame), content: cropBorders(frame) });
     }
   }
 
@@ -82,7 +98,27 @@ export class MomentQueries {
     if (!query) return null;
     const frames = query.videos.get(videoId) ?? [];
     query.videos.delete(videoId);
-    return { ...pickMoment(frames, sampled), frames: frames.length };
+    const eligible = frames.filter((f) => f.distance <= sampled.distance + scoredSlackBits);
+    if (eligible.length === 0) return { ...pickMoment([], sampled), frames: frames.length };
+    // Placed on the closest frame in bits, then once more on the best-scored frame when that is another: a cropped
+    // screenshot placed on a neighbour a little off fits that neighbour a little better than it should.
+    const frameAt = (time: number) =>
+      eligible.reduce((a, b) => (Math.abs(b.time - time) < Math.abs(a.time - time) ? b : a));
+    let reference = eligible.reduce((a, b) => (b.distance < a.distance ? b : a));
+    let picked: PickedMoment = { time: sampled.time, distance: sampled.distance, moved: false };
+    for (let round = 0; round < 2; round++) {
+      const { rect } = placeQuery(query.picture, reference.luma, reference.content);
+      const scored = eligible.map((f) => ({
+        time: f.time,
+        distance: f.distance,
+        score: correlation(query.picture.fine, f.luma, rect),
+      }));
+      picked = pickMoment(scored, sampled);
+      const next = frameAt(picked.time);
+      if (next === reference) break;
+      reference = next;
+    }
+    return { ...picked, frames: frames.length };
   }
 
   drop(queryId: string): void {

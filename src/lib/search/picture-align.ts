@@ -1,0 +1,211 @@
+// Aligned picture comparison, for moment refinement. Neighbouring frames of a moving shot often share every bit of
+// the 256-bit fingerprint and differ only in detail the low DCT frequencies do not see. Once a video and a rough
+// moment are known, the screenshot is compared with each frame there pixel by pixel instead: the screenshot's
+// picture (its borders removed) is first placed on one frame — the part of the frame it shows, found by trying
+// scales and offsets, since a screenshot may be cropped — and every frame is then scored by the correlation of its
+// luma there with the screenshot's. Correlation is blind to brightness and contrast, and a caption or JPEG noise
+// costs every frame alike, so the frame that moved like the screenshot wins.
+import type { RgbaFrame } from '../media/types';
+import { cropBorders, type Rect } from './borders';
+
+type Pixels = Pick<RgbaFrame, 'data' | 'width' | 'height'>;
+
+/** Luma samples of a picture, row-major. */
+export interface Plane {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+/** A screenshot as refinement compares it: its picture at two sizes, each zero-mean and of unit norm. */
+export interface QueryPicture {
+  fine: Plane;
+  coarse: Plane;
+}
+
+/** Long side of the screenshot's picture when frames are scored: about the frames' own size (160 px). */
+const fineSide = 96;
+/** Long side when placements are tried in bulk. */
+const coarseSide = 32;
+/** The screenshot may show as little as this share of the frame's width (a crop) … */
+const minScale = 0.7;
+/** … tried in steps of this share. */
+const scaleStep = 0.025;
+/** A placement must beat the whole picture by this much correlation to be taken: most screenshots are not cropped. */
+const wholePreference = 0.01;
+
+/** The luma of a whole frame, for scoring it and placing a screenshot on it. */
+export function lumaPlane(frame: Pixels): Plane {
+  const { width, height, data } = frame;
+  const out = new Float32Array(width * height);
+  for (let i = 0, p = 0; i < out.length; i++, p += 4)
+    out[i] = 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2];
+  return { width, height, data: out };
+}
+
+/** The screenshot's picture (dark bars removed), mirrored left to right when it matched mirrored. */
+export function queryPicture(image: Pixels, mirrored: boolean): QueryPicture {
+  const plane = lumaPlane(image);
+  const rect = cropBorders(image);
+  const sized = (side: number) => {
+    const scale = side / Math.max(rect.width, rect.height);
+    const w = Math.max(2, Math.round(rect.width * scale));
+    const h = Math.max(2, Math.round(rect.height * scale));
+    const p = resample(plane, rect, w, h);
+    if (mirrored) for (let y = 0; y < h; y++) p.data.subarray(y * w, (y + 1) * w).reverse();
+    return normalised(p);
+  };
+  return { fine: sized(fineSide), coarse: sized(coarseSide) };
+}
+
+/** `plane` less its mean, scaled to unit norm (all zero when it is flat). */
+function normalised(plane: Plane): Plane {
+  const d = plane.data;
+  let mean = 0;
+  for (const v of d) mean += v;
+  mean /= d.length;
+  let norm = 0;
+  for (let i = 0; i < d.length; i++) {
+    d[i] -= mean;
+    norm += d[i] * d[i];
+  }
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (let i = 0; i < d.length; i++) d[i] *= scale;
+  return plane;
+}
+
+/** For each of `out` cells along an axis, the first source index and the share of each source index it averages. */
+function spans(
+  start: number,
+  length: number,
+  out: number,
+  limit: number,
+): { first: Int32Array; weights: Float32Array[] } {
+  const step = length / out;
+  const first = new Int32Array(out);
+  const weights: Float32Array[] = [];
+  for (let i = 0; i < out; i++) {
+    const a = Math.max(0, Math.min(limit - 1e-6, start + i * step));
+    const b = Math.max(a + 1e-6, Math.min(limit, a + step));
+    const lo = Math.floor(a);
+    const hi = Math.max(lo + 1, Math.ceil(b));
+    const w = new Float32Array(hi - lo);
+    for (let s = lo; s < hi; s++) w[s - lo] = (Math.min(b, s + 1) - Math.max(a, s)) / (b - a);
+    first[i] = lo;
+    weights.push(w);
+  }
+  return { first, weights };
+}
+
+/** `rect` of `plane` (fractional pixels, clamped to the plane) area-averaged to `w` × `h`. */
+export function resample(plane: Plane, rect: Rect, w: number, h: number): Plane {
+  const cols = spans(rect.x, rect.width, w, plane.width);
+  const rows = spans(rect.y, rect.height, h, plane.height);
+  const y0 = rows.first[0];
+  const yEnd = rows.first[h - 1] + rows.weights[h - 1].length;
+  const wide = new Float32Array((yEnd - y0) * w);
+  for (let y = y0; y < yEnd; y++) {
+    const base = y * plane.width;
+    for (let i = 0; i < w; i++) {
+      const weights = cols.weights[i];
+      let sum = 0;
+      for (let k = 0, x = base + cols.first[i]; k < weights.length; k++, x++) sum += weights[k] * plane.data[x];
+      wide[(y - y0) * w + i] = sum;
+    }
+  }
+  const out = new Float32Array(w * h);
+  for (let j = 0; j < h; j++) {
+    const weights = rows.weights[j];
+    const base = (rows.first[j] - y0) * w;
+    for (let k = 0; k < weights.length; k++) {
+      const wk = weights[k];
+      const src = base + k * w;
+      for (let i = 0; i < w; i++) out[j * w + i] += wk * wide[src + i];
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** Correlation (−1…1) of a normalised screenshot picture with `rect` of a frame. */
+export function correlation(query: Plane, frame: Plane, rect: Rect): number {
+  const s = resample(frame, rect, query.width, query.height).data;
+  const q = query.data;
+  let [sum, sq, cross] = [0, 0, 0];
+  for (let i = 0; i < s.length; i++) {
+    sum += s[i];
+    sq += s[i] * s[i];
+    cross += q[i] * s[i];
+  }
+  const variance = sq - (sum * sum) / s.length;
+  return variance > 1e-6 ? cross / Math.sqrt(variance) : 0;
+}
+
+/** Where a screenshot sits on a frame, and how well it fits there. */
+export interface Placement {
+  rect: Rect;
+  score: number;
+}
+
+/**
+ * The part of `frame` the screenshot shows: the whole picture (inside the frame's own dark bars) unless a crop of it
+ * fits clearly better. Placements are tried on a grid at the coarse size (scales from the whole picture down to
+ * `minScale`, offsets a coarse pixel apart), and the best is then nudged at the fine size until no step helps.
+ */
+export function placeQuery(query: QueryPicture, frame: Plane, content: Rect): Placement {
+  const aspect = query.fine.width / query.fine.height;
+  const fullW = Math.min(content.width, content.height * aspect);
+  const sizeAt = (s: number) => ({ width: fullW * s, height: (fullW * s) / aspect });
+  const whole: Rect = {
+    ...sizeAt(1),
+    x: content.x + (content.width - fullW) / 2,
+    y: content.y + (content.height - fullW / aspect) / 2,
+  };
+  let best: Placement = { rect: whole, score: correlation(query.coarse, frame, whole) };
+  for (let s = 1 - scaleStep; s >= minScale - 1e-9; s -= scaleStep) {
+    const size = sizeAt(s);
+    const stepX = size.width / query.coarse.width;
+    const stepY = size.height / query.coarse.height;
+    for (let y = content.y; y <= content.y + content.height - size.height + 1e-6; y += stepY)
+      for (let x = content.x; x <= content.x + content.width - size.width + 1e-6; x += stepX) {
+        const rect = { ...size, x, y };
+        const score = correlation(query.coarse, frame, rect);
+        if (score > best.score) best = { rect, score };
+      }
+  }
+  const fine = nudge(query.fine, frame, content, best.rect);
+  const wholeScore = correlation(query.fine, frame, whole);
+  return fine.score > wholeScore + wholePreference ? fine : { rect: whole, score: wholeScore };
+}
+
+/** Coordinate steps on offset and size from `start`, halved whenever none helps, down to a tenth of a pixel. */
+function nudge(query: Plane, frame: Plane, content: Rect, start: Rect): Placement {
+  const aspect = start.width / start.height;
+  const inside = (r: Rect) =>
+    r.width > 1 &&
+    r.x >= content.x - 1e-6 &&
+    r.y >= content.y - 1e-6 &&
+    r.x + r.width <= content.x + content.width + 1e-6 &&
+    r.y + r.height <= content.y + content.height + 1e-6;
+  let best: Placement = { rect: start, score: correlation(query, frame, start) };
+  let step = Math.max(1, start.width / query.width);
+  while (step >= 0.1) {
+    let moved = false;
+    const r = best.rect;
+    const tries: Rect[] = [
+      { ...r, x: r.x + step },
+      { ...r, x: r.x - step },
+      { ...r, y: r.y + step },
+      { ...r, y: r.y - step },
+      // A size step keeps the centre.
+      { x: r.x - step / 2, y: r.y - step / 2 / aspect, width: r.width + step, height: (r.width + step) / aspect },
+      { x: r.x + step / 2, y: r.y + step / 2 / aspect, width: r.width - step, height: (r.width - step) / aspect },
+    ];
+    for (const rect of tries) {
+      if (!inside(rect)) continue;
+      const score = correlation(query, frame, rect);
+      if (score > best.score + 1e-6) [best, moved] = [{ rect, score }, true];
+    }
+    if (!moved) step /= 2;
+  }
+  return best;
+}
