@@ -1,6 +1,7 @@
 import { transfer } from 'comlink';
 import { isAbortError } from '../lib/errors';
-import { frameLength, momentWindow, refinementTimes } from '../lib/search/moment';
+import { frameLength, momentWindow, refinementTimes, type SampledMoment } from '../lib/search/moment';
+import { searchFloor } from '../lib/search/settings';
 import { fingerprintBits } from '../lib/search/fingerprint';
 import type { ImageMatchTime } from '../lib/search/alignment';
 import type { Video } from '../lib/types';
@@ -62,22 +63,11 @@ export async function refineMoments(
     if (signal.aborted) return;
     const sampled = hit.times[0];
     if (!sampled) continue;
-    const file = await fileOf(hit.video);
-    if (!file || signal.aborted) continue;
-    const { video } = hit;
-    const duration = video.duration ?? 0;
-    const moments = await searchWorker.api.refinementMoments(queryId, video.id, momentsPerVideo, interval);
-    if (moments.length === 0) continue;
-    const o = { interval, duration, maxReach, fps: video.fps, maxFrames: maxWindowFrames };
-    const { times, step } = refinementTimes(moments, o);
-    let picked = await refineIn(file, video, times, queryId, sampled, media, signal);
-    if (!picked || signal.aborted) return;
-    // A window stepped over a long pruned stretch found the neighbourhood: read it frame by frame around its pick.
-    if (picked.moved && step > 1.5 * frameLength(video.fps)) {
-      const fine = { before: step, after: step, fps: video.fps, duration, maxFrames: maxWindowFrames };
-      picked = (await refineIn(file, video, momentWindow(picked.time, fine), queryId, picked, media, signal)) ?? picked;
-      if (signal.aborted) return;
-    }
+    const moments = await searchWorker.api.refinementMoments(queryId, hit.video.id, momentsPerVideo, interval);
+    if (moments.length === 0 || signal.aborted) continue;
+    const picked = await refineAround(hit.video, moments, interval, queryId, sampled, media, signal);
+    if (signal.aborted) return;
+    if (!picked) continue;
     onRefined({
       index,
       moment: { time: picked.time, similarity: picked.similarity },
@@ -85,6 +75,61 @@ export async function refineMoments(
       moved: Math.abs(picked.time - sampled.time) > 1e-3,
     });
   }
+}
+
+/** Seconds either side of where the clip's frames aligned that its start is looked for. */
+const clipReach = 1;
+
+/**
+ * Moves the start of the first `refinedVideos` clip hits to the exact frame: the clip's `anchor` frame (seconds into
+ * the clip, kept in the search worker under `queryId`) is looked for around where the alignment put it in each
+ * video, and `onRefined` hears the hit's new offset (the video's time at the clip's 0). As for images, a video that
+ * cannot be read keeps its aligned start.
+ */
+export async function refineClipStarts(
+  hits: readonly { video: Video; offset: number }[],
+  anchor: number,
+  queryId: string,
+  media: WorkerBridge<MediaApi>,
+  signal: AbortSignal,
+  onRefined: (index: number, offset: number) => void,
+): Promise<void> {
+  for (const [index, hit] of hits.slice(0, refinedVideos).entries()) {
+    if (signal.aborted) return;
+    const time = hit.offset + anchor;
+    const moment = { time, kept: { before: time - clipReach, after: time + clipReach } };
+    // Aligned, not matched one frame to one: any frame in the window may be closer in bits.
+    const aligned = { time, similarity: searchFloor };
+    const picked = await refineAround(hit.video, [moment], clipReach, queryId, aligned, media, signal);
+    if (signal.aborted) return;
+    if (picked?.moved) onRefined(index, picked.time - anchor);
+  }
+}
+
+/**
+ * Reads the windows around `moments` of one video and answers its closest frame to the query (never worse than
+ * `sampled`), or null when the video's file cannot be opened or the search is gone. A window stepped over a long
+ * pruned stretch found the neighbourhood: it is then read frame by frame around its pick.
+ */
+async function refineAround(
+  video: Video,
+  moments: readonly SampledMoment[],
+  interval: number,
+  queryId: string,
+  sampled: ImageMatchTime,
+  media: WorkerBridge<MediaApi>,
+  signal: AbortSignal,
+): Promise<(ImageMatchTime & { moved: boolean }) | null> {
+  const file = await fileOf(video);
+  if (!file || signal.aborted) return null;
+  const duration = video.duration ?? 0;
+  const o = { interval, duration, maxReach, fps: video.fps, maxFrames: maxWindowFrames };
+  const { times, step } = refinementTimes(moments, o);
+  const picked = await refineIn(file, video, times, queryId, sampled, media, signal);
+  if (!picked || signal.aborted || !(picked.moved && step > 1.5 * frameLength(video.fps))) return picked;
+  const fine = { before: step, after: step, fps: video.fps, duration, maxFrames: maxWindowFrames };
+  const finer = await refineIn(file, video, momentWindow(picked.time, fine), queryId, picked, media, signal);
+  return finer ? { ...finer, moved: Math.abs(finer.time - sampled.time) > 1e-3 } : picked;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Video } from '../lib/types';
 import { isVideoFile } from '../lib/video-files';
 import { frameRoute, newMediaWorker, searchWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
-import { refinedVideos, refineMoments } from './refine-moments';
+import { refineClipStarts, refinedVideos, refineMoments } from './refine-moments';
 import { settings } from './settings.svelte';
 
 /**
@@ -29,6 +29,8 @@ export interface ClipHit extends ClipAlignment {
   /** Where the clip sits in the video: from its first second to its last, inside the video. */
   from: number;
   to: number;
+  /** Set once refinement moved the clip's start: the offset the alignment of sampled frames gave. */
+  alignedOffset?: number;
 }
 
 export interface SearchQuery {
@@ -163,11 +165,21 @@ class SearchState {
       if (signal.aborted) return;
       this.clipHits = hits;
       this.#finish(started, hits.length);
+      if (r.anchor === null || hits.length === 0) return;
+      // Aligned sampled frames place the clip within a sampling step or so: its first frame places it exactly.
+      this.refining = true;
+      await refineClipStarts(hits, r.anchor, queryId, this.#media, signal, (index, offset) => {
+        const hit = this.clipHits[index];
+        if (!hit) return;
+        const to = Math.min(hit.video.duration ?? Infinity, offset + duration);
+        this.clipHits[index] = { ...hit, offset, from: Math.max(0, offset), to, alignedOffset: hit.offset };
+      });
     } catch (err) {
       if (!signal.aborted) this.#fail(messageOf(err, 'The clip could not be searched'));
     } finally {
-      // A clip search given up half-way leaves no sampled frames behind in the search worker.
-      if (signal.aborted) void searchWorker.api.dropQuery(queryId).catch(() => undefined);
+      if (!signal.aborted) this.refining = false;
+      // Done or given up: no sampled frames or first frame are left behind in the search worker.
+      void searchWorker.api.dropQuery(queryId).catch(() => undefined);
     }
   }
 

@@ -191,7 +191,10 @@ export interface Hit {
   path: string;
   time: number;
   similarity: number;
-  /** An image hit's best time as the index answered it, before moment refinement (when refinement looked at it). */
+  /**
+   * An image hit's best time as the index answered it, before moment refinement (when refinement looked at it); a
+   * clip hit's start as its sampled frames aligned, when refinement moved it.
+   */
   sampledTime?: number;
 }
 
@@ -220,7 +223,12 @@ export async function searchClip(page: Page, base64: string, mime: string): Prom
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       const search = (window as unknown as { framefinder: { state: { search: SearchLike } } }).framefinder.state.search;
       await search.byClip(new File([bytes], mime === 'video/mp4' ? 'clip.mp4' : 'clip.webm', { type: mime }));
-      return search.clipHits.map((h) => ({ path: h.video.path, time: h.from, similarity: h.confidence }));
+      return search.clipHits.map((h) => ({
+        path: h.video.path,
+        time: h.from,
+        similarity: h.confidence,
+        sampledTime: h.alignedOffset,
+      }));
     },
     { base64, mime },
   );
@@ -230,5 +238,5 @@ interface SearchLike {
   byImage(b: Blob, label: string): Promise<void>;
   byClip(f: File): Promise<void>;
   imageHits: { video: { path: string }; similarity: number; times: { time: number }[]; sampledTime?: number }[];
-  clipHits: { video: { path: string }; from: number; confidence: number }[];
+  clipHits: { video: { path: string }; from: number; confidence: number; alignedOffset?: number }[];
 }

@@ -103,6 +103,11 @@ describe('reverse search on real-world file shapes', () => {
       r.clips++;
       const right = hits[0] && baseName(hits[0].path) === baseName(q.video);
       if (right) r.clipVideo++;
+      if (process.env.FF_SEARCH_DETAIL === '1')
+        console.log(
+          `  ${q.class}: clip ${baseName(q.path)} from ${q.start.toFixed(3)} → ${describeHit(hits[0])} ` +
+            `(aligned ${hits[0]?.sampledTime?.toFixed(3) ?? '-'})`,
+        );
       if (right && offBy(q.video, hits[0].time, q.start) <= 0.25) r.clipStart++;
       else misses.push(`${q.class}: clip ${baseName(q.path)} (from ${q.start.toFixed(2)}) → ${describeHit(hits[0])}`);
     }

@@ -1,7 +1,7 @@
 import { expose } from 'comlink';
 import type { FramePass, FrameSink, RgbaFrame } from '../../lib/media/types';
 import { alignClip, groupImageResults, type ClipAlignment, type ImageVideoResult } from '../../lib/search/alignment';
-import { fingerprint, pruneConsecutive } from '../../lib/search/fingerprint';
+import { fingerprint, fingerprintCoefficients, pruneConsecutive } from '../../lib/search/fingerprint';
 import { FrameIndex, wordsPerFingerprint, type FrameMatch } from '../../lib/search/frame-index';
 import {
   acceptImageResults,
@@ -19,7 +19,7 @@ import { decodeImage } from './decode-image';
 import { KeptDuplicates, type DuplicateGroup, type DuplicatesProgress } from './duplicates';
 import { imageK, matchImage } from './image-query';
 import { MomentQueries } from './moments';
-import { queryPicture } from '../../lib/search/picture-align';
+import { queryPicture, type QueryPicture } from '../../lib/search/picture-align';
 
 /**
  * The reverse-search worker's calls (search.worker.ts exposes them; unit tests call them directly): fingerprints
@@ -47,6 +47,8 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
   let library: Promise<SegmentLibrary<ArrayBuffer>> | undefined;
   const pending = new Map<number, Pending>();
   const queryFrames = new Map<string, { time: number; fingerprint: Uint32Array }[]>();
+  /** Per query clip, its first searchable frame: the clip's start is refined to the exact frame with it. */
+  const clipAnchors = new Map<string, { time: number; coefficients: Float64Array; picture: QueryPicture }>();
   const moments = new MomentQueries();
   const duplicates = new KeptDuplicates();
 
@@ -210,6 +212,13 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       const list = queryFrames.get(queryId) ?? [];
       for (const { time, fingerprint: f } of fingerprintFrames(frames)) if (f) list.push({ time, fingerprint: f });
       queryFrames.set(queryId, list);
+      if (clipAnchors.has(queryId)) return;
+      for (const frame of frames) {
+        const coefficients = fingerprintCoefficients(frame);
+        if (!coefficients) continue;
+        clipAnchors.set(queryId, { time: frame.time, coefficients, picture: queryPicture(frame, false) });
+        break;
+      }
     },
 
     /** A frame route for the window around a query image's rough moment in one video (moment refinement). */
@@ -234,18 +243,29 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
     /** Forgets what a query left here: a clip's frames, an image's fingerprint (its search is done or cancelled). */
     dropQuery(queryId: string): void {
       queryFrames.delete(queryId);
+      clipAnchors.delete(queryId);
       moments.drop(queryId);
     },
 
     /** Queries still kept (none once every search has finished or been cancelled). */
     keptQueries(): number {
-      return queryFrames.size + moments.size;
+      return queryFrames.size + clipAnchors.size + moments.size;
     },
 
-    /** Where the clip's frames align in each video, ranked by aligned matching frames. */
-    async searchClip(queryId: string, settings: SearchSettings): Promise<{ results: ClipAlignment[]; usable: number }> {
+    /**
+     * Where the clip's frames align in each video, ranked by aligned matching frames. The clip's first searchable
+     * frame is then kept under `queryId` as an image query is (until `dropQuery`), and `anchor` says where in the
+     * clip it is: refinement finds that frame in each video to place the clip's start exactly.
+     */
+    async searchClip(
+      queryId: string,
+      settings: SearchSettings,
+    ): Promise<{ results: ClipAlignment[]; usable: number; anchor: number | null }> {
       const frames = queryFrames.get(queryId) ?? [];
       queryFrames.delete(queryId);
+      const anchor = clipAnchors.get(queryId);
+      clipAnchors.delete(queryId);
+      if (anchor) moments.keep(queryId, anchor.coefficients, anchor.picture);
       await ready();
       const matches = index.searchMany(
         frames.map((f) => f.fingerprint),
@@ -255,7 +275,7 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
         frames.map((f, i) => ({ queryTime: f.time, matches: matches[i] })),
         { minMatches: settings.minMatches },
       );
-      return { results, usable: frames.length };
+      return { results, usable: frames.length, anchor: anchor?.time ?? null };
     },
 
     /**
