@@ -34,10 +34,17 @@ export interface RealworldVideo {
   frames: number;
 }
 
+/**
+ * [first, last] frame time (s, the same base as `time`) of the run of consecutive frames of the library file that
+ * show the same picture as the frame asked about: a still stretch (a Game of Life generation held for ~12 frames,
+ * a repeated frame) cannot be told apart from the asked frame, so answering any frame of it is the right moment.
+ */
+export type SamePicture = [from: number, to: number];
+
 export interface RealworldManifest {
   videos: RealworldVideo[];
-  images: { path: string; video: string; class: string; time: number; mirrored: boolean }[];
-  clips: { path: string; video: string; class: string; start: number; duration: number }[];
+  images: { path: string; video: string; class: string; time: number; same: SamePicture; mirrored: boolean }[];
+  clips: { path: string; video: string; class: string; start: number; same: SamePicture; duration: number }[];
   outside: { path: string; time: number }[];
 }
 
@@ -47,6 +54,8 @@ export function realworldManifest(): RealworldManifest {
 
 export interface RealworldImageQuery extends ImageQuery {
   class: string;
+  /** The still run of the asked frame (see SamePicture); [time, time] for frames of videos not in the library. */
+  same: SamePicture;
 }
 
 /** A blob: URL in the page for a file under tests/fixtures/realworld. */
@@ -64,7 +73,7 @@ async function blobUrl(page: Page, path: string, type: string): Promise<string> 
  */
 export async function realworldImageQueries(
   page: Page,
-  frames: { path: string; video: string; class: string; time: number }[],
+  frames: { path: string; video: string; class: string; time: number; same?: SamePicture }[],
   seed: number,
 ): Promise<RealworldImageQuery[]> {
   const random = seededRandom(seed);
@@ -87,6 +96,7 @@ export async function realworldImageQueries(
       name: `${frame.path.split('/').pop()}-${transform}`,
       video: frame.video,
       time: frame.time,
+      same: frame.same ?? [frame.time, frame.time],
       requestedTime: frame.time,
       transform,
       detail: describeTransform(plan, r.width, r.height),

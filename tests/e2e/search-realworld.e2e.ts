@@ -11,6 +11,7 @@ import { allJobs } from './media-helpers';
 import { clipFile, realworldDir, realworldImageQueries, realworldManifest } from './realworld-queries';
 import { filesUnder, importSearchLibrary, searchClip, searchImage } from './search-helpers';
 import { join } from 'node:path';
+import type { SamePicture } from './realworld-queries';
 import type { Hit } from './search-helpers';
 
 const folder = 'realworld-library';
@@ -24,7 +25,11 @@ interface Figures {
   top1: number;
   /** Moment within the sampling interval (what sampling alone can promise). */
   nearMoment: number;
-  /** Moment within one frame interval (the issue's goal, which needs moment refinement). */
+  /**
+   * Moment within one frame interval of the asked frame's still run (the issue's goal, which needs moment
+   * refinement): a frame identical to the asked one is the same moment to anyone, so where the library file holds
+   * the picture for several frames (a Game of Life generation, ~12 frames), any of them is right.
+   */
   exactMoment: number;
   clips: number;
   clipVideo: number;
@@ -47,6 +52,24 @@ function offBy(video: string, hit: number, truth: number): number {
   const d = Math.abs(hit - truth);
   return period ? Math.min(d % period, period - (d % period)) : d;
 }
+
+/**
+ * Seconds between a hit and the still run [from, to] of the asked frame (the frames showing the same picture, see
+ * SamePicture; 0 inside it); modulo the period for a loop.
+ */
+function offRun(video: string, hit: number, [from, to]: SamePicture): number {
+  const period = manifest.videos.find((v) => v.path === video)?.loopPeriod;
+  const outside = (t: number) => Math.max(0, from - t, t - to);
+  if (!period) return outside(hit);
+  const k = Math.round((hit - (from + to) / 2) / period);
+  return Math.min(...[k - 1, k, k + 1].map((j) => outside(hit - j * period)));
+}
+
+/**
+ * Slack for comparing seconds: the manifest's times are rounded to the microsecond, and an answer exactly one frame
+ * away comes out a hair over it in floating point (5.44 − 5.40 = 0.04000000000000036 > 0.04).
+ */
+const TIME_SLACK = 1e-6;
 
 /** One frame interval of `video` (its mean, which is what a VFR file's moving parts come close to). */
 function frameInterval(video: string): number {
@@ -85,12 +108,16 @@ describe('reverse search on real-world file shapes', () => {
       const off = right ? offBy(q.video, hits[0].time, q.time) : Infinity;
       if (right) r.top1++;
       if (off <= interval + frameInterval(q.video) / 2) r.nearMoment++;
-      if (off <= frameInterval(q.video)) r.exactMoment++;
-      // FF_SEARCH_DETAIL=1 prints every query's answer, the sampled moment refinement started from, and how far off.
+      // Within one frame of the run of frames identical to the asked one: any of those is the asked moment.
+      const offSame = right ? offRun(q.video, hits[0].time, q.same) : Infinity;
+      if (offSame <= frameInterval(q.video) + TIME_SLACK) r.exactMoment++;
+      // FF_SEARCH_DETAIL=1 prints every query's answer, the sampled moment refinement started from, how far off, and
+      // the run of frames showing the same picture as the truth (and how far outside it the answer is).
       if (process.env.FF_SEARCH_DETAIL === '1')
         console.log(
-          `  ${q.class}: ${q.name} truth ${q.time.toFixed(3)} → ${describeHit(hits[0])} ` +
-            `(sampled ${hits[0]?.sampledTime?.toFixed(3) ?? '-'}, off ${off.toFixed(3)})`,
+          `  ${q.class}: ${q.name} truth ${q.time.toFixed(3)} (same ${q.same[0].toFixed(3)}–${q.same[1].toFixed(3)}) ` +
+            `→ ${describeHit(hits[0])} (sampled ${hits[0]?.sampledTime?.toFixed(3) ?? '-'}, off ${off.toFixed(3)}, ` +
+            `outside the run ${offSame.toFixed(3)})`,
         );
       if (off > interval + frameInterval(q.video) / 2)
         misses.push(`${q.class}: ${q.name} (${baseName(q.video)}@${q.time.toFixed(2)}) → ${describeHit(hits[0])}`);
@@ -108,8 +135,12 @@ describe('reverse search on real-world file shapes', () => {
           `  ${q.class}: clip ${baseName(q.path)} from ${q.start.toFixed(3)} → ${describeHit(hits[0])} ` +
             `(aligned ${hits[0]?.sampledTime?.toFixed(3) ?? '-'})`,
         );
-      if (right && offBy(q.video, hits[0].time, q.start) <= 0.25) r.clipStart++;
-      else misses.push(`${q.class}: clip ${baseName(q.path)} (from ${q.start.toFixed(2)}) → ${describeHit(hits[0])}`);
+      // The clip's first frame may be one of a run of identical frames: a start anywhere in that run is right too.
+      if (right && offRun(q.video, hits[0].time, q.same) <= 0.25 + TIME_SLACK) r.clipStart++;
+      else
+        misses.push(
+          `${q.class}: clip ${baseName(q.path)} (from ${q.start.toFixed(2)}, same picture to ${q.same[1].toFixed(2)}) → ${describeHit(hits[0])}`,
+        );
     }
 
     const outside = await realworldImageQueries(
@@ -128,12 +159,15 @@ describe('reverse search on real-world file shapes', () => {
 
     console.log(
       `reverse search on real-world shapes (sampling every ${interval} s): class, recall@1, moment within the ` +
-        'sampling interval, within one frame, clip → video, clip start within 0.25 s',
+        'sampling interval, within one frame (of the frames showing the same picture), clip → video, clip start within ' +
+        '0.25 s (of those frames)',
     );
     // Issue 11's targets, per class: recall@1 ≥ 0.98, the moment within one frame for ≥ 0.90, the clip start within
-    // 0.25 s for ≥ 0.95. The moment and the clip start need moment refinement (not built yet), so by default they are
-    // printed, and asserted only with FF_ISSUE11_TARGETS=1; what decoding decides is always asserted: every file
-    // indexes, each class is found (recall@1 ≥ 0.8, clip → video ≥ 0.95), no outside image is answered.
+    // 0.25 s for ≥ 0.95, both counted from the run of frames identical to the asked one (a frame identical to the
+    // asked one is the same moment to anyone; the fixtures' Game of Life shots hold each generation ~12 frames).
+    // The moment and the clip start need moment refinement (not built yet), so by default they are printed, and
+    // asserted only with FF_ISSUE11_TARGETS=1; what decoding decides is always asserted: every file indexes, each
+    // class is found (recall@1 ≥ 0.8, clip → video ≥ 0.95), no outside image is answered.
     const strict = process.env.FF_ISSUE11_TARGETS === '1';
     const meets = (r: Figures) =>
       share(r.top1, r.images) >= 0.98 && share(r.exactMoment, r.images) >= 0.9 && share(r.clipStart, r.clips) >= 0.95;

@@ -6,16 +6,20 @@
 // clips, mirrored frames, and frames of videos that are not in the library. Made once with Debian's ffmpeg 5.1
 // (libx264, libx265, libvpx-vp9, libsvtav1) and committed, so the tests need no ffmpeg.
 //
-//   node tests/scripts/make-realworld-fixtures.mjs
+//   node tests/scripts/make-realworld-fixtures.mjs                  (everything: media and manifest)
+//   node tests/scripts/make-realworld-fixtures.mjs --manifest-only  (the manifest alone, from the committed media)
 //
 // Output: tests/fixtures/realworld/library/* (the library), realworld/queries/* (frames and clips) and
 // tests/fixtures/realworld.json:
 //   videos[]   { path, class, notes, duration, startTime, width, height (as displayed), codec, pixFmt,
 //                rotation, loopPeriod (s, for loops: moments one period apart look the same), frames (count) }
-//   images[]   { path, video, class, time, mirrored }  a frame of `video` shown at `time` (s from the start the
-//              app counts from: max(0, the container's start time)), display orientation applied; `mirrored`
-//              frames are left-right flipped (a flipped re-upload)
-//   clips[]    { path, video, class, start, duration }  a re-encoded piece of `video` whose first frame is `start`
+//   images[]   { path, video, class, time, same, mirrored }  a frame of `video` shown at `time` (s from the start
+//              the app counts from: max(0, the container's start time)), display orientation applied; `same`
+//              [from, to] are the first and last frame times (same time base) of the run of consecutive frames
+//              that show the same picture as that frame (a Game of Life generation held for ~12 frames, see
+//              samePicture); `mirrored` frames are left-right flipped (a flipped re-upload)
+//   clips[]    { path, video, class, start, same, duration }  a re-encoded piece of `video` whose first frame is
+//              `start`; `same` as for images, for that first frame
 //   outside[]  { path }  frames of videos that are not in the library
 // Each fixture is two shots of different generated content (seeded lavfi sources) so that every moment of every
 // file looks different from every other (loops and the static camera excepted, on purpose).
@@ -33,6 +37,7 @@ const manifestFile = join(here, '..', 'fixtures', 'realworld.json');
 const work = join(tmpdir(), 'ff-realworld');
 const MAX_TOTAL_BYTES = 8 * 1024 * 1024;
 const [W, H, FPS] = [320, 180, 25];
+const manifestOnly = process.argv.includes('--manifest-only');
 const BITEXACT = ['-fflags', '+bitexact', '-flags:v', '+bitexact', '-map_metadata', '-1', '-threads', '1'];
 
 function run(cmd, args) {
@@ -386,20 +391,80 @@ function writeFrames(file, indices, names, { mirror = false } = {}) {
   names.forEach((name, i) => renameSync(join(work, `frame-${i + 1}.jpg`), join(queryDir, name)));
 }
 
+/**
+ * Every frame ffmpeg shows, in shownFrames' order, as RGB averaged over 8×8 blocks (as stored: no rotation, which
+ * changes nothing here). Averaging keeps what moves (a shifted edge changes its blocks by its contrast / 8) and
+ * evens out the coding noise an encoder leaves on a repeated frame (skip blocks, a few refined ones).
+ */
+function blockPictures(file, count) {
+  const raw = run('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-copyts', '-noautorotate', '-i', file, '-map', '0:v:0'],
+    ...['-vf', `scale='trunc(iw/8)':'trunc(ih/8)':flags=area,format=rgb24`, '-fps_mode', 'passthrough'],
+    ...['-f', 'rawvideo', '-'],
+  ]);
+  const size = raw.length / count;
+  if (!Number.isInteger(size)) throw new Error(`${file}: ${raw.length} bytes of pictures for ${count} frames`);
+  return Array.from({ length: count }, (_, n) => raw.subarray(n * size, (n + 1) * size));
+}
+
+// Two frames show the same picture when their block averages differ by at most SAME_MEAN on average and nowhere by
+// more than SAME_MAX (of 255). Measured on the library (the runs are printed): a Game of Life generation repeated by
+// fps=25 stays within a mean of 0.1 and a max of 7 of its first frame in the H.264 files (0.31 and 13 in the H.263
+// 3GP, where one run splits), while moving plasma and Mandelbrot zooms change frame to frame by a mean of 0.4 to 10
+// and the static camera's box, where it moves, mostly by a max of 14 to 55. What the encoder left identical counts
+// as identical: the decoded box moves in steps, so some of its frames repeat (runs of 2), and HEVC and H.264 4:4:4
+// code a few slow plasma frames as copies. VP9's alt-ref noise on repeats (a mean up to 0.96) looks like slow
+// plasma, so its Life runs come out shorter than they are (never longer).
+const SAME_MEAN = 0.35;
+const SAME_MAX = 12;
+function samePicture(a, b) {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (d > SAME_MAX) return false;
+    sum += d;
+  }
+  return sum / a.length <= SAME_MEAN;
+}
+
+/**
+ * The run of consecutive frames around frame n that show the same picture as frame n: [first, last] index. Each is
+ * compared with frame n itself, not with its neighbour, so a slow drift cannot chain into a run.
+ */
+function stillRun(pictures, n) {
+  let [lo, hi] = [n, n];
+  while (lo > 0 && samePicture(pictures[lo - 1], pictures[n])) lo--;
+  while (hi < pictures.length - 1 && samePicture(pictures[hi + 1], pictures[n])) hi++;
+  return [lo, hi];
+}
+
+/** The runs a file falls into (each frame starts a run unless it shows the same picture as the run's first). */
+function runLengths(pictures) {
+  const lengths = [];
+  for (let n = 0; n < pictures.length;) {
+    const [, hi] = stillRun(pictures, n);
+    lengths.push(hi - n + 1);
+    n = hi + 1;
+  }
+  return lengths;
+}
+
 const round6 = (t) => Number(t.toFixed(6));
 const IMAGES_PER_VIDEO = 6;
 const MIRRORED = new Set(['rotated-90.mp4', 'chroma-444.mp4', 'full-range.mp4', 'xvid.avi']);
 
 function main() {
-  rmSync(outDir, { recursive: true, force: true });
+  if (!manifestOnly) rmSync(outDir, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
   for (const dir of [libDir, queryDir, work]) mkdirSync(dir, { recursive: true });
   const random = prng(2026_12_02);
   const manifest = { videos: [], images: [], clips: [], outside: [] };
   library.forEach((video, k) => {
-    const src = master(video.name, video.graph?.() ?? twoShots(k, video.cls === 'VFR' ? 12 : 8 + (video.cut ?? 0)));
     const out = join(libDir, video.name);
-    video.make(src, out);
+    if (!manifestOnly) {
+      const src = master(video.name, video.graph?.() ?? twoShots(k, video.cls === 'VFR' ? 12 : 8 + (video.cut ?? 0)));
+      video.make(src, out);
+    }
     const { format, streams } = probe(out, ['-show_format', '-show_streams', '-select_streams', 'v:0']);
     const s = streams[0];
     const rotation = Number(s.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? 0);
@@ -408,6 +473,13 @@ function main() {
     const times = shownFrames(out).map((t) => round6(t - zero));
     const length = Number(format.duration);
     const turned = Math.abs(rotation) % 180 === 90;
+    const pictures = blockPictures(out, times.length);
+    const same = (n) => stillRun(pictures, n).map((i) => times[i]);
+    const lengths = runLengths(pictures);
+    const counts = new Map();
+    for (const l of lengths) counts.set(l, (counts.get(l) ?? 0) + 1);
+    const histogram = [...counts].sort(([a], [b]) => a - b).map(([l, c]) => `${c}×${l}`);
+    console.log(`  ${video.name}: runs of the same picture (count×frames): ${histogram.join(' ')}`);
     manifest.videos.push({
       path: `library/${video.name}`,
       class: video.cls,
@@ -431,29 +503,32 @@ function main() {
     });
     const base = video.name.replace(/\.[^.]+$/, '');
     const names = picks.map((p) => `${base}-${p.n}.jpg`);
-    writeFrames(
-      out,
-      picks.map((p) => p.n),
-      names,
-    );
+    if (!manifestOnly)
+      writeFrames(
+        out,
+        picks.map((p) => p.n),
+        names,
+      );
     picks.forEach((p, i) =>
       manifest.images.push({
         path: `queries/${names[i]}`,
         video: `library/${video.name}`,
         class: video.cls,
         time: p.t,
+        same: same(p.n),
         mirrored: false,
       }),
     );
     if (MIRRORED.has(video.name)) {
       const p = picks[2];
       const name = `${base}-${p.n}-mirrored.jpg`;
-      writeFrames(out, [p.n], [name], { mirror: true });
+      if (!manifestOnly) writeFrames(out, [p.n], [name], { mirror: true });
       manifest.images.push({
         path: `queries/${name}`,
         video: `library/${video.name}`,
         class: 'mirrored',
         time: p.t,
+        same: same(p.n),
         mirrored: true,
       });
     }
@@ -465,25 +540,27 @@ function main() {
     const codec = webm
       ? ['-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', '48', '-cpu-used', '4', '-row-mt', '0']
       : ['-c:v', 'libx264', '-crf', '32', '-pix_fmt', 'yuv420p'];
-    ffmpeg([
-      '-copyts',
-      '-i',
-      out,
-      '-map',
-      '0:v:0',
-      '-vf',
-      `trim=start=${start.t + zero - 0.0005},setpts=PTS-STARTPTS,fps=${FPS},scale=-2:144`,
-      '-t',
-      '3',
-      ...codec,
-      ...BITEXACT,
-      join(queryDir, clip),
-    ]);
+    if (!manifestOnly)
+      ffmpeg([
+        '-copyts',
+        '-i',
+        out,
+        '-map',
+        '0:v:0',
+        '-vf',
+        `trim=start=${start.t + zero - 0.0005},setpts=PTS-STARTPTS,fps=${FPS},scale=-2:144`,
+        '-t',
+        '3',
+        ...codec,
+        ...BITEXACT,
+        join(queryDir, clip),
+      ]);
     manifest.clips.push({
       path: `queries/${clip}`,
       video: `library/${video.name}`,
       class: video.cls,
       start: start.t,
+      same: same(start.n),
       duration: 3,
     });
   });
@@ -493,7 +570,7 @@ function main() {
     const times = shownFrames(src);
     const indices = [40, 80, 120, 140, 180, 210];
     const names = indices.map((n) => `outside-${k}-${n}.jpg`);
-    writeFrames(src, indices, names);
+    if (!manifestOnly) writeFrames(src, indices, names);
     names.forEach((name, i) => manifest.outside.push({ path: `queries/${name}`, time: round6(times[indices[i]]) }));
   }
   writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
