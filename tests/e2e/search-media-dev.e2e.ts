@@ -1,11 +1,13 @@
 // Reverse search on the real files in ../shared/media-dev (phone recordings with rotation, HDR, Dolby Vision,
 // motion photos, AV1, VP9 10-bit, AVI, FLV, TS, Matroska …; see its README). Runs only when that folder exists
 // (it is never copied into the repository) and says so when it is skipped. The whole folder is opened as a
-// library through the app; screenshots are frames a <video> element shows (what the user sees: rotation and
-// tone mapping applied), transformed like search-quality.e2e.ts's, so files Chromium cannot play get no queries
-// (they are listed). Prints each file's figures; fails when a file that should index does not (and, with
-// FF_ISSUE11_TARGETS=1, when a file's screenshots miss the issue 11 targets).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// library through the app; every file it indexes (down to 0.25 s long) gets screenshots of what the user sees:
+// frames a <video> element shows, or, for files Chromium cannot play, frames the native ffmpeg writes as a player
+// shows them (rotation applied, HDR tone-mapped), transformed like search-quality.e2e.ts's (media-dev-queries.ts).
+// Prints each file's figures, then each kind's (rotation, HDR/10-bit, motion photo, …); fails when a file that
+// should index does not (and, with FF_ISSUE11_TARGETS=1, when a file's screenshots miss the issue 11 targets).
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
@@ -13,7 +15,20 @@ import { defaultSampling } from '../../src/lib/media/sampling';
 import { repoRoot, stubDirectoryPicker, useApp } from './harness';
 import { allJobs } from './media-helpers';
 import { importSearchLibrary, searchImage } from './search-helpers';
-import { makeImageQueries, type QueryVideo } from './search-queries';
+import { seededRandom } from '../shared/random';
+import {
+  ffmpegFrames,
+  ffmpegToneMaps,
+  isHdr,
+  mediaDevKind,
+  mediaDevKinds,
+  mediaDevQueries,
+  MIN_DURATION,
+  pickFrames,
+  probeMediaDev,
+  type MediaDevKind,
+} from './media-dev-queries';
+import type { ImageQuery } from './search-queries';
 
 const mediaDevDir = join(repoRoot, '..', 'shared', 'media-dev');
 const present = existsSync(join(mediaDevDir, 'manifest.json'));
@@ -46,84 +61,112 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
     const wrongFailures = failed.filter((j) => !undecodable[j.videoName]?.test(j.error ?? ''));
     for (const j of failed) console.log(`  indexing failed: ${j.videoName} ${j.stage}: ${j.error}`);
 
-    // Which files the page's <video> plays, and for how long: those get screenshots.
-    const playable: QueryVideo[] = [];
-    const unplayable: string[] = [];
-    for (const f of files) {
-      const probe = await page.evaluate(
-        async ({ base64, name }) => {
-          const blob = await (await fetch(`data:application/octet-stream;base64,${base64}`)).blob();
-          const url = URL.createObjectURL(blob);
-          const video = document.createElement('video');
-          video.muted = true;
-          video.src = url;
-          const duration = await new Promise<number | null>((ok) => {
-            // A file the element opens without a picture (audio only to this browser) has no frame to grab.
-            video.onloadeddata = () => ok(video.videoWidth > 0 ? video.duration : null);
-            video.onerror = () => ok(null);
-            setTimeout(() => ok(null), 15_000);
-          });
-          video.removeAttribute('src');
-          return duration && Number.isFinite(duration) ? { url, duration, name } : null;
-        },
-        { base64: f.bytes.toString('base64'), name: f.path },
-      );
-      if (probe && probe.duration >= 1.2) playable.push({ path: f.path, duration: probe.duration, url: probe.url });
-      else unplayable.push(f.path);
-    }
-
+    // Which files the page's <video> plays: their screenshots are drawn from it. Every other file that indexed gets
+    // its frames from the native ffmpeg instead (media-dev-queries.ts), so no indexed file goes without queries.
+    const toneMaps = ffmpegToneMaps();
+    const frameDir = mkdtempSync(join(tmpdir(), 'ff-media-dev-'));
     const interval = defaultSampling.keyframeInterval;
+    const results: { path: string; kind: MediaDevKind; asked: number; top1: number; onTime: number }[] = [];
     const rows: string[] = [];
     const blanks: string[] = [];
     const copies: string[] = [];
     const short: string[] = [];
+    const excluded: string[] = [];
+    const fromVideo: string[] = [];
+    const fromFfmpeg: string[] = [];
     let [all, right, timely] = [0, 0, 0];
-    for (const [i, video] of playable.entries()) {
-      const queries = await makeImageQueries(page, { videos: [video], count: QUERIES_PER_FILE, seed: 11 + i });
-      let [top1, onTime] = [0, 0];
-      const misses: string[] = [];
-      for (const q of queries) {
-        const hits = await searchImage(page, q.base64, q.mime);
-        if (hits.length === 0 && (await blankPicture(page, q.base64, q.mime))) {
-          // A black screenshot (a dark phone clip, a black video): nothing to match, and the app must say so.
-          blanks.push(`${video.path}@${q.time.toFixed(2)}`);
-          expect(await searchMessage(page), `${video.path}@${q.time}: a blank screenshot`).toMatch(/too plain/i);
+    try {
+      for (const [i, f] of files.entries()) {
+        const failure = failed.find((j) => j.videoName === f.path && undecodable[f.path]?.test(j.error ?? ''));
+        if (failure) {
+          excluded.push(`${f.path} (no tier decodes it: “${failure.error}”)`);
           continue;
         }
-        // A copy holding the same picture (the same clip muxed into several containers) may rank first: the file
-        // asked for must then be among the hits, as similar as the first.
-        const mine = hits.find((h) => h.path.split('/').pop() === video.path);
-        const found = mine !== undefined && mine.similarity >= hits[0].similarity - 0.005;
-        if (found && mine !== hits[0]) {
-          copies.push(`${video.path}@${q.time.toFixed(2)} = ${hits[0].path}`);
-          // The results say so: the file asked for is shown as a copy of the first (same picture, same moment).
-          const said = page.getByRole('region', { name: 'Search results' }).getByText(/: a copy$/);
-          if (Math.abs(mine.time - hits[0].time) <= 0.5)
-            expect(await said.count(), 'copies are said').toBeGreaterThan(0);
+        const probe = probeMediaDev(join(mediaDevDir, f.path));
+        if (probe.duration < MIN_DURATION || probe.frames.length < 2) {
+          excluded.push(`${f.path} (${probe.duration.toFixed(2)} s, under ${MIN_DURATION} s)`);
+          continue;
         }
-        const near = found && Math.abs(mine.time - q.time) <= interval + 0.05;
-        if (found) top1++;
-        if (near) onTime++;
-        if (!near)
-          misses.push(
-            `${q.transform}@${q.time.toFixed(2)} → ${hits[0] ? `${hits[0].path}@${hits[0].time.toFixed(2)}` : 'nothing'}`,
-          );
+        const kind = mediaDevKind(f.path, what.get(f.path) ?? '', probe);
+        const videoUrl = await playableUrl(page, f.bytes);
+        const picks = pickFrames(probe, QUERIES_PER_FILE, seededRandom(1100 + i));
+        let source: string;
+        let queries: ImageQuery[];
+        if (videoUrl) {
+          source = 'video';
+          fromVideo.push(f.path);
+          queries = await mediaDevQueries(page, { path: f.path, videoUrl }, picks, all + blanks.length, 11 + i);
+        } else {
+          const hdr = isHdr(probe);
+          source = hdr ? (toneMaps ? 'ffmpeg, tone-mapped' : 'ffmpeg, HDR un-tonemapped') : 'ffmpeg';
+          fromFfmpeg.push(f.path);
+          const frames = ffmpegFrames(join(mediaDevDir, f.path), probe, picks, frameDir, `f${i}`, hdr && toneMaps);
+          queries = await mediaDevQueries(page, { path: f.path, frames }, picks, all + blanks.length, 11 + i);
+        }
+        let [top1, onTime, blank] = [0, 0, 0];
+        const misses: string[] = [];
+        for (const q of queries) {
+          const hits = await searchImage(page, q.base64, q.mime);
+          if (hits.length === 0 && (await blankPicture(page, q.base64, q.mime))) {
+            // A black screenshot (a dark phone clip, a black video): nothing to match, and the app must say so.
+            blanks.push(`${f.path}@${q.time.toFixed(2)}`);
+            blank++;
+            expect(await searchMessage(page), `${f.path}@${q.time}: a blank screenshot`).toMatch(/too plain/i);
+            continue;
+          }
+          // A copy holding the same picture (the same clip muxed into several containers) may rank first: the file
+          // asked for must then be among the hits, as similar as the first.
+          const mine = hits.find((h) => h.path.split('/').pop() === f.path);
+          const found = mine !== undefined && mine.similarity >= hits[0].similarity - 0.005;
+          if (found && mine !== hits[0]) {
+            copies.push(`${f.path}@${q.time.toFixed(2)} = ${hits[0].path}`);
+            // The results say so: the file asked for is shown as a copy of the first (same picture, same moment).
+            const said = page.getByRole('region', { name: 'Search results' }).getByText(/: a copy$/);
+            if (Math.abs(mine.time - hits[0].time) <= 0.5)
+              expect(await said.count(), 'copies are said').toBeGreaterThan(0);
+          }
+          const near = found && Math.abs(mine.time - q.time) <= interval + 0.05;
+          if (found) top1++;
+          if (near) onTime++;
+          if (!near)
+            misses.push(
+              `${q.transform}@${q.time.toFixed(2)} → ${hits[0] ? `${hits[0].path}@${hits[0].time.toFixed(2)}` : 'nothing'}` +
+                (mine && !found ? ` (own hit @${mine.time.toFixed(2)} less similar)` : ''),
+            );
+        }
+        const asked = queries.length - blank;
+        [all, right, timely] = [all + asked, right + top1, timely + onTime];
+        results.push({ path: f.path, kind, asked, top1, onTime });
+        if (top1 < asked) short.push(f.path);
+        rows.push(
+          `  ${f.path.padEnd(58)} ${top1}/${asked} right, ${onTime} on time  [${kind}; ${source}${blank ? `; ${blank} blank` : ''}] ${what.get(f.path) ?? ''}` +
+            (misses.length ? `\n      ${misses.join('\n      ')}` : ''),
+        );
       }
-      const asked = queries.length - blanks.filter((b) => b.startsWith(`${video.path}@`)).length;
-      [all, right, timely] = [all + asked, right + top1, timely + onTime];
-      if (top1 < asked) short.push(video.path);
-      rows.push(
-        `  ${video.path.padEnd(58)} ${top1}/${asked} right, ${onTime} on time  ${what.get(video.path) ?? ''}` +
-          (misses.length ? `\n      ${misses.join('\n      ')}` : ''),
+    } finally {
+      rmSync(frameDir, { recursive: true, force: true });
+    }
+    console.log(
+      `reverse search on ${files.length} real files: ${results.length} with screenshots, ${fromVideo.length} drawn ` +
+        `from Chromium's <video>, ${fromFfmpeg.length} from ffmpeg frames` +
+        (toneMaps
+          ? ' (HDR tone-mapped to SDR BT.709 by zscale+tonemap)'
+          : ' (HDR frames un-tonemapped: no zscale/tonemap)'),
+    );
+    console.log(rows.join('\n'));
+    console.log('  by kind:');
+    for (const kind of mediaDevKinds) {
+      const mine = results.filter((r) => r.kind === kind);
+      if (mine.length === 0) continue;
+      const [n, r1, t1] = mine.reduce(([n, r, t], x) => [n + x.asked, r + x.top1, t + x.onTime], [0, 0, 0]);
+      console.log(
+        `    ${kind.padEnd(17)} ${String(mine.length).padStart(2)} files: recall@1 ${r1}/${n}, moment within ${interval} s ${t1}/${n}`,
       );
     }
-    console.log(`reverse search on ${files.length} real files (${playable.length} playable in Chromium):`);
-    console.log(rows.join('\n'));
     console.log(`  overall: recall@1 ${right}/${all}, moment within ${interval} s ${timely}/${all}`);
     if (blanks.length) console.log(`  blank screenshots, "too plain" as it should: ${blanks.join(', ')}`);
     if (copies.length) console.log(`  found as a copy of the same picture: ${copies.join(', ')}`);
-    if (unplayable.length)
-      console.log(`  no screenshots (Chromium's <video> cannot play them): ${unplayable.join(', ')}`);
+    if (excluded.length) console.log(`  no screenshots: ${excluded.join(', ')}`);
 
     expect(wrongFailures.map((j) => `${j.videoName} ${j.stage}: ${j.error}`)).toEqual([]);
     // The screenshot figures are far from issue 11's targets on real files today (descriptor work to come): printed
@@ -133,6 +176,27 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
     expect(timely / Math.max(1, all), 'moment within the sampling interval').toBeGreaterThanOrEqual(0.9);
   }, 1_800_000);
 });
+
+/** A blob: URL of the file that the page's <video> plays with a picture, or null when it cannot. */
+function playableUrl(page: Page, bytes: Buffer): Promise<string | null> {
+  return page.evaluate(async (base64) => {
+    const blob = await (await fetch(`data:application/octet-stream;base64,${base64}`)).blob();
+    const url = URL.createObjectURL(blob);
+    const video = document.createElement('video');
+    video.muted = true;
+    video.src = url;
+    const duration = await new Promise<number | null>((ok) => {
+      // A file the element opens without a picture (audio only to this browser) has no frame to grab.
+      video.onloadeddata = () => ok(video.videoWidth > 0 ? video.duration : null);
+      video.onerror = () => ok(null);
+      setTimeout(() => ok(null), 15_000);
+    });
+    video.removeAttribute('src');
+    if (duration && Number.isFinite(duration)) return url;
+    URL.revokeObjectURL(url);
+    return null;
+  }, bytes.toString('base64'));
+}
 
 /** Whether a screenshot is one flat colour to the eye (luma spread under 8 of 255 over its full size). */
 function blankPicture(page: Page, base64: string, mime: string): Promise<boolean> {
