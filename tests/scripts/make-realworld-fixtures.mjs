@@ -320,6 +320,11 @@ const library = [
       ffmpeg(['-ss', '1.5', '-i', full, '-c', 'copy', '-avoid_negative_ts', 'disabled', ...BITEXACT, out]);
     },
     cut: 1.5,
+    // Its times are its timestamps as they are, not counted from its start_time (0.06 s): Chromium plays it on that
+    // timeline (its <video> at 2.0 s shows the frame stamped 1.98 s, checked by seeking and comparing pictures), and
+    // the app's moments are seek times for that player. Frames before 0 (the cut's lead-in) are never shown. Frames
+    // and clips are chosen on the start_time timeline as before; only the times written down are shifted.
+    timeZero: 0,
   },
   {
     name: 'static-camera.mp4',
@@ -572,6 +577,19 @@ function main() {
     const names = indices.map((n) => `outside-${k}-${n}.jpg`);
     if (!manifestOnly) writeFrames(src, indices, names);
     names.forEach((name, i) => manifest.outside.push({ path: `queries/${name}`, time: round6(times[indices[i]]) }));
+  }
+  for (const video of library.filter((v) => v.timeZero !== undefined)) {
+    const entry = manifest.videos.find((v) => v.path === `library/${video.name}`);
+    const shift = Math.max(0, entry.startTime) - video.timeZero;
+    const moved = (t) => round6(t + shift);
+    for (const q of manifest.images.filter((i) => i.video === entry.path)) {
+      q.time = moved(q.time);
+      q.same = q.same.map(moved);
+    }
+    for (const c of manifest.clips.filter((i) => i.video === entry.path)) {
+      c.start = moved(c.start);
+      c.same = c.same.map(moved);
+    }
   }
   writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   const total = [libDir, queryDir].flatMap((d) => readdirSync(d).map((f) => statSync(join(d, f)).size));
