@@ -61,7 +61,7 @@ export const settingsRegistry = {
      * cost little, as decoding dominates and near-identical neighbours are pruned from the index.
      */
     keyframeInterval: number({
-      default: 0.5,
+      default: 0.25,
       min: 0.1,
       max: 60,
       step: 0.1,
