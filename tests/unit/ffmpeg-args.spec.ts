@@ -150,6 +150,13 @@ describe('frameRunArgs', () => {
       '-skip_frame',
       'default',
     ]);
+    // Consecutive frames (a window read for the exact frame): every frame, B-frames included, or a stream with two
+    // B-frames between references gives only every third frame.
+    const window = frameRunArgs(plan([1.5, 1.54, 1.58, 1.62])[0], '/ff-1/input.avi', '/out.rgba', size);
+    expect(window.slice(window.indexOf('-skip_frame'), window.indexOf('-skip_frame') + 2)).toEqual([
+      '-skip_frame',
+      'default',
+    ]);
     expect(args.slice(args.indexOf('-skip_loop_filter'), args.indexOf('-skip_loop_filter') + 2)).toEqual([
       '-skip_loop_filter',
       'all',

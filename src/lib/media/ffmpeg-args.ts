@@ -205,6 +205,20 @@ const scaleFilter = (size: { width: number; height: number }) => `scale=${size.w
  * a frame slightly before the seek point can still be chosen; showinfo logs each kept frame's time and key flag;
  * trim= ends the run (and the reading) right after the last wanted frame; rotation is applied by ffmpeg's autorotate.
  */
+/**
+ * Wanted times closer together than this are consecutive frames (a window read to find the exact frame): every
+ * frame between them must be decoded, B-frames included.
+ */
+const denseGap = 0.2;
+
+/** What the decoder may skip for a run: everything but key frames, frames nothing refers to, or nothing. */
+function skipFrames(run: FrameRun): 'nokey' | 'noref' | 'default' {
+  if (run.keyframesOnly) return 'nokey';
+  if (run.times.length <= 1) return 'default';
+  const dense = run.times.some((t, i) => i > 0 && t - run.times[i - 1] < denseGap);
+  return dense ? 'default' : 'noref';
+}
+
 export function frameRunArgs(run: FrameRun, input: string, output: string, size: { width: number; height: number }) {
   const thresholds = run.times.map((t) => t - run.tolerance - run.origin);
   const filters = [
@@ -220,9 +234,11 @@ export function frameRunArgs(run: FrameRun, input: string, output: string, size:
     'info',
     // Not -discard nokey as well: dropping packets in the demuxer breaks the timestamps of streams with B-frames.
     // Otherwise skip frames nothing refers to: the nearest decoded frame after a wanted time is at most a
-    // couple of frames later, invisible at 1 frame/s, and half the decoding of a typical B-frame stream. A run for
-    // one frame (the matched frame a user looks at, a poster) decodes them all: that exact frame is the point.
-    ...['-skip_frame', run.keyframesOnly ? 'nokey' : run.times.length > 1 ? 'noref' : 'default'],
+    // couple of frames later, invisible at a few frames a second, and half the decoding of a typical B-frame
+    // stream. A run for one frame (the matched frame a user looks at, a poster) or for consecutive frames (a window
+    // read to find the exact frame) decodes them all: the exact frame is the point. Skipping B-frames there left
+    // only every third frame of an MPEG-4 AVI, each answered three times.
+    ...['-skip_frame', skipFrames(run)],
     // Our frames are 320 px at most: deblocking makes no visible difference there and costs a third of decoding.
     ...['-skip_loop_filter', 'all'],
     ...(run.seek > 0 ? ['-ss', secs(run.seek), '-noaccurate_seek'] : []),
