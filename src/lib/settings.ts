@@ -56,9 +56,11 @@ export const settingsRegistry = {
   /** How videos are sampled for search; applies to videos indexed from then on. */
   sampling: {
     /**
-     * Half a second between samples: a screenshot taken anywhere is then at most a quarter second from a sampled
-     * frame. On the search fixtures this took image-search recall from 98.3 % (1 s) to 99.3 %; the extra frames
-     * cost little, as decoding dominates and near-identical neighbours are pruned from the index.
+     * A quarter second between samples: a screenshot taken anywhere is then at most an eighth of a second from a
+     * sampled frame. Half a second (and 1 s before it) missed whole steps of pictures that change every half second
+     * (slides, 2 fps animations) and the end of fast zooms before a cut: on the real-world fixtures recall@1 rose
+     * from 94% to 100% in four classes. The extra frames cost little, as decoding dominates and near-identical
+     * neighbours are pruned from the index.
      */
     keyframeInterval: number({
       default: 0.25,

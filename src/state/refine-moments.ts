@@ -77,19 +77,29 @@ export async function refineMoments(
   }
 }
 
+/** A window's answer: its moment, whether it moved, and its picture score when frames were scored. */
+type Picked = ImageMatchTime & { moved: boolean; score?: number };
+
 /** Seconds either side of where the clip's frames aligned that its start is looked for. */
 const clipReach = 1;
+/**
+ * The picture score (correlation, see picture-align.ts) the clip's first frame must reach on a video's frame for
+ * the clip's start to move there: below it, no frame looked read was that picture, and the alignment stands.
+ */
+const clipFrameScore = 0.8;
 
 /**
  * Moves the start of the first `refinedVideos` clip hits to the exact frame: the clip's `anchor` frame (seconds into
  * the clip, kept in the search worker under `queryId`) is looked for around where the alignment put it in each
- * video, and `onRefined` hears the hit's new offset (the video's time at the clip's 0). As for images, a video that
- * cannot be read keeps its aligned start.
+ * video and around the video's sampled frames closest to it (an alignment over a long still stretch can be a second
+ * or more off), and `onRefined` hears the hit's new offset (the video's time at the clip's 0). Among equally close
+ * frames the one nearest the alignment wins. As for images, a video that cannot be read keeps its aligned start.
  */
 export async function refineClipStarts(
   hits: readonly { video: Video; offset: number }[],
   anchor: number,
   queryId: string,
+  interval: number,
   media: WorkerBridge<MediaApi>,
   signal: AbortSignal,
   onRefined: (index: number, offset: number) => void,
@@ -97,12 +107,15 @@ export async function refineClipStarts(
   for (const [index, hit] of hits.slice(0, refinedVideos).entries()) {
     if (signal.aborted) return;
     const time = hit.offset + anchor;
-    const moment = { time, kept: { before: time - clipReach, after: time + clipReach } };
-    // Aligned, not matched one frame to one: any frame in the window may be closer in bits.
-    const aligned = { time, similarity: searchFloor };
-    const picked = await refineAround(hit.video, [moment], clipReach, queryId, aligned, media, signal);
+    const aligned = { time, kept: { before: time - clipReach, after: time + clipReach } };
+    const near = await searchWorker.api.refinementMoments(queryId, hit.video.id, momentsPerVideo, interval);
     if (signal.aborted) return;
-    if (picked?.moved) onRefined(index, picked.time - anchor);
+    const moments = [aligned, ...near.filter((m) => Math.abs(m.time - time) > clipReach)];
+    // Aligned, not matched one frame to one: any frame read may be closer in bits.
+    const start = { time, similarity: searchFloor };
+    const picked = await refineAround(hit.video, moments, interval, queryId, start, media, signal);
+    if (signal.aborted) return;
+    if (picked?.moved && (picked.score ?? 0) >= clipFrameScore) onRefined(index, picked.time - anchor);
   }
 }
 
@@ -119,7 +132,7 @@ async function refineAround(
   sampled: ImageMatchTime,
   media: WorkerBridge<MediaApi>,
   signal: AbortSignal,
-): Promise<(ImageMatchTime & { moved: boolean }) | null> {
+): Promise<Picked | null> {
   const file = await fileOf(video);
   if (!file || signal.aborted) return null;
   const duration = video.duration ?? 0;
@@ -144,7 +157,7 @@ async function refineIn(
   best: ImageMatchTime,
   media: WorkerBridge<MediaApi>,
   signal: AbortSignal,
-): Promise<(ImageMatchTime & { moved: boolean }) | null> {
+): Promise<Picked | null> {
   try {
     const sink = await frameRoute((port) => searchWorker.api.receiveMomentFrames(queryId, video.id, port));
     const call = {
@@ -167,7 +180,8 @@ async function refineIn(
   const distance = Math.round((1 - best.similarity) * fingerprintBits);
   const picked = await searchWorker.api.refineMoment(queryId, video.id, { time: best.time, distance });
   if (!picked || signal.aborted) return null;
-  return { time: picked.time, similarity: 1 - picked.distance / fingerprintBits, moved: picked.moved };
+  const similarity = 1 - picked.distance / fingerprintBits;
+  return { time: picked.time, similarity, moved: picked.moved, score: picked.score };
 }
 
 /** The video's file from its connected folder, or null (not connected, moved, deleted). */

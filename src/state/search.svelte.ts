@@ -168,7 +168,8 @@ class SearchState {
       if (r.anchor === null || hits.length === 0) return;
       // Aligned sampled frames place the clip within a sampling step or so: its first frame places it exactly.
       this.refining = true;
-      await refineClipStarts(hits, r.anchor, queryId, this.#media, signal, (index, offset) => {
+      const interval = settings.sampling.keyframeInterval;
+      await refineClipStarts(hits, r.anchor, queryId, interval, this.#media, signal, (index, offset) => {
         const hit = this.clipHits[index];
         if (!hit) return;
         const to = Math.min(hit.video.duration ?? Infinity, offset + duration);

@@ -137,8 +137,8 @@ describe('the refined moment', () => {
       { time: 2.32, distance: 24, score: 0.98 },
       { time: 2.6, distance: 29, score: 0.99 }, // too many bits away to count
     ];
-    expect(pickMoment(window, sampled)).toEqual({ time: 2.32, distance: 20, moved: true });
+    expect(pickMoment(window, sampled)).toEqual({ time: 2.32, distance: 20, moved: true, score: 0.98 });
     const still = [1.8, 1.9, 2.2].map((time) => ({ time, distance: 21, score: 0.95 }));
-    expect(pickMoment(still, sampled)).toEqual({ time: 1.9, distance: 20, moved: true });
+    expect(pickMoment(still, sampled)).toEqual({ time: 1.9, distance: 20, moved: true, score: 0.95 });
   });
 });

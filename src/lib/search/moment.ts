@@ -144,6 +144,8 @@ export interface PickedMoment {
   distance: number;
   /** The answer differs from the sampled moment. */
   moved: boolean;
+  /** The answer's picture score, when frames were scored by picture. */
+  score?: number;
 }
 
 /** Frames this close in time are one frame (times from two decodes of one frame differ by rounding only). */
@@ -175,5 +177,6 @@ export function pickMoment(candidates: readonly MomentCandidate[], sampled: Mome
   const pick = eligible.filter((c) => closeness(c) >= best - tie).reduce((a, b) => (offset(b) < offset(a) ? b : a));
   const distance = Math.min(pick.distance, sampled.distance);
   const moved = offset(pick) > sameFrame;
-  return { time: moved ? pick.time : sampled.time, distance, moved };
+  const picked = { time: moved ? pick.time : sampled.time, distance, moved };
+  return scored ? { ...picked, score: pick.score } : picked;
 }
