@@ -2,6 +2,7 @@ import { transfer } from 'comlink';
 import { isAbortError } from '../lib/errors';
 import { frameLength, momentWindow, refinementTimes, type SampledMoment } from '../lib/search/moment';
 import { searchFloor } from '../lib/search/settings';
+import { refinedAmong } from '../lib/search/copies';
 import { fingerprintBits } from '../lib/search/fingerprint';
 import type { ImageMatchTime } from '../lib/search/alignment';
 import type { Video } from '../lib/types';
@@ -20,6 +21,13 @@ import { imports } from './import.svelte';
 
 /** Videos refined per search: the ones a user looks at first. Each costs one short decode. */
 export const refinedVideos = 3;
+/** Copies as well matched as the first video are refined too (each shows its moment), up to this many videos. */
+const maxRefinedVideos = 8;
+
+/** How many of the hits (their similarities, best first) refinement looks at (see `refinedAmong`). */
+export const refinedCount = (similarities: readonly number[]) =>
+  refinedAmong(similarities, refinedVideos, maxRefinedVideos);
+
 /** Sampled moments of a video whose windows are read: its best and the next best (a loop's repeats, a copy). */
 const momentsPerVideo = 3;
 /** Frames decoded per window at most: ±0.5 s at 60 fps. */
@@ -46,20 +54,21 @@ export interface RefinedMoment {
 }
 
 /**
- * Refines the best moment of the first `refinedVideos` hits, one video after another (best first, so the top result
+ * Refines the best moment of the first `refinedCount` hits, one video after another (best first, so the top result
  * lands first), telling `onRefined` as each lands. A video whose folder is not connected, or whose file is gone or
  * cannot be decoded, keeps its sampled moment without a word: refinement is an improvement, never a new failure.
  * Aborting `signal` stops the decode at once (the media worker is terminated).
  */
 export async function refineMoments(
-  hits: readonly { video: Video; times: readonly ImageMatchTime[] }[],
+  hits: readonly { video: Video; similarity: number; times: readonly ImageMatchTime[] }[],
   queryId: string,
   interval: number,
   media: WorkerBridge<MediaApi>,
   signal: AbortSignal,
   onRefined: (refined: RefinedMoment) => void,
 ): Promise<void> {
-  for (const [index, hit] of hits.slice(0, refinedVideos).entries()) {
+  const count = refinedCount(hits.map((h) => h.similarity));
+  for (const [index, hit] of hits.slice(0, count).entries()) {
     if (signal.aborted) return;
     const sampled = hit.times[0];
     if (!sampled) continue;

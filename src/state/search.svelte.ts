@@ -6,7 +6,7 @@ import type { Video } from '../lib/types';
 import { isVideoFile } from '../lib/video-files';
 import { frameRoute, newMediaWorker, searchWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
-import { refineClipStarts, refinedVideos, refineMoments } from './refine-moments';
+import { refineClipStarts, refinedCount, refineMoments } from './refine-moments';
 import { settings } from './settings.svelte';
 
 /**
@@ -189,7 +189,8 @@ class SearchState {
    * rather than decoding a frame that is replaced a moment later (and that decode slowing refinement down).
    */
   momentPending(index: number): boolean {
-    return this.refining && index < refinedVideos && this.imageHits[index]?.sampledTime === undefined;
+    const count = refinedCount(this.imageHits.map((h) => h.similarity));
+    return this.refining && index < count && this.imageHits[index]?.sampledTime === undefined;
   }
 
   close(): void {

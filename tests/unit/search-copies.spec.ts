@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copiesOf } from '../../src/lib/search/copies';
+import { copiesOf, refinedAmong } from '../../src/lib/search/copies';
 
 describe('copies among search results', () => {
   it('marks a result as a copy of the first one holding the same picture at the same moment', () => {
@@ -17,5 +17,14 @@ describe('copies among search results', () => {
   it('finds none in an empty or single result list', () => {
     expect(copiesOf([])).toEqual([]);
     expect(copiesOf([{ score: 1, time: 0 }])).toEqual([null]);
+  });
+});
+
+describe('results looked at closely', () => {
+  it('are the first few, and beyond them the copies as well matched as the first, up to a limit', () => {
+    expect(refinedAmong([0.95, 0.9, 0.85, 0.8], 3, 8)).toBe(3);
+    expect(refinedAmong([0.95, 0.95, 0.95, 0.94, 0.94, 0.9], 3, 8)).toBe(5);
+    expect(refinedAmong(Array(12).fill(0.9), 3, 8)).toBe(8);
+    expect(refinedAmong([0.9], 3, 8)).toBe(1);
   });
 });

@@ -29,3 +29,15 @@ export function copiesOf(results: readonly RankedMoment[]): (number | null)[] {
     return null;
   });
 }
+
+/**
+ * How many of a search's results (their scores, best first) to look at closely: the first `first`, and beyond them
+ * the copies as well matched as the first (the same clip in several containers), up to `most`, so that each of them
+ * shows its own moment.
+ */
+export function refinedAmong(scores: readonly number[], first: number, most: number): number {
+  const last = Math.min(most, scores.length);
+  let n = Math.min(first, scores.length);
+  while (n < last && scores[0] - scores[n] <= sameScore) n++;
+  return n;
+}

@@ -172,13 +172,16 @@ export function placeQuery(query: QueryPicture, frame: Plane, content: Rect): Pl
         if (score > best.score) best = { rect, score };
       }
   }
-  const fine = nudge(query.fine, frame, content, best.rect);
+  const fine = nudgePlacement(query.fine, frame, content, best.rect);
   const wholeScore = correlation(query.fine, frame, whole);
   return fine.score > wholeScore + wholePreference ? fine : { rect: whole, score: wholeScore };
 }
 
-/** Coordinate steps on offset and size from `start`, halved whenever none helps, down to a tenth of a pixel. */
-function nudge(query: Plane, frame: Plane, content: Rect, start: Rect): Placement {
+/**
+ * The placement of a (fine) screenshot picture on `frame` near `start`: coordinate steps on offset and size, halved
+ * whenever none helps, down to a tenth of a pixel.
+ */
+export function nudgePlacement(query: Plane, frame: Plane, content: Rect, start: Rect): Placement {
   const aspect = start.width / start.height;
   const inside = (r: Rect) =>
     r.width > 1 &&

@@ -10,7 +10,17 @@ import {
   type PickedMoment,
   type SampledMoment,
 } from '../../lib/search/moment';
-import { correlation, lumaPlane, placeQuery, type Plane, type QueryPicture } from '../../lib/search/picture-align';
+import {
+  correlation,
+  lumaPlane,
+  nudgePlacement,
+  placeQuery,
+  type Plane,
+  type QueryPicture,
+} from '../../lib/search/picture-align';
+
+/** Best-scored window frames whose placement is nudged on each: the frame asked for is among them. */
+const nudgedFrames = 6;
 
 /** A window frame as refinement keeps it until its video is picked. */
 interface WindowFrame {
@@ -100,24 +110,16 @@ export class MomentQueries {
     query.videos.delete(videoId);
     const eligible = frames.filter((f) => f.distance <= sampled.distance + scoredSlackBits);
     if (eligible.length === 0) return { ...pickMoment([], sampled), frames: frames.length };
-    // Placed on the closest frame in bits, then once more on the best-scored frame when that is another: a cropped
-    // screenshot placed on a neighbour a little off fits that neighbour a little better than it should.
-    const frameAt = (time: number) =>
-      eligible.reduce((a, b) => (Math.abs(b.time - time) < Math.abs(a.time - time) ? b : a));
-    let reference = eligible.reduce((a, b) => (b.distance < a.distance ? b : a));
-    let picked: PickedMoment = { time: sampled.time, distance: sampled.distance, moved: false };
-    for (let round = 0; round < 2; round++) {
-      const { rect } = placeQuery(query.picture, reference.luma, reference.content);
-      const scored = eligible.map((f) => ({
-        time: f.time,
-        distance: f.distance,
-        score: correlation(query.picture.fine, f.luma, rect),
-      }));
-      picked = pickMoment(scored, sampled);
-      const next = frameAt(picked.time);
-      if (next === reference) break;
-      reference = next;
-    }
+    // Placed once on the closest frame in bits, then each of the best-scored frames gets its own placement nudged
+    // from there: a cropped screenshot fits its own frame exactly, while a neighbour that moved fits only as well as
+    // one shift can make up for the motion. Placed once for all, the frame it was placed on would be favoured.
+    const reference = eligible.reduce((a, b) => (b.distance < a.distance ? b : a));
+    const { rect } = placeQuery(query.picture, reference.luma, reference.content);
+    const scored = eligible.map((f) => ({ frame: f, score: correlation(query.picture.fine, f.luma, rect) }));
+    const best = [...scored].sort((a, b) => b.score - a.score).slice(0, nudgedFrames);
+    for (const s of best) s.score = nudgePlacement(query.picture.fine, s.frame.luma, s.frame.content, rect).score;
+    const candidates = scored.map((s) => ({ time: s.frame.time, distance: s.frame.distance, score: s.score }));
+    const picked = pickMoment(candidates, sampled);
     return { ...picked, frames: frames.length };
   }
 
