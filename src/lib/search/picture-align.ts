@@ -212,3 +212,53 @@ export function nudgePlacement(query: Plane, frame: Plane, content: Rect, start:
   }
   return best;
 }
+
+/**
+ * Scores for frames that look alike all over (a static camera, a talking head): what tells them apart is the small
+ * part that moves, which a correlation over the whole picture barely sees. Each frame's picture at `rect` less the
+ * frames' mean is its motion; the screenshot less its best fit to that mean (gain and offset: brightness, contrast)
+ * is its own, with the noise every frame shares (pixels no frame's motion can explain, a caption laid over, are
+ * left out). The score is their correlation (−1…1): the frame whose motion the screenshot shows scores highest.
+ */
+export function motionScores(query: Plane, frames: readonly Plane[], rect: Rect): number[] {
+  const n = query.width * query.height;
+  const samples = frames.map((f) => resample(f, rect, query.width, query.height).data);
+  const mean = new Float32Array(n);
+  for (const s of samples) for (let i = 0; i < n; i++) mean[i] += s[i] / samples.length;
+  let average = 0;
+  for (let i = 0; i < n; i++) average += mean[i] / n;
+  // The query is zero-mean: fit it as gain × (mean − its average).
+  let [qm, mm] = [0, 0];
+  for (let i = 0; i < n; i++) {
+    const m = mean[i] - average;
+    qm += query.data[i] * m;
+    mm += m * m;
+  }
+  const gain = mm > 0 ? qm / mm : 0;
+  // Where no frame moves as much as the screenshot differs (a caption, a bar, a logo laid over), the difference is
+  // not motion: those pixels are left out, or they would decide the score.
+  const reach = new Float32Array(n);
+  for (const s of samples) for (let i = 0; i < n; i++) reach[i] = Math.max(reach[i], Math.abs(s[i] - mean[i]));
+  const residual = new Float32Array(n);
+  for (let i = 0; i < n; i++) residual[i] = query.data[i] - gain * (mean[i] - average);
+  const noise = medianOf(residual.map(Math.abs));
+  let rr = 0;
+  for (let i = 0; i < n; i++) {
+    if (Math.abs(residual[i]) > 2 * Math.abs(gain) * reach[i] + 3 * noise) residual[i] = 0;
+    rr += residual[i] * residual[i];
+  }
+  return samples.map((s) => {
+    let [rd, dd] = [0, 0];
+    for (let i = 0; i < n; i++) {
+      const d = s[i] - mean[i];
+      rd += residual[i] * d;
+      dd += d * d;
+    }
+    return rr > 0 && dd > 1e-6 ? rd / Math.sqrt(rr * dd) : 0;
+  });
+}
+
+function medianOf(values: Float32Array): number {
+  const sorted = Float32Array.from(values).sort();
+  return sorted.length ? sorted[sorted.length >> 1] : 0;
+}

@@ -13,6 +13,7 @@ import {
 import {
   correlation,
   lumaPlane,
+  motionScores,
   nudgePlacement,
   placeQuery,
   type Plane,
@@ -21,6 +22,10 @@ import {
 
 /** Best-scored window frames whose placement is nudged on each: the frame asked for is among them. */
 const nudgedFrames = 6;
+/** Window frames scoring within this much of the best look alike all over (see `motionScores`). */
+const alikeScore = 0.01;
+/** Only this many alike frames or more are a still picture worth telling apart by its motion. */
+const minAlike = 5;
 
 /** A window frame as refinement keeps it until its video is picked. */
 interface WindowFrame {
@@ -117,7 +122,23 @@ export class MomentQueries {
     const { rect } = placeQuery(query.picture, reference.luma, reference.content);
     const scored = eligible.map((f) => ({ frame: f, score: correlation(query.picture.fine, f.luma, rect) }));
     const best = [...scored].sort((a, b) => b.score - a.score).slice(0, nudgedFrames);
-    for (const s of best) s.score = nudgePlacement(query.picture.fine, s.frame.luma, s.frame.content, rect).score;
+    let placed = { rect, score: -Infinity };
+    for (const s of best) {
+      const p = nudgePlacement(query.picture.fine, s.frame.luma, s.frame.content, rect);
+      s.score = p.score;
+      if (p.score > placed.score) placed = p;
+    }
+    // Frames that score alike all over differ only where something small moves: those are told apart by it.
+    const top = Math.max(...scored.map((s) => s.score));
+    const alike = scored.filter((s) => s.score >= top - alikeScore);
+    if (alike.length >= minAlike) {
+      const motion = motionScores(
+        query.picture.fine,
+        alike.map((s) => s.frame.luma),
+        placed.rect,
+      );
+      alike.forEach((s, i) => (s.score = top + motion[i] * alikeScore));
+    }
     const candidates = scored.map((s) => ({ time: s.frame.time, distance: s.frame.distance, score: s.score }));
     const picked = pickMoment(candidates, sampled);
     return { ...picked, frames: frames.length };
