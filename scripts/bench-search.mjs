@@ -227,12 +227,12 @@ async function dropToResults(page, files) {
     video.muted = true;
     video.src = URL.createObjectURL(file);
     await new Promise((ok) => (video.onloadeddata = ok));
-    // Between the frames sampled at 5.0 and 5.5 s (the default interval): the index alone is a quarter second off.
+    // Between the frames sampled at 5.0 and 5.25 s (the default interval): the index alone is an eighth of a second off.
     const presented = new Promise((ok) => {
       video.requestVideoFrameCallback((_now, meta) => ok(meta.mediaTime));
       setTimeout(() => ok(null), 2000);
     });
-    video.currentTime = Math.min(5.24, video.duration / 2);
+    video.currentTime = Math.min(5.12, video.duration / 2);
     await new Promise((ok) => (video.onseeked = ok));
     const frameTime = (await presented) ?? video.currentTime;
     const canvas = document.createElement('canvas');

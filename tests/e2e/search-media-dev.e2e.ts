@@ -5,7 +5,8 @@
 // frames a <video> element shows, or, for files Chromium cannot play, frames the native ffmpeg writes as a player
 // shows them (rotation applied, HDR tone-mapped), transformed like search-quality.e2e.ts's (media-dev-queries.ts).
 // Prints each file's figures, then each kind's (rotation, HDR/10-bit, motion photo, …); fails when a file that
-// should index does not (and, with FF_ISSUE11_TARGETS=1, when a file's screenshots miss the issue 11 targets).
+// should index does not, or when the figures fall below today's (and, with FF_ISSUE11_TARGETS=1, when a file's
+// screenshots miss the issue 11 targets).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,8 +170,12 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
     if (excluded.length) console.log(`  no screenshots: ${excluded.join(', ')}`);
 
     expect(wrongFailures.map((j) => `${j.videoName} ${j.stage}: ${j.error}`)).toEqual([]);
-    // The screenshot figures are far from issue 11's targets on real files today (descriptor work to come): printed
-    // always, asserted with FF_ISSUE11_TARGETS=1 as in search-realworld.e2e.ts.
+    // Held to what the app does on these files now (recall@1 76/83, moment 66/83 on 2026-12-04), so a change that
+    // loses real files fails here. Issue 11's targets per file (every screenshot found, 90% on time) are not met yet
+    // (a 1-pixel checkerboard, a dark concert of small lights, copies of a near-still talking head): asserted with
+    // FF_ISSUE11_TARGETS=1.
+    expect(right / Math.max(1, all), 'recall@1 over the real files').toBeGreaterThanOrEqual(0.88);
+    expect(timely / Math.max(1, all), 'moment within the sampling interval').toBeGreaterThanOrEqual(0.75);
     if (process.env.FF_ISSUE11_TARGETS !== '1') return;
     expect(short, 'files whose screenshots did not all find them').toEqual([]);
     expect(timely / Math.max(1, all), 'moment within the sampling interval').toBeGreaterThanOrEqual(0.9);
