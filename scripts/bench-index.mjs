@@ -25,8 +25,8 @@
 //
 //   stages: median ms (finishedAt - startedAt of the last attempt) per stage over the jobs that finished.
 //   pass1_x_realtime / pass2_x_realtime: seconds of video through that pass / the pass's wall time.
-//   When `ffmpeg` is on PATH, each file is also sampled by native ffmpeg (`-vf fps=2,scale=160:-2 -f null -`: the app's
-//   default of a frame every 0.5 s; run
+//   When `ffmpeg` is on PATH, each file is also sampled by native ffmpeg (`-vf fps=4,scale=160:-2 -f null -`: the app's
+//   default of a frame every 0.25 s; run
 //   after the browser has closed, one file at a time, ffmpeg's default threads): ratio_native = pass 2 wall / native.
 //
 // --tiers <file>: on bench.html, one worker does the same work (probe + every key frame at 160 px + the app's 1
@@ -58,8 +58,8 @@ const positional = argv.filter((a, i) => !a.startsWith('--') && !valueFlags.has(
 const log = (...parts) => process.stderr.write(`[bench:index] ${parts.join(' ')}\n`);
 const timeoutMs = Number(option('timeout') ?? 1800) * 1000;
 const outDir = join(root, '.bench', 'dist-index');
-/** Frames per second the app samples by default (src/lib/media/sampling.ts: keyframeInterval 0.5). */
-const sampleRate = 2;
+/** Frames per second the app samples by default (src/lib/settings.ts: sampling.keyframeInterval 0.25). */
+const sampleRate = 4;
 const mediaDir = join(root, '.bench', 'media');
 const manyDir = join(root, '.bench', 'many');
 const loadStart = loadavg()[0];

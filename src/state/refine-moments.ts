@@ -93,7 +93,7 @@ type Picked = ImageMatchTime & { moved: boolean; score?: number };
 const clipReach = 1;
 /**
  * The picture score (correlation, see picture-align.ts) the clip's first frame must reach on a video's frame for
- * the clip's start to move there: below it, no frame looked read was that picture, and the alignment stands.
+ * the clip's start to move there: below it, no frame read was that picture, and the alignment stands.
  */
 const clipFrameScore = 0.8;
 
