@@ -309,8 +309,9 @@ async function indexFolder(folder) {
     if (hold) {
       heldBack = await page.evaluate(async () => {
         const c = window.framefinder.catalog;
-        // Pass 2 (which stores the search fingerprints) and word-search embeddings wait together.
-        const later = ['frames', 'embeddings'];
+        // Pass 2 (which stores the search fingerprints) and what waits on it (word-search embeddings, the suggested
+        // tags read from them) wait together: a stage left queued behind a held one would keep pass 1 from ending.
+        const later = ['frames', 'embeddings', 'suggested-tags'];
         const ids = (await c.listJobs('queued', 1e7)).filter((j) => later.includes(j.stage)).map((j) => j.id);
         for (const id of ids) await c.cancelJob(id);
         return ids;
