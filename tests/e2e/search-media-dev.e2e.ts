@@ -6,8 +6,8 @@
 // shows them (rotation applied, HDR tone-mapped), transformed like search-quality.e2e.ts's (media-dev-queries.ts).
 // Prints each file's figures, then each kind's (rotation, HDR/10-bit, motion photo, …); fails when a file that
 // should index does not, or when the figures fall below today's (and, with FF_ISSUE11_TARGETS=1, when a file's
-// screenshots miss the issue 11 targets).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// screenshots miss the issue 11 targets). FF_QUERY_DIR=dir keeps the screenshots.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -107,6 +107,8 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
         let [top1, onTime, blank] = [0, 0, 0];
         const misses: string[] = [];
         for (const q of queries) {
+          // FF_QUERY_DIR=dir keeps every screenshot asked, to look at a miss again outside the app.
+          if (process.env.FF_QUERY_DIR) writeFileSync(join(process.env.FF_QUERY_DIR, q.name), q.bytes);
           const hits = await searchImage(page, q.base64, q.mime);
           if (hits.length === 0 && (await blankPicture(page, q.base64, q.mime))) {
             // A black screenshot (a dark phone clip, a black video): nothing to match, and the app must say so.

@@ -229,6 +229,18 @@ describe('cropBorders', () => {
     expect(cropBorders(paint(100, 60, () => [3, 3, 3]))).toEqual({ x: 0, y: 0, width: 100, height: 60 });
   });
 
+  it('keeps a dark scene whole: black sky over small lights is not a bar', () => {
+    // A night concert: phone lights, thinning out towards a black roof. Every line at the top is dark and nearly
+    // uniform, as a bar's are, but no step ends them: cropping there would cut a different share from each frame.
+    const r = seededRandom(11);
+    const lights = new Set<number>();
+    for (let y = 0; y < 90; y++) for (let x = 0; x < 160; x++) if (r() < (y / 90) ** 2 * 0.08) lights.add(y * 160 + x);
+    const scene = paint(160, 90, (x, y) => (lights.has(y * 160 + x) ? [230, 230, 210] : [2, 2, 3]));
+    expect(cropBorders(scene)).toEqual({ x: 0, y: 0, width: 160, height: 90 });
+    // Put in a letterbox, the step from a bar to a picture is still found.
+    expect(cropBorders(bars(picture(8), 12, 0))).toEqual({ x: 0, y: 12, width: 160, height: 90 });
+  });
+
   it('cropFrame copies the rectangle', () => {
     const p = picture(7, 20, 10);
     const c = cropFrame(p, { x: 3, y: 2, width: 5, height: 4 });

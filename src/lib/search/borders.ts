@@ -36,9 +36,36 @@ function isBorderLine([mean, std]: [number, number]): boolean {
 }
 
 /**
+ * The first content line must be at least this much brighter on average (over `edgeLines` lines) than the bar it
+ * ends. A letterbox ends in a step; a dark scene (a night concert of small lights on black) fades out line by line,
+ * and cropping it would cut a different share from every frame and from every screenshot of it.
+ */
+const minEdgeStep = 6;
+const edgeLines = 2;
+
+/** One side of the frame as `count` lines from the outside in (0 is the outermost): their luma mean and spread. */
+type Side = (line: number) => [number, number];
+
+/**
+ * How many lines of one side are a bar: dark uniform lines from the outside in, ended by a step up into the picture.
+ * At most `limit` lines are taken; a bar that runs on past it (a small picture inside a large screenshot) is still
+ * a bar, up to `count` lines, as long as a step ends it.
+ */
+function barLines(side: Side, limit: number, count: number): number {
+  let n = 0;
+  let sum = 0;
+  for (let stats = side(0); n < count && isBorderLine(stats); stats = side(++n)) sum += stats[0];
+  if (n === 0 || n >= count) return 0;
+  const ahead = Math.min(edgeLines, count - n);
+  let inside = 0;
+  for (let i = 0; i < ahead; i++) inside += side(n + i)[0];
+  return inside / ahead - sum / n >= minEdgeStep ? Math.min(n, limit) : 0;
+}
+
+/**
  * The content rectangle of a frame once dark bars are removed from each side. Bars are found line by line from
- * the outside in; a side never loses more than 40% of the frame. A frame that is dark all over is returned
- * whole (the fingerprint quality gate rejects it, cropping would not help).
+ * the outside in and must end in a step up into the picture; a side never loses more than 40% of the frame. A frame
+ * that is dark all over is returned whole (the fingerprint quality gate rejects it, cropping would not help).
  */
 export function cropBorders(frame: Pixels): Rect {
   const { width, height, data } = frame;
@@ -47,24 +74,15 @@ export function cropBorders(frame: Pixels): Rect {
   const maxRows = Math.floor(height * maxBorderShare);
   const maxCols = Math.floor(width * maxBorderShare);
   const rowStride = width * 4;
+  const row = (y: number) => lineStats(data, y * rowStride, 4, width);
 
-  let top = 0;
-  while (top < maxRows && isBorderLine(lineStats(data, top * rowStride, 4, width))) top++;
-  let bottom = 0;
-  while (bottom < maxRows && isBorderLine(lineStats(data, (height - 1 - bottom) * rowStride, 4, width))) bottom++;
+  const top = barLines(row, maxRows, height);
+  const bottom = barLines((i) => row(height - 1 - i), maxRows, height - top);
   // Columns are judged over the rows that remain, so a corner of letterbox does not hide a pillar bar.
   const rows = height - top - bottom;
-  let left = 0;
-  while (left < maxCols && isBorderLine(lineStats(data, top * rowStride + left * 4, rowStride, rows))) left++;
-  let right = 0;
-  while (right < maxCols && isBorderLine(lineStats(data, top * rowStride + (width - 1 - right) * 4, rowStride, rows)))
-    right++;
-
-  // Dark everywhere: every side hit its limit and what is left is dark too. Keep the whole frame.
-  if (top === maxRows && bottom === maxRows && left === maxCols && right === maxCols) {
-    const inner = lineStats(data, (top + (rows >> 1)) * rowStride + left * 4, 4, width - left - right);
-    if (isBorderLine(inner)) return whole;
-  }
+  const column = (x: number) => lineStats(data, top * rowStride + x * 4, rowStride, rows);
+  const left = barLines(column, maxCols, width);
+  const right = barLines((i) => column(width - 1 - i), maxCols, width - left);
   return { x: left, y: top, width: width - left - right, height: rows };
 }
 
