@@ -51,6 +51,8 @@ export interface RefinedMoment {
   sampledTime: number;
   /** The window held a closer frame than the sampled one. */
   moved: boolean;
+  /** How far the answer's colours are from the screenshot's (see picture-colour.ts); null or absent: not told. */
+  colour?: number | null;
 }
 
 /**
@@ -82,12 +84,13 @@ export async function refineMoments(
       moment: { time: picked.time, similarity: picked.similarity },
       sampledTime: sampled.time,
       moved: Math.abs(picked.time - sampled.time) > 1e-3,
+      colour: picked.colour,
     });
   }
 }
 
 /** A window's answer: its moment, whether it moved, and its picture score when frames were scored. */
-type Picked = ImageMatchTime & { moved: boolean; score?: number };
+type Picked = ImageMatchTime & { moved: boolean; score?: number; colour?: number | null };
 
 /** Seconds either side of where the clip's frames aligned that its start is looked for. */
 const clipReach = 1;
@@ -151,7 +154,8 @@ async function refineAround(
   if (!picked || signal.aborted || !(picked.moved && step > 1.5 * frameLength(video.fps))) return picked;
   const fine = { before: step, after: step, fps: video.fps, duration, maxFrames: maxWindowFrames };
   const finer = await refineIn(file, video, momentWindow(picked.time, fine), queryId, picked, media, signal);
-  return finer ? { ...finer, moved: Math.abs(finer.time - sampled.time) > 1e-3 } : picked;
+  if (!finer) return picked;
+  return { ...finer, moved: Math.abs(finer.time - sampled.time) > 1e-3, colour: finer.colour ?? picked.colour };
 }
 
 /**
@@ -190,7 +194,7 @@ async function refineIn(
   const picked = await searchWorker.api.refineMoment(queryId, video.id, { time: best.time, distance });
   if (!picked || signal.aborted) return null;
   const similarity = 1 - picked.distance / fingerprintBits;
-  return { time: picked.time, similarity, moved: picked.moved, score: picked.score };
+  return { time: picked.time, similarity, moved: picked.moved, score: picked.score, colour: picked.colour };
 }
 
 /** The video's file from its connected folder, or null (not connected, moved, deleted). */

@@ -7,6 +7,7 @@ import { isVideoFile } from '../lib/video-files';
 import { frameRoute, newMediaWorker, searchWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
 import { refineClipStarts, refinedCount, refineMoments } from './refine-moments';
+import { colourOrder } from '../lib/search/picture-colour';
 import { settings } from './settings.svelte';
 
 /**
@@ -22,6 +23,8 @@ export interface ImageHit {
   times: ImageMatchTime[];
   /** Set when refinement has looked at this video: the best time as the index (its sampled frames) answered. */
   sampledTime?: number;
+  /** Set when refinement has looked at this video: how far the answer's colours are from the image's (null: too dark). */
+  colour?: number | null;
 }
 
 export interface ClipHit extends ClipAlignment {
@@ -110,14 +113,17 @@ class SearchState {
       this.#finish(started, hits.length);
       this.refining = hits.length > 0;
       const interval = settings.sampling.keyframeInterval;
-      await refineMoments(hits, queryId, interval, this.#media, signal, ({ index, moment, sampledTime }) => {
+      await refineMoments(hits, queryId, interval, this.#media, signal, ({ index, moment, sampledTime, colour }) => {
         const hit = this.imageHits[index];
         if (!hit) return;
         // The refined moment is at least as close as the best sampled one was, so it stays first.
         const others = hit.times.slice(1).filter((t) => Math.abs(t.time - moment.time) > 1e-3);
         const times = [moment, ...others];
-        this.imageHits[index] = { ...hit, times, similarity: Math.max(hit.similarity, moment.similarity), sampledTime };
+        const similarity = Math.max(hit.similarity, moment.similarity);
+        this.imageHits[index] = { ...hit, times, similarity, sampledTime, colour };
       });
+      // Alike in luma is not alike: a refined video whose answer is in other colours goes after those in the image's.
+      if (!signal.aborted) this.imageHits = inColourOrder(this.imageHits, refinedCount(hits.map((h) => h.similarity)));
     } catch (err) {
       if (!signal.aborted) this.#fail(messageOf(err, 'The image could not be searched'));
     } finally {
@@ -261,3 +267,10 @@ function messageOf(err: unknown, fallback: string): string {
 }
 
 export const search = new SearchState();
+
+/** The first `refined` hits in `colourOrder`, the rest as they were. */
+function inColourOrder(hits: ImageHit[], refined: number): ImageHit[] {
+  const order = colourOrder(hits.slice(0, refined).map((h) => h.colour));
+  if (order.every((i, k) => i === k)) return hits;
+  return [...order.map((i) => hits[i]), ...hits.slice(refined)];
+}

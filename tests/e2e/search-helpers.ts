@@ -196,6 +196,8 @@ export interface Hit {
    * clip hit's start as its sampled frames aligned, when refinement moved it.
    */
   sampledTime?: number;
+  /** An image hit's colour distance from the image, when refinement looked at it (see picture-colour.ts). */
+  colour?: number | null;
 }
 
 /** The app's own image search (as a drop does), its hits best first, once their moments are refined. */
@@ -210,6 +212,7 @@ export async function searchImage(page: Page, base64: string, mime: string): Pro
         time: h.times[0].time,
         similarity: h.similarity,
         sampledTime: h.sampledTime,
+        colour: h.colour,
       }));
     },
     { base64, mime },
@@ -237,6 +240,12 @@ export async function searchClip(page: Page, base64: string, mime: string): Prom
 interface SearchLike {
   byImage(b: Blob, label: string): Promise<void>;
   byClip(f: File): Promise<void>;
-  imageHits: { video: { path: string }; similarity: number; times: { time: number }[]; sampledTime?: number }[];
+  imageHits: {
+    video: { path: string };
+    similarity: number;
+    times: { time: number }[];
+    sampledTime?: number;
+    colour?: number | null;
+  }[];
   clipHits: { video: { path: string }; from: number; confidence: number; alignedOffset?: number }[];
 }

@@ -82,9 +82,6 @@ function frameInterval(video: string): number {
  * A known miss that is answered right is said, so the entry can go.
  */
 const knownMisses: Record<string, string> = {
-  'chroma-422-97.jpg-letterbox':
-    'late-start.m2ts shows the same fractal zoom at the same moment in other colours (the generator lands seeds 8 ' +
-    'and 28 on one spot); the fingerprint and the picture score see luma only, and it ranks first',
   'static-camera-187.jpg-brightness':
     'the index keeps a few frames of the still scene, all as close to the screenshot, and the windows read around ' +
     'three of them do not reach 7.48 s',
@@ -129,7 +126,7 @@ describe('reverse search on real-world file shapes', () => {
         console.log(
           `  ${q.class}: ${q.name} truth ${q.time.toFixed(3)} (same ${q.same[0].toFixed(3)}–${q.same[1].toFixed(3)}) ` +
             `→ ${describeHit(hits[0])} (sampled ${hits[0]?.sampledTime?.toFixed(3) ?? '-'}, off ${off.toFixed(3)}, ` +
-            `outside the run ${offSame.toFixed(3)})`,
+            `outside the run ${offSame.toFixed(3)}, colours ${hits.map((h) => h.colour?.toFixed(3) ?? '-').join(' ')})`,
         );
       if (off > interval + frameInterval(q.video) / 2)
         misses.push(`${q.class}: ${q.name} (${baseName(q.video)}@${q.time.toFixed(2)}) → ${describeHit(hits[0])}`);

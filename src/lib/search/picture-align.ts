@@ -7,6 +7,7 @@
 // costs every frame alike, so the frame that moved like the screenshot wins.
 import type { RgbaFrame } from '../media/types';
 import { cropBorders, type Rect } from './borders';
+import { colourLayout, type ColourLayout } from './picture-colour';
 
 type Pixels = Pick<RgbaFrame, 'data' | 'width' | 'height'>;
 
@@ -17,10 +18,14 @@ export interface Plane {
   data: Float32Array;
 }
 
-/** A screenshot as refinement compares it: its picture at two sizes, each zero-mean and of unit norm. */
+/**
+ * A screenshot as refinement compares it: its picture at two sizes, each zero-mean and of unit norm, and its colour
+ * layout (picture-colour.ts).
+ */
 export interface QueryPicture {
   fine: Plane;
   coarse: Plane;
+  colour: ColourLayout;
 }
 
 /** Long side of the screenshot's picture when frames are scored: about the frames' own size (160 px). */
@@ -55,7 +60,7 @@ export function queryPicture(image: Pixels, mirrored: boolean): QueryPicture {
     if (mirrored) for (let y = 0; y < h; y++) p.data.subarray(y * w, (y + 1) * w).reverse();
     return normalised(p);
   };
-  return { fine: sized(fineSide), coarse: sized(coarseSide) };
+  return { fine: sized(fineSide), coarse: sized(coarseSide), colour: colourLayout(image, rect, mirrored) };
 }
 
 /** `plane` less its mean, scaled to unit norm (all zero when it is flat). */

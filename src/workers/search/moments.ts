@@ -19,6 +19,7 @@ import {
   type Plane,
   type QueryPicture,
 } from '../../lib/search/picture-align';
+import { colourDistance, colourLayout } from '../../lib/search/picture-colour';
 
 /** Best-scored window frames whose placement is nudged on each: the frame asked for is among them. */
 const nudgedFrames = 6;
@@ -26,6 +27,12 @@ const nudgedFrames = 6;
 const alikeScore = 0.01;
 /** Only this many alike frames or more are a still picture worth telling apart by its motion. */
 const minAlike = 5;
+
+/**
+ * A video's refined moment, how many window frames were read, and, when frames were scored, how far the answer's
+ * colours are from the screenshot's (`colourDistance`; null when too dark to say).
+ */
+export type RefinedPick = PickedMoment & { frames: number; colour?: number | null };
 
 /** A window frame as refinement keeps it until its video is picked. */
 interface WindowFrame {
@@ -35,6 +42,8 @@ interface WindowFrame {
   luma: Plane;
   /** The frame inside its own dark bars. */
   content: Rect;
+  /** The frame itself, for its colours once it is picked. */
+  pixels: RgbaFrame;
 }
 
 interface ImageQuery {
@@ -99,7 +108,7 @@ export class MomentQueries {
       // A flat frame (a fade to black) cannot be compared; the query itself was not flat.
       if (!c) continue;
       const distance = hamming(fingerprintOf(c), 0, query.fingerprint, 0);
-      list.push({ time: frame.time, distance, luma: lumaPlane(frame), content: cropBorders(frame) });
+      list.push({ time: frame.time, distance, luma: lumaPlane(frame), content: cropBorders(frame), pixels: frame });
     }
   }
 
@@ -108,7 +117,7 @@ export class MomentQueries {
    * (`sampled.distance` is its distance in the index). The video's frames are forgotten; the query stays for the
    * next video. Null when the query is no longer kept.
    */
-  pick(queryId: string, videoId: number, sampled: MomentCandidate): (PickedMoment & { frames: number }) | null {
+  pick(queryId: string, videoId: number, sampled: MomentCandidate): RefinedPick | null {
     const query = this.#queries.get(queryId);
     if (!query) return null;
     const frames = query.videos.get(videoId) ?? [];
@@ -123,9 +132,11 @@ export class MomentQueries {
     const scored = eligible.map((f) => ({ frame: f, score: correlation(query.picture.fine, f.luma, rect) }));
     const best = [...scored].sort((a, b) => b.score - a.score).slice(0, nudgedFrames);
     let placed = { rect, score: -Infinity };
+    const rects = new Map<WindowFrame, Rect>();
     for (const s of best) {
       const p = nudgePlacement(query.picture.fine, s.frame.luma, s.frame.content, rect);
       s.score = p.score;
+      rects.set(s.frame, p.rect);
       if (p.score > placed.score) placed = p;
     }
     // Frames that score alike all over differ only where something small moves: those are told apart by it.
@@ -141,7 +152,11 @@ export class MomentQueries {
     }
     const candidates = scored.map((s) => ({ time: s.frame.time, distance: s.frame.distance, score: s.score }));
     const picked = pickMoment(candidates, sampled);
-    return { ...picked, frames: frames.length };
+    // The answer's colours where the screenshot lies on it, against the screenshot's: a video whose frames are alike
+    // in luma but not in colour is told apart by it (see colourDistance).
+    const shown = eligible.reduce((a, b) => (Math.abs(b.time - picked.time) < Math.abs(a.time - picked.time) ? b : a));
+    const layout = colourLayout(shown.pixels, rects.get(shown) ?? placed.rect);
+    return { ...picked, colour: colourDistance(query.picture.colour, layout), frames: frames.length };
   }
 
   drop(queryId: string): void {
