@@ -77,16 +77,6 @@ function frameInterval(video: string): number {
   return Math.min(v.duration / v.frames, 0.1);
 }
 
-/**
- * Screenshots the app does not answer right yet, with why: printed with the figures, left out of the asserted ones.
- * A known miss that is answered right is said, so the entry can go.
- */
-const knownMisses: Record<string, string> = {
-  'static-camera-187.jpg-brightness':
-    'the index keeps a few frames of the still scene, all as close to the screenshot, and the windows read around ' +
-    'three of them do not reach 7.48 s',
-};
-
 describe('reverse search on real-world file shapes', () => {
   const app = useApp();
 
@@ -107,11 +97,9 @@ describe('reverse search on real-world file shapes', () => {
     const describeHit = (h: Hit | undefined) => (h ? `${baseName(h.path)}@${h.time.toFixed(2)}` : 'nothing');
 
     const images = await realworldImageQueries(page, manifest.images, 2026);
-    const knownRow = empty();
     for (const q of images) {
       const hits = await searchImage(page, q.base64, q.mime);
-      const known = knownMisses[q.name];
-      const r = known ? knownRow : row(q.class);
+      const r = row(q.class);
       r.images++;
       const right = hits[0] && baseName(hits[0].path) === baseName(q.video);
       const off = right ? offBy(q.video, hits[0].time, q.time) : Infinity;
@@ -184,13 +172,6 @@ describe('reverse search on real-world file shapes', () => {
           `${pct(share(r.clipVideo, r.clips))} ${pct(share(r.clipStart, r.clips))}` +
           `  issue 11 targets ${meets(r) ? 'met' : 'not met'}`,
       );
-    const knownRight = knownRow.exactMoment;
-    console.log(
-      `  known misses (${knownRow.images}, not in the figures above; ${knownRight} answered right this time, ` +
-        `their entries can go):\n    ${Object.entries(knownMisses)
-          .map(([name, why]) => `${name}: ${why}`)
-          .join('\n    ')}`,
-    );
     console.log(`  outside images answered: ${answered} / ${outside.length}`);
     if (misses.length) console.log(`  misses:\n    ${misses.join('\n    ')}`);
 

@@ -19,17 +19,24 @@ export interface Plane {
 }
 
 /**
- * A screenshot as refinement compares it: its picture at two sizes, each zero-mean and of unit norm, and its colour
- * layout (picture-colour.ts).
+ * A screenshot as refinement compares it: its picture at two sizes, each zero-mean and of unit norm, its colour
+ * layout (picture-colour.ts), and the planes motion is told by (picture-motion.ts): its luma and `colourPlanes` at
+ * the fine size, as they are.
  */
 export interface QueryPicture {
   fine: Plane;
   coarse: Plane;
   colour: ColourLayout;
+  motion: Plane[];
 }
 
 /** Long side of the screenshot's picture when frames are scored: about the frames' own size (160 px). */
 const fineSide = 96;
+/**
+ * Long side of the screenshot's colour planes when motion is told: colour is stored at half the luma's resolution
+ * (4:2:0 video, JPEG), and below it JPEG's colour noise would outweigh what moved.
+ */
+const colourSide = fineSide / 2;
 /** Long side when placements are tried in bulk. */
 const coarseSide = 32;
 /** The screenshot may show as little as this share of the frame's width (a crop) … */
@@ -50,17 +57,39 @@ export function lumaPlane(frame: Pixels): Plane {
 
 /** The screenshot's picture (dark bars removed), mirrored left to right when it matched mirrored. */
 export function queryPicture(image: Pixels, mirrored: boolean): QueryPicture {
-  const plane = lumaPlane(image);
   const rect = cropBorders(image);
-  const sized = (side: number) => {
+  const sized = (plane: Plane, side: number) => {
     const scale = side / Math.max(rect.width, rect.height);
     const w = Math.max(2, Math.round(rect.width * scale));
     const h = Math.max(2, Math.round(rect.height * scale));
     const p = resample(plane, rect, w, h);
     if (mirrored) for (let y = 0; y < h; y++) p.data.subarray(y * w, (y + 1) * w).reverse();
-    return normalised(p);
+    return p;
   };
-  return { fine: sized(fineSide), coarse: sized(coarseSide), colour: colourLayout(image, rect, mirrored) };
+  const luma = lumaPlane(image);
+  const [fine, coarse] = [sized(luma, fineSide), sized(luma, coarseSide)];
+  const motion = [
+    { ...fine, data: new Float32Array(fine.data) },
+    ...colourPlanes(image).map((c) => sized(c, colourSide)),
+  ];
+  return { fine: normalised(fine), coarse: normalised(coarse), colour: colourLayout(image, rect, mirrored), motion };
+}
+
+/**
+ * A picture's two colour-opponent planes, red less green and blue less their mean, in 0–255 units: a box crossing
+ * a still scene can be as bright as the scene behind it and differ only in colour.
+ */
+export function colourPlanes(frame: Pixels): [Plane, Plane] {
+  const { width, height, data } = frame;
+  const [a, b] = [new Float32Array(width * height), new Float32Array(width * height)];
+  for (let i = 0, p = 0; i < a.length; i++, p += 4) {
+    a[i] = data[p] - data[p + 1];
+    b[i] = data[p + 2] - (data[p] + data[p + 1]) / 2;
+  }
+  return [
+    { width, height, data: a },
+    { width, height, data: b },
+  ];
 }
 
 /** `plane` less its mean, scaled to unit norm (all zero when it is flat). */
@@ -216,54 +245,4 @@ export function nudgePlacement(query: Plane, frame: Plane, content: Rect, start:
     if (!moved) step /= 2;
   }
   return best;
-}
-
-/**
- * Scores for frames that look alike all over (a static camera, a talking head): what tells them apart is the small
- * part that moves, which a correlation over the whole picture barely sees. Each frame's picture at `rect` less the
- * frames' mean is its motion; the screenshot less its best fit to that mean (gain and offset: brightness, contrast)
- * is its own, with the noise every frame shares (pixels no frame's motion can explain, a caption laid over, are
- * left out). The score is their correlation (−1…1): the frame whose motion the screenshot shows scores highest.
- */
-export function motionScores(query: Plane, frames: readonly Plane[], rect: Rect): number[] {
-  const n = query.width * query.height;
-  const samples = frames.map((f) => resample(f, rect, query.width, query.height).data);
-  const mean = new Float32Array(n);
-  for (const s of samples) for (let i = 0; i < n; i++) mean[i] += s[i] / samples.length;
-  let average = 0;
-  for (let i = 0; i < n; i++) average += mean[i] / n;
-  // The query is zero-mean: fit it as gain × (mean − its average).
-  let [qm, mm] = [0, 0];
-  for (let i = 0; i < n; i++) {
-    const m = mean[i] - average;
-    qm += query.data[i] * m;
-    mm += m * m;
-  }
-  const gain = mm > 0 ? qm / mm : 0;
-  // Where no frame moves as much as the screenshot differs (a caption, a bar, a logo laid over), the difference is
-  // not motion: those pixels are left out, or they would decide the score.
-  const reach = new Float32Array(n);
-  for (const s of samples) for (let i = 0; i < n; i++) reach[i] = Math.max(reach[i], Math.abs(s[i] - mean[i]));
-  const residual = new Float32Array(n);
-  for (let i = 0; i < n; i++) residual[i] = query.data[i] - gain * (mean[i] - average);
-  const noise = medianOf(residual.map(Math.abs));
-  let rr = 0;
-  for (let i = 0; i < n; i++) {
-    if (Math.abs(residual[i]) > 2 * Math.abs(gain) * reach[i] + 3 * noise) residual[i] = 0;
-    rr += residual[i] * residual[i];
-  }
-  return samples.map((s) => {
-    let [rd, dd] = [0, 0];
-    for (let i = 0; i < n; i++) {
-      const d = s[i] - mean[i];
-      rd += residual[i] * d;
-      dd += d * d;
-    }
-    return rr > 0 && dd > 1e-6 ? rd / Math.sqrt(rr * dd) : 0;
-  });
-}
-
-function medianOf(values: Float32Array): number {
-  const sorted = Float32Array.from(values).sort();
-  return sorted.length ? sorted[sorted.length >> 1] : 0;
 }

@@ -11,15 +11,16 @@ import {
   type SampledMoment,
 } from '../../lib/search/moment';
 import {
+  colourPlanes,
   correlation,
   lumaPlane,
-  motionScores,
   nudgePlacement,
   placeQuery,
   type Plane,
   type QueryPicture,
 } from '../../lib/search/picture-align';
 import { colourDistance, colourLayout } from '../../lib/search/picture-colour';
+import { motionScores } from '../../lib/search/picture-motion';
 
 /** Best-scored window frames whose placement is nudged on each: the frame asked for is among them. */
 const nudgedFrames = 6;
@@ -143,11 +144,8 @@ export class MomentQueries {
     const top = Math.max(...scored.map((s) => s.score));
     const alike = scored.filter((s) => s.score >= top - alikeScore);
     if (alike.length >= minAlike) {
-      const motion = motionScores(
-        query.picture.fine,
-        alike.map((s) => s.frame.luma),
-        placed.rect,
-      );
+      const planes = alike.map((s) => [s.frame.luma, ...colourPlanes(s.frame.pixels)]);
+      const motion = motionScores(query.picture.motion, planes, placed.rect);
       alike.forEach((s, i) => (s.score = top + motion[i] * alikeScore));
     }
     const candidates = scored.map((s) => ({ time: s.frame.time, distance: s.frame.distance, score: s.score }));
