@@ -1,8 +1,9 @@
 import { transfer } from 'comlink';
 import { isAbortError } from '../lib/errors';
 import { frameLength, momentWindow, refinementTimes, type SampledMoment } from '../lib/search/moment';
-import { searchFloor } from '../lib/search/settings';
+import { closerLookAccepts, searchFloor, type SearchSettings } from '../lib/search/settings';
 import { refinedAmong } from '../lib/search/copies';
+import { colourOrder } from '../lib/search/picture-colour';
 import { fingerprintBits } from '../lib/search/fingerprint';
 import type { ImageMatchTime } from '../lib/search/alignment';
 import type { Video } from '../lib/types';
@@ -27,6 +28,13 @@ const maxRefinedVideos = 8;
 /** How many of the hits (their similarities, best first) refinement looks at (see `refinedAmong`). */
 export const refinedCount = (similarities: readonly number[]) =>
   refinedAmong(similarities, refinedVideos, maxRefinedVideos);
+
+/** The first `refined` hits in `colourOrder` (those in the image's colours first), the rest as they were. */
+export function inColourOrder<T extends { colour?: number | null }>(hits: T[], refined: number): T[] {
+  const order = colourOrder(hits.slice(0, refined).map((h) => h.colour));
+  if (order.every((i, k) => i === k)) return hits;
+  return [...order.map((i) => hits[i]), ...hits.slice(refined)];
+}
 
 /** Sampled moments of a video whose windows are read: its best and the next best (a loop's repeats, a copy). */
 const momentsPerVideo = 3;
@@ -87,6 +95,29 @@ export async function refineMoments(
       colour: picked.colour,
     });
   }
+}
+
+/**
+ * A closer look at the nearest video when no video was accepted (see `closerLook`): its windows are read as for
+ * refinement, and the frame found is the answer when `closerLookAccepts` it; else null (nothing there, or the search
+ * is gone).
+ */
+export async function lookCloser(
+  hit: { video: Video; times: readonly ImageMatchTime[] },
+  queryId: string,
+  interval: number,
+  settings: SearchSettings,
+  media: WorkerBridge<MediaApi>,
+  signal: AbortSignal,
+): Promise<Omit<RefinedMoment, 'index'> | null> {
+  const sampled = hit.times[0];
+  if (!sampled) return null;
+  const moments = await searchWorker.api.refinementMoments(queryId, hit.video.id, momentsPerVideo, interval);
+  if (moments.length === 0 || signal.aborted) return null;
+  const picked = await refineAround(hit.video, moments, interval, queryId, sampled, media, signal);
+  if (!picked || signal.aborted || !closerLookAccepts(picked, settings)) return null;
+  const moment = { time: picked.time, similarity: picked.similarity };
+  return { moment, sampledTime: sampled.time, moved: picked.moved, colour: picked.colour };
 }
 
 /** A window's answer: its moment, whether it moved, and its picture score when frames were scored. */

@@ -1,13 +1,12 @@
 import { proxy, transfer } from 'comlink';
 import { isAbortError } from '../lib/errors';
 import type { RgbaFrame } from '../lib/media/types';
-import type { ClipAlignment, ImageMatchTime } from '../lib/search/alignment';
+import type { ClipAlignment, ImageMatchTime, ImageVideoResult } from '../lib/search/alignment';
 import type { Video } from '../lib/types';
 import { isVideoFile } from '../lib/video-files';
 import { frameRoute, newMediaWorker, searchWorker } from '../workers/bridge';
 import { catalog } from './catalog.svelte';
-import { refineClipStarts, refinedCount, refineMoments } from './refine-moments';
-import { colourOrder } from '../lib/search/picture-colour';
+import { inColourOrder, lookCloser, refineClipStarts, refinedCount, refineMoments } from './refine-moments';
 import { settings } from './settings.svelte';
 
 /**
@@ -108,6 +107,15 @@ class SearchState {
         if (hits.length >= maxVideos) break;
       }
       if (signal.aborted) return;
+      if (hits.length === 0 && r.closer) {
+        const closer = await this.#lookCloser(r.closer, queryId, signal);
+        if (signal.aborted) return;
+        if (closer) {
+          this.imageHits = [closer];
+          this.mirrored = r.mirrored;
+          return this.#finish(started, 1);
+        }
+      }
       this.imageHits = hits;
       this.mirrored = r.mirrored;
       this.#finish(started, hits.length);
@@ -131,6 +139,22 @@ class SearchState {
       // Done or given up: the query's fingerprint and any window frames leave the search worker.
       void searchWorker.api.dropQuery(queryId).catch(() => undefined);
     }
+  }
+
+  /**
+   * Nothing was accepted, but the nearest video is near enough that the screenshot may lie between two of its
+   * sampled frames (fast footage): its frames there are read, and it is the hit when one of them is the picture.
+   */
+  async #lookCloser(nearest: ImageVideoResult, queryId: string, signal: AbortSignal): Promise<ImageHit | null> {
+    const video = await this.#visible(nearest.videoId);
+    if (!video || signal.aborted) return null;
+    this.message = `Looking closer at “${video.name}”…`;
+    const hit = { video, similarity: nearest.similarity, times: nearest.times };
+    const interval = settings.sampling.keyframeInterval;
+    const found = await lookCloser(hit, queryId, interval, $state.snapshot(settings.search), this.#media, signal);
+    if (!found) return null;
+    const { moment, sampledTime, colour } = found;
+    return { ...hit, similarity: moment.similarity, times: [moment], sampledTime, colour };
   }
 
   async byClip(file: File): Promise<void> {
@@ -267,10 +291,3 @@ function messageOf(err: unknown, fallback: string): string {
 }
 
 export const search = new SearchState();
-
-/** The first `refined` hits in `colourOrder`, the rest as they were. */
-function inColourOrder(hits: ImageHit[], refined: number): ImageHit[] {
-  const order = colourOrder(hits.slice(0, refined).map((h) => h.colour));
-  if (order.every((i, k) => i === k)) return hits;
-  return [...order.map((i) => hits[i]), ...hits.slice(refined)];
-}

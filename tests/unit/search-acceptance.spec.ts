@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageVideoResult } from '../../src/lib/search/alignment';
-import { acceptImageResults, defaultSearchSettings } from '../../src/lib/search/settings';
+import {
+  acceptImageResults,
+  closerLook,
+  closerLookAccepts,
+  defaultSearchSettings,
+} from '../../src/lib/search/settings';
 
 const video = (videoId: number, ...sims: number[]): ImageVideoResult => ({
   videoId,
@@ -29,5 +34,26 @@ describe('which videos an image matches', () => {
   it('keeps the moments of a video that are close to its best', () => {
     const [r] = acceptImageResults([video(1, 0.95, 0.9, 0.8)], defaultSearchSettings);
     expect(r.times.map((t) => t.similarity)).toEqual([0.95, 0.9]);
+  });
+});
+
+describe('a closer look when nothing is accepted', () => {
+  it('is taken at the nearest video when it is in the band fast footage between two samples falls in', () => {
+    expect(closerLook([video(1, 0.77), video(2, 0.75)])?.videoId).toBe(1);
+    expect(closerLook([video(1, 0.7), video(2, 0.65)])).toBeNull();
+    expect(closerLook([])).toBeNull();
+  });
+
+  it('answers only with a frame as alike as the threshold asks, the same picture in the same colours', () => {
+    const s = defaultSearchSettings;
+    expect(closerLookAccepts({ similarity: 0.97, score: 0.99, colour: 0.01 }, s)).toBe(true);
+    // Near in bits, but another picture where the screenshot lies: an unrelated frame that happens to be close.
+    expect(closerLookAccepts({ similarity: 0.82, score: 0.6, colour: 0.01 }, s)).toBe(false);
+    // The same luma in other colours.
+    expect(closerLookAccepts({ similarity: 0.97, score: 0.99, colour: 0.3 }, s)).toBe(false);
+    // Below the threshold even after reading every frame around the moment.
+    expect(closerLookAccepts({ similarity: 0.78, score: 0.95, colour: 0.01 }, s)).toBe(false);
+    // Never scored (no window frame was read): nothing to go on.
+    expect(closerLookAccepts({ similarity: 0.9 }, s)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import type { ImageVideoResult } from './alignment';
 import { fingerprintBits } from './frame-index';
 import { settingDefault, type SettingValue } from '../settings';
+import { colourMismatch } from './picture-colour';
 
 /** The reverse-search settings (`search` in lib/settings.ts, with their bounds and how the defaults were measured). */
 export type SearchSettings = SettingValue<'search'>;
@@ -35,4 +36,35 @@ export function acceptImageResults(results: readonly ImageVideoResult[], s: Sear
     accepted.push({ ...r, times: r.times.filter((t) => t.similarity >= floor) });
   });
   return accepted;
+}
+
+/**
+ * A screenshot from between two samples of fast footage (a whip pan, a phone swung round) can be further from both
+ * than unrelated pictures are from their nearest frame: 0.72–0.80 (see `similarityThreshold` in lib/settings.ts).
+ * When nothing is accepted and the nearest video is at least this alike, its frames around the nearest moments are
+ * read and the screenshot compared with each (`closerLookAccepts`): the frame it was taken from is there.
+ */
+export const closerLookFloor = 0.72;
+/** The picture score (luma correlation where the screenshot lies on the frame) a closer look must reach. */
+export const closerLookScore = 0.9;
+
+/** The nearest video, when no video was accepted and it is near enough for a closer look; else null. */
+export function closerLook(results: readonly ImageVideoResult[]): ImageVideoResult | null {
+  const nearest = results[0];
+  return nearest && nearest.similarity >= closerLookFloor ? nearest : null;
+}
+
+/**
+ * Whether a closer look found the screenshot: a frame at least as alike as the threshold asks, that is the same
+ * picture where the screenshot lies on it, in the same colours (colour distance at most `colourMismatch`).
+ */
+export function closerLookAccepts(
+  found: { similarity: number; score?: number; colour?: number | null },
+  s: SearchSettings,
+): boolean {
+  return (
+    found.similarity >= s.similarityThreshold &&
+    (found.score ?? 0) >= closerLookScore &&
+    (found.colour ?? 0) <= colourMismatch
+  );
 }

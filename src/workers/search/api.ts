@@ -5,6 +5,7 @@ import { fingerprint, fingerprintCoefficients, pruneConsecutive } from '../../li
 import { FrameIndex, wordsPerFingerprint, type FrameMatch } from '../../lib/search/frame-index';
 import {
   acceptImageResults,
+  closerLook,
   distanceFor,
   maxDistanceOf,
   searchFloor,
@@ -171,7 +172,14 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       image: Blob,
       settings: SearchSettings,
       queryId?: string,
-    ): Promise<{ results: ImageVideoResult[]; rejected: 'flat' | 'smooth' | null; mirrored: boolean; ms: number }> {
+    ): Promise<{
+      results: ImageVideoResult[];
+      /** With no results: the nearest video when it is near enough to be worth a closer look (`closerLook`). */
+      closer: ImageVideoResult | null;
+      rejected: 'flat' | 'smooth' | null;
+      mirrored: boolean;
+      ms: number;
+    }> {
       const started = performance.now();
       const frame = await decodeImage(image);
       await ready();
@@ -179,9 +187,11 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       // Refinement compares window frames with the query the way the best match was found.
       if (queryId !== undefined && found.coefficients)
         moments.keep(queryId, found.coefficients, queryPicture(frame, found.mirrored));
-      const results = acceptImageResults(groupImageResults(found.matches), settings);
-      const mirrored = found.mirrored && results.length > 0;
-      return { results, rejected: found.rejected, mirrored, ms: performance.now() - started };
+      const grouped = groupImageResults(found.matches);
+      const results = acceptImageResults(grouped, settings);
+      const closer = results.length === 0 ? closerLook(grouped) : null;
+      const mirrored = found.mirrored && (results.length > 0 || closer !== null);
+      return { results, closer, rejected: found.rejected, mirrored, ms: performance.now() - started };
     },
 
     /** The nearest frames to raw fingerprints, each query alone and fetched as an image query is, with the time taken. */
