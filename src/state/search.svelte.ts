@@ -107,14 +107,14 @@ class SearchState {
         if (hits.length >= maxVideos) break;
       }
       if (signal.aborted) return;
-      if (hits.length === 0 && r.closer) {
-        const closer = await this.#lookCloser(r.closer, queryId, signal);
+      // Nothing accepted: the nearest videos may still hold the picture between two sampled frames.
+      for (const nearest of hits.length === 0 ? r.closer : []) {
+        const closer = await this.#lookCloser(nearest, queryId, signal);
         if (signal.aborted) return;
-        if (closer) {
-          this.imageHits = [closer];
-          this.mirrored = r.mirrored;
-          return this.#finish(started, 1);
-        }
+        if (!closer) continue;
+        this.imageHits = [closer];
+        this.mirrored = r.mirrored;
+        return this.#finish(started, 1);
       }
       this.imageHits = hits;
       this.mirrored = r.mirrored;
@@ -142,8 +142,8 @@ class SearchState {
   }
 
   /**
-   * Nothing was accepted, but the nearest video is near enough that the screenshot may lie between two of its
-   * sampled frames (fast footage): its frames there are read, and it is the hit when one of them is the picture.
+   * Nothing was accepted, but `nearest` is near enough that the screenshot may lie between two of its sampled frames
+   * (fast footage): its frames there are read, and it is the hit when one of them is the picture.
    */
   async #lookCloser(nearest: ImageVideoResult, queryId: string, signal: AbortSignal): Promise<ImageHit | null> {
     const video = await this.#visible(nearest.videoId);

@@ -48,10 +48,12 @@ export const closerLookFloor = 0.72;
 /** The picture score (luma correlation where the screenshot lies on the frame) a closer look must reach. */
 export const closerLookScore = 0.9;
 
-/** The nearest video, when no video was accepted and it is near enough for a closer look; else null. */
-export function closerLook(results: readonly ImageVideoResult[]): ImageVideoResult | null {
-  const nearest = results[0];
-  return nearest && nearest.similarity >= closerLookFloor ? nearest : null;
+/** Videos a closer look reads at most, nearest first: a copy in other colours may be nearer than the video. */
+export const closerLookVideos = 2;
+
+/** The nearest videos worth a closer look when no video was accepted (at least `closerLookFloor` alike). */
+export function closerLook(results: readonly ImageVideoResult[]): ImageVideoResult[] {
+  return results.slice(0, closerLookVideos).filter((r) => r.similarity >= closerLookFloor);
 }
 
 /**

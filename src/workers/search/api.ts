@@ -174,8 +174,8 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       queryId?: string,
     ): Promise<{
       results: ImageVideoResult[];
-      /** With no results: the nearest video when it is near enough to be worth a closer look (`closerLook`). */
-      closer: ImageVideoResult | null;
+      /** With no results: the nearest videos near enough to be worth a closer look (`closerLook`). */
+      closer: ImageVideoResult[];
       rejected: 'flat' | 'smooth' | null;
       mirrored: boolean;
       ms: number;
@@ -189,8 +189,8 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
         moments.keep(queryId, found.coefficients, queryPicture(frame, found.mirrored));
       const grouped = groupImageResults(found.matches);
       const results = acceptImageResults(grouped, settings);
-      const closer = results.length === 0 ? closerLook(grouped) : null;
-      const mirrored = found.mirrored && (results.length > 0 || closer !== null);
+      const closer = results.length === 0 ? closerLook(grouped) : [];
+      const mirrored = found.mirrored && (results.length > 0 || closer.length > 0);
       return { results, closer, rejected: found.rejected, mirrored, ms: performance.now() - started };
     },
 
