@@ -29,7 +29,7 @@ describe('refining in the search worker', () => {
     const moments = new MomentQueries();
     const truth = 58; // 2.32 s: between the samples at 2.0 and 2.5 s
     const query = fingerprint(scrolling(truth, 12))!;
-    moments.keep('q1', fingerprintCoefficients(scrolling(truth, 12))!, queryPicture(scrolling(truth, 12), false));
+    moments.keep('q1', fingerprintCoefficients(scrolling(truth, 12))!, () => queryPicture(scrolling(truth, 12), false));
     const sampledFrame = scrolling(50);
     const sampled = { time: 2, distance: hamming(fingerprint(sampledFrame)!, 0, query, 0) };
     expect(sampled.distance).toBeGreaterThan(0);
@@ -45,7 +45,7 @@ describe('refining in the search worker', () => {
 
   it('keeps nothing of a query once dropped, and ignores frames that arrive after', () => {
     const moments = new MomentQueries();
-    moments.keep('q2', fingerprintCoefficients(scrolling(10))!, queryPicture(scrolling(10), false));
+    moments.keep('q2', fingerprintCoefficients(scrolling(10))!, () => queryPicture(scrolling(10), false));
     moments.drop('q2');
     moments.add('q2', 1, [scrolling(10)]);
     expect(moments.size).toBe(0);

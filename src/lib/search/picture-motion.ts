@@ -22,7 +22,10 @@ export function motionScores(query: readonly Plane[], frames: readonly (readonly
       rect,
     );
     rr += channel.rr;
-    for (let k = 0; k < frames.length; k++) [rd[k], dd[k]] = [rd[k] + channel.rd[k], dd[k] + channel.dd[k]];
+    for (let k = 0; k < frames.length; k++) {
+      rd[k] += channel.rd[k];
+      dd[k] += channel.dd[k];
+    }
   });
   return frames.map((_, k) => (rr > 0 && dd[k] > 1e-6 ? rd[k] / Math.sqrt(rr * dd[k]) : 0));
 }
@@ -52,7 +55,8 @@ function planeMotion(query: Plane, frames: readonly Plane[], rect: Rect): { rr: 
   const rd: number[] = [];
   const dd: number[] = [];
   for (const s of samples) {
-    let [r, d2] = [0, 0];
+    let r = 0;
+    let d2 = 0;
     for (let i = 0; i < n; i++) {
       const d = s[i] - mean[i];
       r += residual[i] * d;
@@ -66,10 +70,18 @@ function planeMotion(query: Plane, frames: readonly Plane[], rect: Rect): { rr: 
 
 /** The least-squares slope of `to` against `from`: how much the screenshot's contrast differs from the frames'. */
 function slope(from: Float32Array, to: Float32Array): number {
-  let [mf, mt] = [0, 0];
-  for (let i = 0; i < from.length; i++) [mf, mt] = [mf + from[i] / from.length, mt + to[i] / from.length];
-  let [ft, ff] = [0, 0];
-  for (let i = 0; i < from.length; i++) [ft, ff] = [ft + (from[i] - mf) * (to[i] - mt), ff + (from[i] - mf) ** 2];
+  let mf = 0;
+  let mt = 0;
+  for (let i = 0; i < from.length; i++) {
+    mf += from[i] / from.length;
+    mt += to[i] / from.length;
+  }
+  let ft = 0;
+  let ff = 0;
+  for (let i = 0; i < from.length; i++) {
+    ft += (from[i] - mf) * (to[i] - mt);
+    ff += (from[i] - mf) * (from[i] - mf);
+  }
   return ff > 0 ? ft / ff : 0;
 }
 
@@ -84,8 +96,12 @@ const minLevelPixels = 12;
  * where the still ones put it.
  */
 function toneCurve(from: Float32Array, to: Float32Array): (v: number) => number {
-  let [lo, hi] = [Infinity, -Infinity];
-  for (const v of from) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of from) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   const width = (hi - lo) / curveLevels || 1;
   const level = (v: number) => Math.min(curveLevels - 1, Math.floor((v - lo) / width));
   const buckets: number[][] = Array.from({ length: curveLevels }, () => []);

@@ -185,8 +185,11 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       await ready();
       const found = matchImage(index, frame);
       // Refinement compares window frames with the query the way the best match was found.
-      if (queryId !== undefined && found.coefficients)
-        moments.keep(queryId, found.coefficients, queryPicture(frame, found.mirrored));
+      if (queryId !== undefined && found.coefficients) {
+        moments.keep(queryId, found.coefficients, () => queryPicture(frame, found.mirrored));
+        // Made once the results are out, while the page has the first window decoded.
+        setTimeout(() => moments.prepare(queryId), 0);
+      }
       const grouped = groupImageResults(found.matches);
       const results = acceptImageResults(grouped, settings);
       const closer = results.length === 0 ? closerLook(grouped) : [];
@@ -275,7 +278,7 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       queryFrames.delete(queryId);
       const anchor = clipAnchors.get(queryId);
       clipAnchors.delete(queryId);
-      if (anchor) moments.keep(queryId, anchor.coefficients, anchor.picture);
+      if (anchor) moments.keep(queryId, anchor.coefficients, () => anchor.picture);
       await ready();
       const matches = index.searchMany(
         frames.map((f) => f.fingerprint),

@@ -49,8 +49,8 @@ interface WindowFrame {
 
 interface ImageQuery {
   fingerprint: Uint32Array;
-  /** The screenshot's picture, for scoring window frames pixel by pixel. */
-  picture: QueryPicture;
+  /** The screenshot's picture, for scoring window frames pixel by pixel: made when first needed (see `prepare`). */
+  picture: () => QueryPicture;
   /** Per video: every window frame decoded so far. */
   videos: Map<number, WindowFrame[]>;
 }
@@ -67,10 +67,22 @@ export class MomentQueries {
 
   /**
    * Keeps a query image's `fingerprintCoefficients` as the index matched them (its fingerprint follows from them)
-   * and its picture (`queryPicture`, mirrored when the match was).
+   * and how to make its picture (`queryPicture`, mirrored when the match was). The picture is made once, when first
+   * needed or on `prepare`: the results go out before it.
    */
-  keep(queryId: string, coefficients: Float64Array, picture: QueryPicture): void {
-    this.#queries.set(queryId, { fingerprint: fingerprintOf(coefficients), picture, videos: new Map() });
+  keep(queryId: string, coefficients: Float64Array, picture: () => QueryPicture): void {
+    let made: QueryPicture | null = null;
+    let make: (() => QueryPicture) | null = picture;
+    const once = (): QueryPicture => {
+      if (!made) [made, make] = [make!(), null]; // once made, the screenshot's pixels are let go
+      return made;
+    };
+    this.#queries.set(queryId, { fingerprint: fingerprintOf(coefficients), picture: once, videos: new Map() });
+  }
+
+  /** Makes a kept query's picture now (while the first window is being decoded), if it is still kept. */
+  prepare(queryId: string): void {
+    this.#queries.get(queryId)?.picture();
   }
 
   /**
@@ -129,13 +141,14 @@ export class MomentQueries {
     // from there: a cropped screenshot fits its own frame exactly, while a neighbour that moved fits only as well as
     // one shift can make up for the motion. Placed once for all, the frame it was placed on would be favoured.
     const reference = eligible.reduce((a, b) => (b.distance < a.distance ? b : a));
-    const { rect } = placeQuery(query.picture, reference.luma, reference.content);
-    const scored = eligible.map((f) => ({ frame: f, score: correlation(query.picture.fine, f.luma, rect) }));
+    const picture = query.picture();
+    const { rect } = placeQuery(picture, reference.luma, reference.content);
+    const scored = eligible.map((f) => ({ frame: f, score: correlation(picture.fine, f.luma, rect) }));
     const best = [...scored].sort((a, b) => b.score - a.score).slice(0, nudgedFrames);
     let placed = { rect, score: -Infinity };
     const rects = new Map<WindowFrame, Rect>();
     for (const s of best) {
-      const p = nudgePlacement(query.picture.fine, s.frame.luma, s.frame.content, rect);
+      const p = nudgePlacement(picture.fine, s.frame.luma, s.frame.content, rect);
       s.score = p.score;
       rects.set(s.frame, p.rect);
       if (p.score > placed.score) placed = p;
@@ -145,7 +158,7 @@ export class MomentQueries {
     const alike = scored.filter((s) => s.score >= top - alikeScore);
     if (alike.length >= minAlike) {
       const planes = alike.map((s) => [s.frame.luma, ...colourPlanes(s.frame.pixels)]);
-      const motion = motionScores(query.picture.motion, planes, placed.rect);
+      const motion = motionScores(picture.motion, planes, placed.rect);
       alike.forEach((s, i) => (s.score = top + motion[i] * alikeScore));
     }
     const candidates = scored.map((s) => ({ time: s.frame.time, distance: s.frame.distance, score: s.score }));
@@ -154,7 +167,7 @@ export class MomentQueries {
     // in luma but not in colour is told apart by it (see colourDistance).
     const shown = eligible.reduce((a, b) => (Math.abs(b.time - picked.time) < Math.abs(a.time - picked.time) ? b : a));
     const layout = colourLayout(shown.pixels, rects.get(shown) ?? placed.rect);
-    return { ...picked, colour: colourDistance(query.picture.colour, layout), frames: frames.length };
+    return { ...picked, colour: colourDistance(picture.colour, layout), frames: frames.length };
   }
 
   drop(queryId: string): void {
