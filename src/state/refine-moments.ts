@@ -98,9 +98,9 @@ export async function refineMoments(
 }
 
 /**
- * A closer look at the nearest video when no video was accepted (see `closerLook`): its windows are read as for
- * refinement, and the frame found is the answer when `closerLookAccepts` it; else null (nothing there, or the search
- * is gone).
+ * A closer look at one of the nearest videos when no video was accepted (see `closerLook`): its windows are read as
+ * for refinement, and the frame found is the answer when `closerLookAccepts` it; else null (nothing there, or the
+ * search is gone).
  */
 export async function lookCloser(
   hit: { video: Video; times: readonly ImageMatchTime[] },

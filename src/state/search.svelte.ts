@@ -117,7 +117,7 @@ class SearchState {
         return this.#finish(started, 1);
       }
       this.imageHits = hits;
-      this.mirrored = r.mirrored;
+      this.mirrored = r.mirrored && hits.length > 0;
       this.#finish(started, hits.length);
       this.refining = hits.length > 0;
       const interval = settings.sampling.keyframeInterval;
