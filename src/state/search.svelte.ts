@@ -91,6 +91,8 @@ class SearchState {
     const { signal } = this.#start({ kind: 'image', name: label, url: URL.createObjectURL(image) });
     const started = performance.now();
     const queryId = `q${++queries}`;
+    // Refinement decodes on this worker: it loads while the index is searched.
+    this.#media.start();
     try {
       this.message = 'Searching your library…';
       const r = await searchWorker.api.searchImage(image, $state.snapshot(settings.search), queryId);

@@ -28,6 +28,11 @@ export class WorkerBridge<T> {
     return this.#api;
   }
 
+  /** Starts the worker now (loading its code), so the first call does not wait for it. */
+  start(): void {
+    void this.api;
+  }
+
   terminate(): void {
     this.#worker?.terminate();
     this.#worker = undefined;

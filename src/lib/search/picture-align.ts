@@ -194,6 +194,10 @@ export function placeQuery(query: QueryPicture, frame: Plane, content: Rect): Pl
     x: content.x + (content.width - fullW) / 2,
     y: content.y + (content.height - fullW / aspect) / 2,
   };
+  // A crop is taken only when it beats the whole picture by `wholePreference`, and no score passes 1: a whole
+  // picture this close leaves nothing to search for.
+  const wholeScore = correlation(query.fine, frame, whole);
+  if (wholeScore >= 1 - wholePreference) return { rect: whole, score: wholeScore };
   let best: Placement = { rect: whole, score: correlation(query.coarse, frame, whole) };
   for (let s = 1 - scaleStep; s >= minScale - 1e-9; s -= scaleStep) {
     const size = sizeAt(s);
@@ -207,7 +211,6 @@ export function placeQuery(query: QueryPicture, frame: Plane, content: Rect): Pl
       }
   }
   const fine = nudgePlacement(query.fine, frame, content, best.rect);
-  const wholeScore = correlation(query.fine, frame, whole);
   return fine.score > wholeScore + wholePreference ? fine : { rect: whole, score: wholeScore };
 }
 

@@ -187,8 +187,6 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       // Refinement compares window frames with the query the way the best match was found.
       if (queryId !== undefined && found.coefficients) {
         moments.keep(queryId, found.coefficients, () => queryPicture(frame, found.mirrored));
-        // Made once the results are out, while the page has the first window decoded.
-        setTimeout(() => moments.prepare(queryId), 0);
       }
       const grouped = groupImageResults(found.matches);
       const results = acceptImageResults(grouped, settings);
@@ -242,6 +240,8 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
     /** The sampled moments of a video whose windows refinement reads, for a query image kept under `queryId`. */
     async refinementMoments(queryId: string, videoId: number, count: number, interval: number) {
       await ready();
+      // The query's picture is made once these are answered, while the page has their windows decoded.
+      setTimeout(() => moments.prepare(queryId), 0);
       return moments.candidates(queryId, index.framesOf(videoId), count, interval);
     },
 
