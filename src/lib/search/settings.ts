@@ -41,7 +41,7 @@ export function acceptImageResults(results: readonly ImageVideoResult[], s: Sear
 /**
  * A screenshot from between two samples of fast footage (a whip pan, a phone swung round) can be further from both
  * than unrelated pictures are from their nearest frame: 0.72–0.80 (see `similarityThreshold` in lib/settings.ts).
- * When nothing is accepted and the nearest video is at least this alike, its frames around the nearest moments are
+ * When nothing is accepted, the nearest videos at least this alike have their frames around the nearest moments
  * read and the screenshot compared with each (`closerLookAccepts`): the frame it was taken from is there.
  */
 export const closerLookFloor = 0.72;
@@ -49,7 +49,7 @@ export const closerLookFloor = 0.72;
 export const closerLookScore = 0.9;
 
 /** Videos a closer look reads at most, nearest first: a copy in other colours may be nearer than the video. */
-export const closerLookVideos = 2;
+const closerLookVideos = 2;
 
 /** The nearest videos worth a closer look when no video was accepted (at least `closerLookFloor` alike). */
 export function closerLook(results: readonly ImageVideoResult[]): ImageVideoResult[] {

@@ -177,6 +177,7 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       /** With no results: the nearest videos near enough to be worth a closer look (`closerLook`). */
       closer: ImageVideoResult[];
       rejected: 'flat' | 'smooth' | null;
+      /** The image matched best mirrored (the results say so when there are any). */
       mirrored: boolean;
       ms: number;
     }> {
@@ -185,14 +186,12 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       await ready();
       const found = matchImage(index, frame);
       // Refinement compares window frames with the query the way the best match was found.
-      if (queryId !== undefined && found.coefficients) {
+      if (queryId !== undefined && found.coefficients)
         moments.keep(queryId, found.coefficients, () => queryPicture(frame, found.mirrored));
-      }
       const grouped = groupImageResults(found.matches);
       const results = acceptImageResults(grouped, settings);
       const closer = results.length === 0 ? closerLook(grouped) : [];
-      const mirrored = found.mirrored && (results.length > 0 || closer.length > 0);
-      return { results, closer, rejected: found.rejected, mirrored, ms: performance.now() - started };
+      return { results, closer, rejected: found.rejected, mirrored: found.mirrored, ms: performance.now() - started };
     },
 
     /** The nearest frames to raw fingerprints, each query alone and fetched as an image query is, with the time taken. */
