@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Generates the "real-world" reverse-search fixtures: small videos in the shapes real files come in (rotation in the
 // container, 4:4:4 / 4:2:2 / 10-bit / full-range pictures, VFR screen recordings with long still stretches, H.263
-// 3GP, MPEG-4 and DivX 3 AVI, edit lists, timestamps that do not start at 0, static cameras, loops), and the
-// queries the quality test drops: reference frames as a user sees them (ffmpeg applies the rotation), re-encoded
-// clips, mirrored frames, and frames of videos that are not in the library. Made once with Debian's ffmpeg 5.1
+// 3GP, MPEG-4 and DivX 3 AVI, edit lists, timestamps that do not start at 0, static cameras, loops, one-pixel
+// textures and grain), and the queries the quality test drops: reference frames as a user sees them (ffmpeg applies
+// the rotation), re-encoded clips, mirrored frames, and frames of videos that are not in the library. Made once with Debian's ffmpeg 5.1
 // (libx264, libx265, libvpx-vp9, libsvtav1) and committed, so the tests need no ffmpeg.
 //
 //   node tests/scripts/make-realworld-fixtures.mjs                  (everything: media and manifest)
@@ -342,6 +342,48 @@ const library = [
     notes: 'the same 2 s repeated four times (a looping animation)',
     graph: () => `${shot(41, 2)},trim=duration=2,format=yuv444p,loop=loop=3:size=50,setpts=N/${FPS}/TB`,
     make: (src, out) => ffmpeg(['-i', src, ...x264('yuv420p', ['-g', '25']), ...BITEXACT, out]),
+  },
+  // High-frequency textures, appended so that the files above keep their content and their queries.
+  {
+    name: 'cellular.mp4',
+    cls: 'texture',
+    notes:
+      'one-pixel cellular automata (rule 110, then rule 30) scrolling a row a frame: detail only at the finest scale',
+    graph: () =>
+      ['110', '30']
+        .map(
+          (rule, i) =>
+            `cellauto=s=${W}x${H}:r=${FPS}:rule=${rule}:random_fill_ratio=0.5:random_seed=${17 + i}:scroll=1:full=1,` +
+            `trim=duration=4,setpts=PTS-STARTPTS,format=yuv444p[s${i}];`,
+        )
+        .join('') + '[s0][s1]concat=n=2:v=1',
+    make: (src, out) => ffmpeg(['-i', src, ...x264(), ...BITEXACT, out]),
+  },
+  {
+    name: 'foliage.mp4',
+    cls: 'texture',
+    notes: 'fine foliage: one-pixel Game of Life with mould, a generation a frame, in greens, then in autumn colours',
+    graph: () =>
+      [
+        ['#c8ffa0', '#102010', '#407020'],
+        ['#ffd070', '#301808', '#a04818'],
+      ]
+        .map(
+          ([life, death, mold], i) =>
+            `life=s=${W}x${H}:r=${FPS}:seed=${31 + i}:ratio=0.5:mold=10:life_color=${life}:death_color=${death}:` +
+            `mold_color=${mold},trim=duration=4,setpts=PTS-STARTPTS,format=yuv444p[s${i}];`,
+        )
+        .join('') + '[s0][s1]concat=n=2:v=1',
+    make: (src, out) => ffmpeg(['-i', src, ...x264(), ...BITEXACT, out]),
+  },
+  {
+    name: 'grain-160x90.mp4',
+    cls: 'texture',
+    notes: 'noise at low resolution: a 160x90 night scene under heavy grain that changes every frame',
+    graph: () =>
+      `${shot(36, 8)},trim=duration=8,scale=160:90:flags=area,eq=brightness=-0.25,` +
+      `noise=alls=45:allf=t+u:all_seed=5,format=yuv444p`,
+    make: (src, out) => ffmpeg(['-i', src, ...x264(), ...BITEXACT, out]),
   },
 ];
 
