@@ -43,6 +43,11 @@ export interface RgbaFrame {
    * stretch, the frame before it is the right answer, not a sign that the file ends early.
    */
   shownUntil?: number;
+  /**
+   * A centre patch of the frame at its own size, not the frame (see `texturePatches` in the media worker): it holds
+   * a pattern finer than the index's size, and the search worker codes it by its texture.
+   */
+  texture?: true;
 }
 
 /**

@@ -195,6 +195,12 @@ export function fingerprintCoefficients(frame: Pixels, options: FingerprintOptio
   return block && Float64Array.from(keptIndices, (i) => block[i]);
 }
 
+/** The coefficients a fingerprint codes of a picture already `grid` × `grid` (texture.ts codes a spectrum so). */
+export function gridCoefficients(pixels: Float64Array): Float64Array {
+  const block = lowDct(pixels);
+  return Float64Array.from(keptIndices, (i) => block[i]);
+}
+
 /** Of each kept coefficient, whether its horizontal frequency is odd: those change sign when a picture is mirrored. */
 const oddAcross = Uint8Array.from(keptIndices, (i) => (i % band) % 2);
 

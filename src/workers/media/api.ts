@@ -147,7 +147,7 @@ export function mediaApi(tiers: Tiers) {
       const r = await routed(call.sink, (route) =>
         withSource(call, (s) =>
           sampleFrames(s, call.plan, call.duration, call.fps, call.batchSize, async (frames, done) => {
-            if (!first && frames.length) first = copyOf(frames[0]);
+            if (!first && frames.length && !frames[0].texture) first = copyOf(frames[0]);
             await route.send(frames, done);
             onProgress?.(done);
           }),

@@ -3,6 +3,7 @@ import { posterCandidates, snapToKeyframes, stripTimes } from '../../lib/media/s
 import { candidateCuts, detectCuts, scenesFromCuts, sharpestCut, spanTimes, type Scene } from '../../lib/media/scenes';
 import { BadMediaError, type FrameSource, type RgbaFrame } from '../../lib/media/types';
 import { encodeSheet, type EncodedImage } from './images';
+import { texturePatches } from './texture-looks';
 
 /** Long side of posters and scene frames, in pixels. */
 export const posterSide = 320;
@@ -231,5 +232,8 @@ export async function sampleFrames(
   decoded.sort((a, b) => a.time - b.time);
   samples.sort((a, b) => a.time - b.time);
   if (batch.length) await onFrames(batch, decoded.length);
+  // A pattern finer than this size (a one-pixel checkerboard) is grey or a moiré here: looked at again at its own.
+  const patches = await texturePatches(source, samples);
+  if (patches.length) await onFrames(patches, decoded.length);
   return { decoded, ...(await refineScenes(source, duration, fps, samples)) };
 }

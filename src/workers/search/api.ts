@@ -2,6 +2,7 @@ import { expose } from 'comlink';
 import type { FramePass, FrameSink, RgbaFrame } from '../../lib/media/types';
 import { alignClip, groupImageResults, type ClipAlignment, type ImageVideoResult } from '../../lib/search/alignment';
 import { fingerprint, fingerprintCoefficients, pruneConsecutive } from '../../lib/search/fingerprint';
+import { textureFingerprint } from '../../lib/search/texture';
 import { FrameIndex, wordsPerFingerprint, type FrameMatch } from '../../lib/search/frame-index';
 import {
   acceptImageResults,
@@ -37,8 +38,15 @@ type Pass = FramePass;
 /** A video's frames handed on so far in this session, per pass, by time in ms (a frame seen twice counts once). */
 type Pending = Map<Pass, { frames: Map<number, Uint32Array>; rejected: number }>;
 
-function fingerprintFrames(frames: readonly RgbaFrame[]): { time: number; fingerprint: Uint32Array | null }[] {
-  return frames.map((f) => ({ time: f.time, fingerprint: fingerprint(f) }));
+/** Each frame's fingerprint, or its texture code for a texture patch (lib/search/texture.ts); null when it has none. */
+function fingerprintFrames(
+  frames: readonly RgbaFrame[],
+): { time: number; fingerprint: Uint32Array | null; texture: boolean }[] {
+  return frames.map((f) => ({
+    time: f.time,
+    fingerprint: f.texture ? textureFingerprint(f) : fingerprint(f),
+    texture: f.texture === true,
+  }));
 }
 
 /** The worker's API over the blob store `openBlobs` gives (OPFS in the browser, a Map in unit tests). */
@@ -99,9 +107,10 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
     addFrames(videoId: number, pass: Pass, frames: RgbaFrame[]): void {
       if (!pending.get(videoId)?.has(pass)) api.begin(videoId, pass);
       const p = pending.get(videoId)!.get(pass)!;
-      for (const { time, fingerprint: f } of fingerprintFrames(frames)) {
-        if (f) p.frames.set(Math.round(time * 1000), f);
-        else p.rejected++;
+      for (const { time, fingerprint: f, texture } of fingerprintFrames(frames)) {
+        // A texture code is kept a millisecond after its frame's time, so the frame keeps its layout code too.
+        if (f) p.frames.set(Math.round(time * 1000) + (texture ? 1 : 0), f);
+        else if (!texture) p.rejected++;
       }
     },
 
@@ -184,7 +193,7 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       const started = performance.now();
       const frame = await decodeImage(image);
       await ready();
-      const found = matchImage(index, frame);
+      const found = matchImage(index, frame, frame.patch);
       // Refinement compares window frames with the query the way the best match was found.
       if (queryId !== undefined && found.coefficients)
         moments.keep(queryId, found.coefficients, () => queryPicture(frame, found.mirrored));
@@ -224,7 +233,7 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       queryFrames.set(queryId, list);
       if (clipAnchors.has(queryId)) return;
       for (const frame of frames) {
-        const coefficients = fingerprintCoefficients(frame);
+        const coefficients = frame.texture ? null : fingerprintCoefficients(frame);
         if (!coefficients) continue;
         clipAnchors.set(queryId, { time: frame.time, coefficients, picture: queryPicture(frame, false) });
         break;

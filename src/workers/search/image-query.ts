@@ -7,13 +7,18 @@ import {
 } from '../../lib/search/fingerprint';
 import type { FrameIndex, FrameMatch } from '../../lib/search/frame-index';
 import { distanceFor, searchFloor } from '../../lib/search/settings';
+import { finelyDetailed, textureFingerprint } from '../../lib/search/texture';
 
 /** Nearest frames fetched per query image before grouping. */
 export const imageK = 1000;
 
-/** What the index holds nearest to one image: `rejected` says why there is nothing to look for. */
+/**
+ * What the index holds nearest to one image: `rejected` says why there is nothing to look for. An image with no
+ * layout but a fine regular texture is looked for by its texture code, with no coefficients to refine with.
+ */
 export type ImageMatches =
   | { rejected: 'flat' | 'smooth'; matches: []; mirrored: false; coefficients: null }
+  | { rejected: null; matches: FrameMatch[]; mirrored: false; coefficients: null }
   | {
       rejected: null;
       matches: FrameMatch[];
@@ -26,19 +31,29 @@ export type ImageMatches =
 /**
  * The frames nearest to a decoded image, closest first. The picture is looked for as it is and mirrored, each frame
  * at its closer distance; fetched well below any threshold, so the next video's score is known when judging a weaker
- * best match.
+ * best match. When `patch` (the image's centre at its own size) is a fine regular pattern, its texture code is looked
+ * for too: shrunk to the query's size such a pattern is grey or a moiré, whose layout matches nothing. The two kinds
+ * of code sit ~128 bits apart, so each list only ever holds frames of its own kind; when the texture is nearer, there
+ * is no layout to refine the moment with.
  */
-export function matchImage(index: FrameIndex, frame: RgbaFrame): ImageMatches {
-  const coefficients = fingerprintCoefficients(frame);
-  if (!coefficients)
-    return { rejected: rejectReason(frame) ?? 'flat', matches: [], mirrored: false, coefficients: null };
-  const flipped = mirroredCoefficients(coefficients);
+export function matchImage(index: FrameIndex, frame: RgbaFrame, patch: RgbaFrame | null = null): ImageMatches {
   const options = { k: imageK, maxDistance: distanceFor(searchFloor) };
+  const texture = patch && finelyDetailed(patch) ? textureFingerprint(patch) : null;
+  const byTexture = texture ? index.search(texture, options) : [];
+  const coefficients = fingerprintCoefficients(frame);
+  if (!coefficients) {
+    if (texture) return { rejected: null, matches: byTexture, mirrored: false, coefficients: null };
+    return { rejected: rejectReason(frame) ?? 'flat', matches: [], mirrored: false, coefficients: null };
+  }
+  const flipped = mirroredCoefficients(coefficients);
   const [direct, mirror] = index.searchMany([fingerprintOf(coefficients), fingerprintOf(flipped)], options);
+  const byLayout = closerOfEach(direct, mirror);
+  if ((byTexture[0]?.distance ?? Infinity) < (byLayout[0]?.distance ?? Infinity))
+    return { rejected: null, matches: closerOfEach(byTexture, byLayout), mirrored: false, coefficients: null };
   const mirrored = (mirror[0]?.distance ?? Infinity) < (direct[0]?.distance ?? Infinity);
   return {
     rejected: null,
-    matches: closerOfEach(direct, mirror),
+    matches: closerOfEach(byLayout, byTexture),
     mirrored,
     coefficients: mirrored ? flipped : coefficients,
   };
