@@ -1,8 +1,6 @@
 import type { FrameSource, RgbaFrame } from '../../lib/media/types';
 import { textureFingerprint, texturePatch } from '../../lib/search/texture';
 
-/** Samples of every video first looked at again at their own size: two, a third and two thirds in. */
-const probes = 2;
 /** Samples that came out flat at the index's size also looked at first (at most). */
 const flatProbes = 3;
 /** Samples looked at, at most, once a first look found a fine regular pattern. */
@@ -31,7 +29,7 @@ async function look(source: FrameSource, times: readonly number[], side: number)
  * Centre patches at their own size of samples that hold a fine regular pattern (a one-pixel checkerboard, lines, a
  * weave), marked `texture` for the search worker, which codes them by their spectrum (lib/search/texture.ts): at
  * the index's size such a pattern is flat grey or a moiré that no screenshot reproduces. A few samples are looked
- * at first (two spread over the video, up to three that came out flat); only when one holds such a pattern are up
+ * at first (the middle one, up to three that came out flat); only when one holds such a pattern are up
  * to `maxLooks` read over the whole video.
  */
 export async function texturePatches(
@@ -40,8 +38,10 @@ export async function texturePatches(
 ): Promise<RgbaFrame[]> {
   if (samples.length === 0) return [];
   const all = samples.map((s) => s.time);
+  // Every video's middle sample is read again at its own size: a seek and a full-size frame (bench:index's pass 2
+  // took 9.47 s before any look and 9.6-10.4 s with one or two, within the spread between runs).
   const first = [
-    ...all.filter((_, i) => [1, 2].some((k) => i === Math.floor((k * all.length) / (probes + 1)))),
+    all[Math.floor(all.length / 2)],
     ...spread(
       samples.filter((s) => s.flat).map((s) => s.time),
       flatProbes,
