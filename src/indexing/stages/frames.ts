@@ -37,6 +37,7 @@ export const framesStage: Stage = {
             duration,
             fps: video.fps,
             batchSize: s.frameBatchSize,
+            textures: true,
             prefer: tierOf(video),
             sink,
           },

@@ -3,7 +3,7 @@ import { BadMediaError, type FrameSink, type FrameSource, type RgbaFrame, type T
 import { snapNear } from '../../lib/media/sampling';
 import { TextGate } from '../../lib/screen-text/gate';
 import { encodeSheet } from './images';
-import { checkReached, findScenes, makePoster, posterSide, sampleFrames } from './stage-ops';
+import { checkReached, findScenes, makePoster, posterSide, sampleFrames, type SamplePlan } from './stage-ops';
 
 /** How the media worker reaches the decode tiers (the real ones in media.worker.ts; generated frames in tests). */
 export interface Tiers {
@@ -30,8 +30,7 @@ export interface FrameOutput {
 export type ScenesCall = MediaCall & FrameOutput & { duration: number; maxKeyframes: number; maxDuration: number };
 /** Frames decoded so far, after each batch: numbers only (the page shows progress), as a Comlink proxy. */
 export type OnProgress = (done: number) => void;
-export type SampleCall = MediaCall &
-  FrameOutput & { plan: { time: number; keyframe: boolean }[]; duration: number; fps: number | null };
+export type SampleCall = MediaCall & FrameOutput & SamplePlan;
 export type DecodeCall = MediaCall &
   FrameOutput & {
     times: number[];
@@ -146,7 +145,7 @@ export function mediaApi(tiers: Tiers) {
       let first: RgbaFrame | null = null;
       const r = await routed(call.sink, (route) =>
         withSource(call, (s) =>
-          sampleFrames(s, call.plan, call.duration, call.fps, call.batchSize, async (frames, done) => {
+          sampleFrames(s, call, async (frames, done) => {
             if (!first && frames.length && !frames[0].texture) first = copyOf(frames[0]);
             await route.send(frames, done);
             onProgress?.(done);

@@ -191,16 +191,23 @@ export interface SampledFrames {
   sheet: EncodedImage | null;
 }
 
+/** What pass 2 reads: the planned frames, handed on `batchSize` at a time. */
+export interface SamplePlan {
+  plan: readonly { time: number; keyframe: boolean }[];
+  duration: number;
+  fps: number | null;
+  batchSize: number;
+  /** Look for patterns finer than the frames' size too (`texturePatches`): indexing does, a query clip does not. */
+  textures?: boolean;
+}
+
 /**
  * Pass 2 in one go on one open source (reopening per batch would restart decoding at every batch edge):
  * the planned frames, handed on in batches, then the scene refinement from their signatures.
  */
 export async function sampleFrames(
   source: FrameSource,
-  plan: readonly { time: number; keyframe: boolean }[],
-  duration: number,
-  fps: number | null,
-  batchSize: number,
+  { plan, duration, fps, batchSize, textures }: SamplePlan,
   onFrames: (frames: RgbaFrame[], done: number) => void | Promise<void>,
 ): Promise<SampledFrames> {
   const times = plan.map((p) => p.time);
@@ -233,7 +240,7 @@ export async function sampleFrames(
   samples.sort((a, b) => a.time - b.time);
   if (batch.length) await onFrames(batch, decoded.length);
   // A pattern finer than this size (a one-pixel checkerboard) is grey or a moiré here: looked at again at its own.
-  const patches = await texturePatches(source, samples);
+  const patches = textures ? await texturePatches(source, samples) : [];
   if (patches.length) await onFrames(patches, decoded.length);
   return { decoded, ...(await refineScenes(source, duration, fps, samples)) };
 }

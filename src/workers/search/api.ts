@@ -193,7 +193,7 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       const started = performance.now();
       const frame = await decodeImage(image);
       await ready();
-      const found = matchImage(index, frame, frame.patch);
+      const found = matchImage(index, frame, frame.patch, maxDistanceOf(settings));
       // Refinement compares window frames with the query the way the best match was found.
       if (queryId !== undefined && found.coefficients)
         moments.keep(queryId, found.coefficients, () => queryPicture(frame, found.mirrored));

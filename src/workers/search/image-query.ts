@@ -31,29 +31,39 @@ export type ImageMatches =
 /**
  * The frames nearest to a decoded image, closest first. The picture is looked for as it is and mirrored, each frame
  * at its closer distance; fetched well below any threshold, so the next video's score is known when judging a weaker
- * best match. When `patch` (the image's centre at its own size) is a fine regular pattern, its texture code is looked
- * for too: shrunk to the query's size such a pattern is grey or a moiré, whose layout matches nothing. The two kinds
- * of code sit ~128 bits apart, so each list only ever holds frames of its own kind; when the texture is nearer, there
- * is no layout to refine the moment with.
+ * best match. When no frame is within `sure` bits and `patch` (the image's centre at its own size) is a fine regular
+ * pattern, its texture code is looked for too: shrunk to the query's size such a pattern is grey or a moiré, whose
+ * layout matches nothing. The two kinds of code sit ~128 bits apart, so each list only ever holds frames of its own
+ * kind; when the texture is nearer, there is no layout to refine the moment with.
  */
-export function matchImage(index: FrameIndex, frame: RgbaFrame, patch: RgbaFrame | null = null): ImageMatches {
+export function matchImage(
+  index: FrameIndex,
+  frame: RgbaFrame,
+  patch: RgbaFrame | null = null,
+  sure = 0,
+): ImageMatches {
   const options = { k: imageK, maxDistance: distanceFor(searchFloor) };
-  const texture = patch && finelyDetailed(patch) ? textureFingerprint(patch) : null;
-  const byTexture = texture ? index.search(texture, options) : [];
+  /** Frames near the patch's texture code; null when it has none (not a fine regular pattern). */
+  const byTexture = (): FrameMatch[] | null => {
+    const texture = patch && finelyDetailed(patch) ? textureFingerprint(patch) : null;
+    return texture && index.search(texture, options);
+  };
   const coefficients = fingerprintCoefficients(frame);
   if (!coefficients) {
-    if (texture) return { rejected: null, matches: byTexture, mirrored: false, coefficients: null };
+    const matches = byTexture();
+    if (matches) return { rejected: null, matches, mirrored: false, coefficients: null };
     return { rejected: rejectReason(frame) ?? 'flat', matches: [], mirrored: false, coefficients: null };
   }
   const flipped = mirroredCoefficients(coefficients);
   const [direct, mirror] = index.searchMany([fingerprintOf(coefficients), fingerprintOf(flipped)], options);
   const byLayout = closerOfEach(direct, mirror);
-  if ((byTexture[0]?.distance ?? Infinity) < (byLayout[0]?.distance ?? Infinity))
-    return { rejected: null, matches: closerOfEach(byTexture, byLayout), mirrored: false, coefficients: null };
+  const textured = ((byLayout[0]?.distance ?? Infinity) > sure && byTexture()) || [];
+  if ((textured[0]?.distance ?? Infinity) < (byLayout[0]?.distance ?? Infinity))
+    return { rejected: null, matches: closerOfEach(textured, byLayout), mirrored: false, coefficients: null };
   const mirrored = (mirror[0]?.distance ?? Infinity) < (direct[0]?.distance ?? Infinity);
   return {
     rejected: null,
-    matches: closerOfEach(byLayout, byTexture),
+    matches: closerOfEach(byLayout, textured),
     mirrored,
     coefficients: mirrored ? flipped : coefficients,
   };
