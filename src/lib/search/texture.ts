@@ -1,12 +1,12 @@
 // Fine texture: a picture whose detail is all at the finest scale (a one-pixel checkerboard, a halftone, a screen
-// door) averages to flat grey at the size frames are indexed at, so it has no layout fingerprint. Such frames are
-// looked at again at their own size, and a centre patch is described by its power spectrum instead: which
+// door) averages to flat grey or a moiré at the size frames are indexed at, so it has no usable layout fingerprint.
+// Frames are looked at again at their own size (see texture-looks.ts in the media worker), and a centre patch that
+// holds such a pattern is described by its power spectrum instead: which
 // frequencies and directions carry the energy. The spectrum ignores where the pattern starts (a crop), brightness
 // and contrast, and JPEG keeps its strong peaks. The spectrum's amplitudes, laid out as a picture with the lowest
 // frequency in the middle, are coded as any picture is (fingerprint.ts), then XORed with a fixed mask, so a texture
 // code sits ~128 bits from every layout code in the one index and neither kind ever answers for the other.
 import type { RgbaFrame } from '../media/types';
-import type { Rect } from './borders';
 import { fingerprintOf, gridCoefficients } from './fingerprint';
 
 type Pixels = Pick<RgbaFrame, 'data' | 'width' | 'height'>;
@@ -56,15 +56,12 @@ const sinTable = Float64Array.from({ length: cell * cell }, (_, i) =>
   Math.sin((2 * Math.PI * ((i / cell) | 0) * (i % cell)) / cell),
 );
 
-/**
- * The centre patch of `rect` (the whole frame by default) at the frame's own size: up to `patchSide` square, RGBA;
- * null when the picture is smaller than `cell` either way.
- */
-export function texturePatch(frame: Pixels, rect: Rect = { x: 0, y: 0, width: frame.width, height: frame.height }) {
-  const side = Math.min(patchSide, Math.floor(rect.width), Math.floor(rect.height));
+/** The centre of a frame at its own size: up to `patchSide` square, RGBA; null when it is under `cell` either way. */
+export function texturePatch(frame: Pixels) {
+  const side = Math.min(patchSide, frame.width, frame.height);
   if (side < cell) return null;
-  const x0 = Math.floor(rect.x + (rect.width - side) / 2);
-  const y0 = Math.floor(rect.y + (rect.height - side) / 2);
+  const x0 = Math.floor((frame.width - side) / 2);
+  const y0 = Math.floor((frame.height - side) / 2);
   const data = new Uint8ClampedArray(side * side * 4);
   for (let y = 0; y < side; y++) {
     const from = ((y0 + y) * frame.width + x0) * 4;
@@ -92,8 +89,7 @@ function spreadOf(luma: Float64Array): { mean: number; spread: number } {
 /**
  * Whether most of a patch's variation is between neighbouring pixels, told in one pass without a spectrum: the mean
  * squared step to the right and down over twice the variance (about 1 for noise, 2 for a one-pixel checkerboard,
- * well under 0.2 for a camera picture). A query image is coded by texture only then; library frames are coded
- * whenever they came out flat at the index's size.
+ * well under 0.2 for a camera picture). A query image is coded by texture only then.
  */
 export function finelyDetailed(patch: Pixels): boolean {
   const { width, height } = patch;
@@ -110,9 +106,6 @@ export function finelyDetailed(patch: Pixels): boolean {
     }
   return steps / ((width - 1) * (height - 1)) / (2 * spread * spread) >= minStepShare;
 }
-
-/** Whether a patch varies enough to be worth coding (a black or plain frame does not). */
-export const hasSpread = (patch: Pixels) => spreadOf(lumaOf(patch)).spread >= minSpread;
 
 /** Power at every frequency of one windowed `cell` × `cell` window at (x0, y0) of `luma` (row length `width`). */
 function windowPower(luma: Float64Array, width: number, x0: number, y0: number, mean: number, out: Float64Array) {
