@@ -184,12 +184,12 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
     if (excluded.length) console.log(`  no screenshots: ${excluded.join(', ')}`);
 
     expect(wrongFailures.map((j) => `${j.videoName} ${j.stage}: ${j.error}`)).toEqual([]);
-    // Held to what the app does on these files now (recall@1 82/82, moment 72/82 on 2026-12-04, a little slack for
+    // Held to what the app does on these files now (recall@1 82/82, moment 77/82 on 2026-12-05, a little slack for
     // the moments of near-still copies, which move between runs), so a change that loses real files fails here.
-    // Issue 11's targets per file (every screenshot found, 90% on time) are not met yet (the moments of copies of a
-    // near-still talking head): asserted with FF_ISSUE11_TARGETS=1.
+    // Issue 11's targets per file (every screenshot found, 90% on time) are not met yet (crops of a near-still talking
+    // head, and its ninth copy, which refinement does not reach): asserted with FF_ISSUE11_TARGETS=1.
     expect(right / Math.max(1, all), 'recall@1 over the real files').toBeGreaterThanOrEqual(0.98);
-    expect(timely / Math.max(1, all), 'moment within the sampling interval').toBeGreaterThanOrEqual(0.84);
+    expect(timely / Math.max(1, all), 'moment within the sampling interval').toBeGreaterThanOrEqual(0.88);
     if (process.env.FF_ISSUE11_TARGETS !== '1') return;
     expect(short, 'files whose screenshots did not all find them').toEqual([]);
     expect(timely / Math.max(1, all), 'moment within the sampling interval').toBeGreaterThanOrEqual(0.9);

@@ -33,10 +33,17 @@ export interface QueryPicture {
 /** Long side of the screenshot's picture when frames are scored: about the frames' own size (160 px). */
 const fineSide = 96;
 /**
+ * Long side of the screenshot's planes when motion is told apart: the window frames' own size (searchFrameSide), not
+ * `fineSide`. Frames of a near-still talking head differ by about one level at 160 px, as much as two decoders' frames
+ * of one picture do; shrunk to 96 px, a screenshot's motion matched the wrong half of the clip on WebCodecs frames
+ * (1 of 5 full-frame screenshots of media-dev's talking head, in Node on frames dumped from the app; 5 of 5 at 160).
+ */
+const motionSide = 160;
+/**
  * Long side of the screenshot's colour planes when motion is told: colour is stored at half the luma's resolution
  * (4:2:0 video, JPEG), and below it JPEG's colour noise would outweigh what moved.
  */
-const colourSide = fineSide / 2;
+const colourSide = motionSide / 2;
 /** Long side when placements are tried in bulk. */
 const coarseSide = 32;
 /** The screenshot may show as little as this share of the frame's width (a crop) … */
@@ -68,10 +75,7 @@ export function queryPicture(image: Pixels, mirrored: boolean): QueryPicture {
   };
   const luma = lumaPlane(image);
   const [fine, coarse] = [sized(luma, fineSide), sized(luma, coarseSide)];
-  const motion = [
-    { ...fine, data: new Float32Array(fine.data) },
-    ...colourPlanes(image).map((c) => sized(c, colourSide)),
-  ];
+  const motion = [sized(luma, motionSide), ...colourPlanes(image).map((c) => sized(c, colourSide))];
   return { fine: normalised(fine), coarse: normalised(coarse), colour: colourLayout(image, rect, mirrored), motion };
 }
 
