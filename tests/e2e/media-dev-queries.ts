@@ -96,31 +96,41 @@ export function probeMediaDev(file: string): MediaDevProbe {
   };
 }
 
+/** Each decoded frame's time and framemd5 hash, per file (decoded once); null past a minute or when it fails. */
+const hashes = new Map<string, { time: number; hash: string }[] | null>();
+function decodedHashes(file: string, probe: MediaDevProbe): { time: number; hash: string }[] | null {
+  if (hashes.has(file)) return hashes.get(file)!;
+  let frames: { time: number; hash: string }[] | null = null;
+  if (probe.duration <= 60) {
+    const out = spawnSync(
+      'ffmpeg',
+      ['-hide_banner', '-loglevel', 'error', '-copyts', '-i', file, '-map', '0:v:0', '-fps_mode', 'passthrough'].concat(
+        ['-f', 'framemd5', '-'],
+      ),
+      { encoding: 'utf8', maxBuffer: 1 << 28 },
+    );
+    const base = /#tb 0: (\d+)\/(\d+)/.exec(out.stdout);
+    const zero = Math.max(0, probe.startTime);
+    if (out.status === 0 && base)
+      frames = out.stdout
+        .split('\n')
+        .filter((line) => line && !line.startsWith('#'))
+        .map((line) => line.split(',').map((c) => c.trim()))
+        .map((c) => ({ time: (Number(c[2]) * Number(base[1])) / Number(base[2]) - zero, hash: c[5] }))
+        .sort((a, b) => a.time - b.time);
+  }
+  hashes.set(file, frames);
+  return frames;
+}
+
 /**
  * [first, last] time (s, as `frames`) of the run of bit-identical decoded frames that holds the frame shown at
  * `time` (Debian ffmpeg's framemd5): a still test pattern shows the same picture in every frame, so any of them is
  * that moment. Files longer than a minute are not decoded for it: [time, time].
  */
 export function identicalRun(file: string, probe: MediaDevProbe, time: number): [number, number] {
-  if (probe.duration > 60) return [time, time];
-  const out = spawnSync(
-    'ffmpeg',
-    ['-hide_banner', '-loglevel', 'error', '-copyts', '-i', file, '-map', '0:v:0', '-fps_mode', 'passthrough'].concat([
-      '-f',
-      'framemd5',
-      '-',
-    ]),
-    { encoding: 'utf8', maxBuffer: 1 << 28 },
-  );
-  const base = /#tb 0: (\d+)\/(\d+)/.exec(out.stdout);
-  if (out.status !== 0 || !base) return [time, time];
-  const zero = Math.max(0, probe.startTime);
-  const frames = out.stdout
-    .split('\n')
-    .filter((line) => line && !line.startsWith('#'))
-    .map((line) => line.split(',').map((c) => c.trim()))
-    .map((c) => ({ time: (Number(c[2]) * Number(base[1])) / Number(base[2]) - zero, hash: c[5] }))
-    .sort((a, b) => a.time - b.time);
+  const frames = decodedHashes(file, probe);
+  if (!frames) return [time, time];
   let n = frames.findLastIndex((f) => f.time <= time + 1e-3);
   if (n < 0) return [time, time];
   const hash = frames[n].hash;

@@ -16,7 +16,11 @@ export interface FrameStats {
 }
 
 export function frameStats(frame: Pick<RgbaFrame, 'data' | 'width' | 'height'>): FrameStats {
-  const luma = lumaOf(frame);
+  return lumaStats(lumaOf(frame));
+}
+
+/** Mean and spread of luma values already read (`lumaOf`). */
+export function lumaStats(luma: Float32Array): FrameStats {
   let sum = 0;
   for (const v of luma) sum += v;
   const mean = sum / Math.max(1, luma.length);

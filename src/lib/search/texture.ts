@@ -6,6 +6,7 @@
 // and contrast, and JPEG keeps its strong peaks. The spectrum's amplitudes, laid out as a picture with the lowest
 // frequency in the middle, are coded as any picture is (fingerprint.ts), then XORed with a fixed mask, so a texture
 // code sits ~128 bits from every layout code in the one index and neither kind ever answers for the other.
+import { lumaOf, lumaStats } from '../media/frame-stats';
 import type { RgbaFrame } from '../media/types';
 import { fingerprintOf, gridCoefficients } from './fingerprint';
 
@@ -70,22 +71,6 @@ export function texturePatch(frame: Pixels) {
   return { data, width: side, height: side };
 }
 
-function lumaOf({ data, width, height }: Pixels): Float64Array {
-  const luma = new Float64Array(width * height);
-  for (let i = 0; i < luma.length; i++)
-    luma[i] = 0.299 * data[i * 4] + 0.587 * data[i * 4 + 1] + 0.114 * data[i * 4 + 2];
-  return luma;
-}
-
-function spreadOf(luma: Float64Array): { mean: number; spread: number } {
-  let sum = 0;
-  for (const v of luma) sum += v;
-  const mean = sum / luma.length;
-  let sq = 0;
-  for (const v of luma) sq += (v - mean) * (v - mean);
-  return { mean, spread: Math.sqrt(sq / luma.length) };
-}
-
 /**
  * Whether most of a patch's variation is between neighbouring pixels, told in one pass without a spectrum: the mean
  * squared step to the right and down over twice the variance (about 1 for noise, 2 for a one-pixel checkerboard,
@@ -94,7 +79,7 @@ function spreadOf(luma: Float64Array): { mean: number; spread: number } {
 export function finelyDetailed(patch: Pixels): boolean {
   const { width, height } = patch;
   const luma = lumaOf(patch);
-  const { spread } = spreadOf(luma);
+  const { std: spread } = lumaStats(luma);
   if (spread < minSpread) return false;
   let steps = 0;
   for (let y = 0; y + 1 < height; y++)
@@ -108,7 +93,7 @@ export function finelyDetailed(patch: Pixels): boolean {
 }
 
 /** Power at every frequency of one windowed `cell` × `cell` window at (x0, y0) of `luma` (row length `width`). */
-function windowPower(luma: Float64Array, width: number, x0: number, y0: number, mean: number, out: Float64Array) {
+function windowPower(luma: Float32Array, width: number, x0: number, y0: number, mean: number, out: Float64Array) {
   // Rows: re/im[y][u] = Σ_x w(x) w(y) (p - mean) e^{-2πiux/N}; then columns over y for each u.
   const re = new Float64Array(cell * cell);
   const im = new Float64Array(cell * cell);
@@ -154,7 +139,7 @@ export function textureFingerprint(patch: Pixels): Uint32Array | null {
   const { width, height } = patch;
   if (width < cell || height < cell) return null;
   const luma = lumaOf(patch);
-  const { mean, spread } = spreadOf(luma);
+  const { mean, std: spread } = lumaStats(luma);
   if (spread < minSpread) return null;
   const power = new Float64Array(cell * cell);
   for (const y0 of new Set([0, height - cell]))

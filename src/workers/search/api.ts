@@ -191,7 +191,7 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       ms: number;
     }> {
       const started = performance.now();
-      const frame = await decodeImage(image);
+      const frame = await decodeImage(image, true);
       await ready();
       const found = matchImage(index, frame, frame.patch, maxDistanceOf(settings));
       // Refinement compares window frames with the query the way the best match was found.

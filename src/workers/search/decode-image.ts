@@ -15,9 +15,9 @@ export interface DecodedImage extends RgbaFrame {
 
 /**
  * Decodes a dropped or pasted image (PNG, JPEG, WebP, AVIF, GIF's first frame, BMP …) to small RGBA pixels,
- * with the browser's own decoders.
+ * with the browser's own decoders; with `withPatch`, its centre at its own size too (reverse search wants it).
  */
-export async function decodeImage(image: Blob): Promise<DecodedImage> {
+export async function decodeImage(image: Blob, withPatch = false): Promise<DecodedImage> {
   if (image.size === 0) throw new UnreadableImageError('The image is empty (0 bytes).');
   let bitmap: ImageBitmap;
   try {
@@ -34,7 +34,7 @@ export async function decodeImage(image: Blob): Promise<DecodedImage> {
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(bitmap, 0, 0, width, height);
     const { data } = ctx.getImageData(0, 0, width, height);
-    return { time: 0, width, height, data, keyframe: true, patch: centrePatch(bitmap) };
+    return { time: 0, width, height, data, keyframe: true, patch: withPatch ? centrePatch(bitmap) : null };
   } finally {
     bitmap.close();
   }
