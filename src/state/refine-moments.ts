@@ -22,8 +22,12 @@ import { imports } from './import.svelte';
 
 /** Videos refined per search: the ones a user looks at first. Each costs one short decode. */
 export const refinedVideos = 3;
-/** Copies as well matched as the first video are refined too (each shows its moment), up to this many videos. */
-const maxRefinedVideos = 8;
+/**
+ * Copies as well matched as the first video are refined too (each shows its moment), up to this many videos. At 8,
+ * the ninth of media-dev's nine copies of one clip was shown at its sampled moment, half a second off, beside copies
+ * shown at the right frame; refinement runs after the results are shown, best first, so more copies cost no wait.
+ */
+const maxRefinedVideos = 16;
 
 /** How many of the hits (their similarities, best first) refinement looks at (see `refinedAmong`). */
 export const refinedCount = (similarities: readonly number[]) =>
@@ -120,8 +124,16 @@ export async function lookCloser(
   return { moment, sampledTime: sampled.time, moved: picked.moved, colour: picked.colour };
 }
 
-/** A window's answer: its moment, whether it moved, and its picture score when frames were scored. */
-type Picked = ImageMatchTime & { moved: boolean; score?: number; colour?: number | null };
+/**
+ * A window's answer: its moment, whether it moved, its picture score when frames were scored, and which frames to
+ * read closer (see `RefinedPick`).
+ */
+type Picked = ImageMatchTime & {
+  moved: boolean;
+  score?: number;
+  colour?: number | null;
+  closer?: { times: number[]; side: number };
+};
 
 /** Seconds either side of where the clip's frames aligned that its start is looked for. */
 const clipReach = 1;
@@ -182,16 +194,28 @@ async function refineAround(
   const o = { interval, duration, maxReach, fps: video.fps, maxFrames: maxWindowFrames };
   const { times, step } = refinementTimes(moments, o);
   const picked = await refineIn(file, video, times, queryId, sampled, media, signal);
-  if (!picked || signal.aborted || !(picked.moved && step > 1.5 * frameLength(video.fps))) return picked;
-  const fine = { before: step, after: step, fps: video.fps, duration, maxFrames: maxWindowFrames };
-  const finer = await refineIn(file, video, momentWindow(picked.time, fine), queryId, picked, media, signal);
-  if (!finer) return picked;
-  return { ...finer, moved: Math.abs(finer.time - sampled.time) > 1e-3, colour: finer.colour ?? picked.colour };
+  if (!picked || signal.aborted) return picked;
+  let found = picked;
+  if (picked.moved && step > 1.5 * frameLength(video.fps)) {
+    const fine = { before: step, after: step, fps: video.fps, duration, maxFrames: maxWindowFrames };
+    const finer = await refineIn(file, video, momentWindow(picked.time, fine), queryId, picked, media, signal);
+    if (signal.aborted) return null;
+    if (finer) found = { ...finer, colour: finer.colour ?? picked.colour };
+  }
+  // A crop of a near-still shot: its frames are read again, larger, and the crop placed on each.
+  if (found.closer) {
+    const { times: near, side } = found.closer;
+    const closer = await refineIn(file, video, near, queryId, found, media, signal, side);
+    if (signal.aborted) return null;
+    if (closer) found = closer;
+  }
+  return { ...found, moved: Math.abs(found.time - sampled.time) > 1e-3 };
 }
 
 /**
  * Decodes `times` of one video straight to the search worker and asks it for the closest frame, never worse than
- * `best`; null once the search is gone. Whatever frames arrived before a failed or slow decode still count.
+ * `best`; null once the search is gone. Whatever frames arrived before a failed or slow decode still count. With
+ * `closerSide`, the frames are read at that size for the search worker's closer look (`refineMomentCloser`).
  */
 async function refineIn(
   file: File,
@@ -201,6 +225,7 @@ async function refineIn(
   best: ImageMatchTime,
   media: WorkerBridge<MediaApi>,
   signal: AbortSignal,
+  closerSide?: number,
 ): Promise<Picked | null> {
   try {
     const sink = await frameRoute((port) => searchWorker.api.receiveMomentFrames(queryId, video.id, port));
@@ -208,7 +233,7 @@ async function refineIn(
       file,
       times,
       duration: video.duration ?? 0,
-      maxSide: searchFrameSide,
+      maxSide: closerSide ?? searchFrameSide,
       batchSize,
       prefer: video.tier ?? undefined,
       sink,
@@ -222,10 +247,14 @@ async function refineIn(
     console.warn(`Could not refine the moment in ${video.name}:`, err);
   }
   const distance = Math.round((1 - best.similarity) * fingerprintBits);
-  const picked = await searchWorker.api.refineMoment(queryId, video.id, { time: best.time, distance });
+  const sampled = { time: best.time, distance };
+  const picked = await (closerSide
+    ? searchWorker.api.refineMomentCloser(queryId, video.id, sampled)
+    : searchWorker.api.refineMoment(queryId, video.id, sampled));
   if (!picked || signal.aborted) return null;
   const similarity = 1 - picked.distance / fingerprintBits;
-  return { time: picked.time, similarity, moved: picked.moved, score: picked.score, colour: picked.colour };
+  const { time, moved, score, colour, closer } = picked;
+  return { time, similarity, moved, score, colour, closer };
 }
 
 /** The video's file from its connected folder, or null (not connected, moved, deleted). */

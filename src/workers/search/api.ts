@@ -261,6 +261,11 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       return moments.pick(queryId, videoId, sampled);
     },
 
+    /** The same, from frames read closer when `refineMoment` asked for them (a crop of a near-still shot). */
+    refineMomentCloser(queryId: string, videoId: number, sampled: { time: number; distance: number }) {
+      return moments.pickCloser(queryId, videoId, sampled);
+    },
+
     /** Forgets what a query left here: a clip's frames, an image's fingerprint (its search is done or cancelled). */
     dropQuery(queryId: string): void {
       queryFrames.delete(queryId);

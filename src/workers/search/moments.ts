@@ -13,6 +13,8 @@ import {
 import {
   colourPlanes,
   correlation,
+  detailSide,
+  isCrop,
   lumaPlane,
   nudgePlacement,
   placeQuery,
@@ -21,6 +23,7 @@ import {
 } from '../../lib/search/picture-align';
 import { colourDistance, colourLayout } from '../../lib/search/picture-colour';
 import { motionScores } from '../../lib/search/picture-motion';
+import { registerPlacement } from '../../lib/search/picture-detail';
 
 /** Best-scored window frames whose placement is nudged on each: the frame asked for is among them. */
 const nudgedFrames = 6;
@@ -28,12 +31,25 @@ const nudgedFrames = 6;
 const alikeScore = 0.01;
 /** Only this many alike frames or more are a still picture worth telling apart by its motion. */
 const minAlike = 5;
+/**
+ * Alike frames read again at `detailSide` for a crop, at most (spread over them): every other frame of a 60 fps
+ * second. Each costs a few milliseconds of placing (about 0.3 s for all, in Node on the unit test's talking head).
+ */
+const closerFrames = 16;
+/** Gauss-Newton steps placing the crop on the frame nearest the first answer, then on each frame from there. */
+const [firstSteps, eachSteps] = [5, 2];
 
 /**
  * A video's refined moment, how many window frames were read, and, when frames were scored, how far the answer's
- * colours are from the screenshot's (`colourDistance`; null when too dark to say).
+ * colours are from the screenshot's (`colourDistance`; null when too dark to say). `closer`: a cropped screenshot
+ * of a near-still shot, which these frames cannot tell apart: the frames at `times` should be read at `side` px and
+ * handed to `pickCloser`.
  */
-export type RefinedPick = PickedMoment & { frames: number; colour?: number | null };
+export type RefinedPick = PickedMoment & {
+  frames: number;
+  colour?: number | null;
+  closer?: { times: number[]; side: number };
+};
 
 /** A window frame as refinement keeps it until its video is picked. */
 interface WindowFrame {
@@ -53,6 +69,8 @@ interface ImageQuery {
   picture: () => QueryPicture;
   /** Per video: every window frame decoded so far. */
   videos: Map<number, WindowFrame[]>;
+  /** Per video asked to be read closer: where the crop sat on its frames, and their width. */
+  closer: Map<number, { rect: Rect; width: number }>;
 }
 
 /**
@@ -77,7 +95,12 @@ export class MomentQueries {
       if (!made) [made, make] = [make!(), null]; // once made, the screenshot's pixels are let go
       return made;
     };
-    this.#queries.set(queryId, { fingerprint: fingerprintOf(coefficients), picture: once, videos: new Map() });
+    this.#queries.set(queryId, {
+      fingerprint: fingerprintOf(coefficients),
+      picture: once,
+      videos: new Map(),
+      closer: new Map(),
+    });
   }
 
   /** Makes a kept query's picture now (while the first window is being decoded), if it is still kept. */
@@ -135,6 +158,7 @@ export class MomentQueries {
     if (!query) return null;
     const frames = query.videos.get(videoId) ?? [];
     query.videos.delete(videoId);
+    query.closer.delete(videoId);
     const eligible = frames.filter((f) => f.distance <= sampled.distance + scoredSlackBits);
     if (eligible.length === 0) return { ...pickMoment([], sampled), frames: frames.length };
     // Placed once on the closest frame in bits, then each of the best-scored frames gets its own placement nudged
@@ -156,10 +180,22 @@ export class MomentQueries {
     // Frames that score alike all over differ only where something small moves: those are told apart by it.
     const top = Math.max(...scored.map((s) => s.score));
     const alike = scored.filter((s) => s.score >= top - alikeScore);
+    let closer: RefinedPick['closer'];
     if (alike.length >= minAlike) {
       const planes = alike.map((s) => [s.frame.luma, ...colourPlanes(s.frame.pixels)]);
       const motion = motionScores(picture.motion, planes, placed.rect);
       alike.forEach((s, i) => (s.score = top + motion[i] * alikeScore));
+      // A crop's placement on one frame makes up for a drift of the whole picture as well as for what moved: motion
+      // cannot tell such frames apart here; read closer, each frame gets its own placement (`pickCloser`).
+      if (isCrop(placed.rect, picture, reference.content)) {
+        const times = alike.map((s) => s.frame.time).sort((a, b) => a - b);
+        const step = Math.max(1, times.length / closerFrames);
+        closer = {
+          times: Array.from({ length: Math.min(closerFrames, times.length) }, (_, i) => times[Math.floor(i * step)]),
+          side: detailSide,
+        };
+        query.closer.set(videoId, { rect: placed.rect, width: reference.luma.width });
+      }
     }
     const candidates = scored.map((s) => ({ time: s.frame.time, distance: s.frame.distance, score: s.score }));
     const picked = pickMoment(candidates, sampled);
@@ -167,7 +203,45 @@ export class MomentQueries {
     // in luma but not in colour is told apart by it (see colourDistance).
     const shown = eligible.reduce((a, b) => (Math.abs(b.time - picked.time) < Math.abs(a.time - picked.time) ? b : a));
     const layout = colourLayout(shown.pixels, rects.get(shown) ?? placed.rect);
-    return { ...picked, colour: colourDistance(picture.colour, layout), frames: frames.length };
+    return { ...picked, colour: colourDistance(picture.colour, layout), frames: frames.length, closer };
+  }
+
+  /**
+   * The moment of a cropped screenshot among near-still frames of one video, from its frames read closer (after
+   * `pick` asked for them): the crop is placed on each frame on its own, starting from where it sat at the window's
+   * size, and the frame it fits best is the answer. Null when the query is gone or nothing was read.
+   */
+  pickCloser(queryId: string, videoId: number, sampled: MomentCandidate): RefinedPick | null {
+    const query = this.#queries.get(queryId);
+    const frames = query?.videos.get(videoId) ?? [];
+    const start = query?.closer.get(videoId);
+    query?.videos.delete(videoId);
+    query?.closer.delete(videoId);
+    if (!query || !start || frames.length === 0) return null;
+    const picture = query.picture();
+    const nearest = frames.reduce((a, b) =>
+      Math.abs(b.time - sampled.time) < Math.abs(a.time - sampled.time) ? b : a,
+    );
+    const k = nearest.luma.width / start.width;
+    const { x, y, width, height } = start.rect;
+    const from = { x: x * k, y: y * k, width: width * k, height: height * k };
+    const { rect: placed } = registerPlacement(picture.detail, nearest.luma, from, firstSteps);
+    let best: { frame: WindowFrame; rect: Rect; score: number } | null = null;
+    for (const frame of frames) {
+      const fit = registerPlacement(picture.detail, frame.luma, placed, eachSteps);
+      if (!best || fit.score > best.score) best = { frame, ...fit };
+    }
+    const { frame, rect, score } = best!;
+    const moved = Math.abs(frame.time - sampled.time) > 1e-3;
+    const colour = colourDistance(picture.colour, colourLayout(frame.pixels, rect));
+    return {
+      time: frame.time,
+      distance: Math.min(frame.distance, sampled.distance),
+      moved,
+      score,
+      colour,
+      frames: frames.length,
+    };
   }
 
   drop(queryId: string): void {
