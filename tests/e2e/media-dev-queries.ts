@@ -123,6 +123,52 @@ function decodedHashes(file: string, probe: MediaDevProbe): { time: number; hash
   return frames;
 }
 
+/** Each decoded frame's luma at 320 × 180 (in `decodedHashes`' order), per file; null as there, or on a mismatch. */
+const thumbnails = new Map<string, Uint8Array[] | null>();
+function decodedThumbnails(file: string, probe: MediaDevProbe): Uint8Array[] | null {
+  if (thumbnails.has(file)) return thumbnails.get(file)!;
+  const frames = decodedHashes(file, probe);
+  let out: Uint8Array[] | null = null;
+  if (frames) {
+    const size = 320 * 180;
+    const run = spawnSync(
+      'ffmpeg',
+      ['-hide_banner', '-loglevel', 'error', '-copyts', '-i', file, '-map', '0:v:0', '-fps_mode', 'passthrough'].concat(
+        ['-vf', 'scale=320:180,format=gray', '-f', 'rawvideo', '-'],
+      ),
+      { maxBuffer: 1 << 28 },
+    );
+    if (run.status === 0 && run.stdout.length === frames.length * size)
+      out = frames.map((_, i) => new Uint8Array(run.stdout.buffer, run.stdout.byteOffset + i * size, size));
+  }
+  thumbnails.set(file, out);
+  return out;
+}
+
+/**
+ * How much the frame shown at `time` differs from the nearest different frame on either side, the larger of the
+ * two (mean absolute luma difference, 0–255, at 320 × 180; Debian ffmpeg): what tells moving content from a still
+ * one. Null when the file was not decoded for it (over a minute).
+ */
+export function frameMotion(file: string, probe: MediaDevProbe, time: number): number | null {
+  const frames = decodedHashes(file, probe);
+  const thumbs = decodedThumbnails(file, probe);
+  if (!frames || !thumbs) return null;
+  const n = Math.max(
+    0,
+    frames.findLastIndex((f) => f.time <= time + 1e-3),
+  );
+  const differs = (k: number) => {
+    let sum = 0;
+    for (let i = 0; i < thumbs[n].length; i++) sum += Math.abs(thumbs[k][i] - thumbs[n][i]);
+    return sum / thumbs[n].length;
+  };
+  let [before, after] = [n - 1, n + 1];
+  while (before >= 0 && frames[before].hash === frames[n].hash) before--;
+  while (after < frames.length && frames[after].hash === frames[n].hash) after++;
+  return Math.max(before >= 0 ? differs(before) : 0, after < frames.length ? differs(after) : 0);
+}
+
 /**
  * [first, last] time (s, as `frames`) of the run of bit-identical decoded frames that holds the frame shown at
  * `time` (Debian ffmpeg's framemd5): a still test pattern shows the same picture in every frame, so any of them is

@@ -5,7 +5,7 @@
 // frames a <video> element shows, or, for files Chromium cannot play, frames the native ffmpeg writes as a player
 // shows them (rotation applied, HDR tone-mapped), transformed like search-quality.e2e.ts's (media-dev-queries.ts).
 // Prints each file's figures, then each kind's (rotation, HDR/10-bit, motion photo, …); fails when a file that
-// should index does not, or when the figures fall below today's (and, with FF_ISSUE11_TARGETS=1, when a file's
+// should index does not, or when the figures fall below today's (and, with FF_ISSUE11_TARGETS=1, when a kind's
 // screenshots miss the issue 11 targets). FF_QUERY_DIR=dir keeps the screenshots.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { seededRandom } from '../shared/random';
 import {
   ffmpegFrames,
   ffmpegToneMaps,
+  frameMotion,
   identicalRun,
   isHdr,
   mediaDevKind,
@@ -68,11 +69,18 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
     const toneMaps = ffmpegToneMaps();
     const frameDir = mkdtempSync(join(tmpdir(), 'ff-media-dev-'));
     const interval = defaultSampling.keyframeInterval;
-    const results: { path: string; kind: MediaDevKind; asked: number; top1: number; onTime: number }[] = [];
+    const results: {
+      path: string;
+      kind: MediaDevKind;
+      asked: number;
+      top1: number;
+      onTime: number;
+      moving: number;
+      exact: number;
+    }[] = [];
     const rows: string[] = [];
     const blanks: string[] = [];
     const copies: string[] = [];
-    const short: string[] = [];
     const excluded: string[] = [];
     const fromVideo: string[] = [];
     const fromFfmpeg: string[] = [];
@@ -105,7 +113,8 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
           const frames = ffmpegFrames(join(mediaDevDir, f.path), probe, picks, frameDir, `f${i}`, hdr && toneMaps);
           queries = await mediaDevQueries(page, { path: f.path, frames }, picks, all + blanks.length, 11 + i);
         }
-        let [top1, onTime, blank] = [0, 0, 0];
+        let [top1, onTime, moving, exact, blank] = [0, 0, 0, 0, 0];
+        const frameLength = medianStep(probe.frames);
         const misses: string[] = [];
         for (const q of queries) {
           // FF_QUERY_DIR=dir keeps every screenshot asked, to look at a miss again outside the app.
@@ -133,12 +142,25 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
               expect(await said.count(), 'copies are said').toBeGreaterThan(0);
           }
           // On time within a sampling interval of the frame asked, or of any frame bit-identical to it around it.
-          const near =
-            found &&
-            (offBy(mine.time, [q.time, q.time]) <= interval + 0.05 ||
-              offBy(mine.time, identicalRun(join(mediaDevDir, f.path), probe, q.time)) <= interval + 0.05);
+          const off = found
+            ? Math.min(
+                offBy(mine.time, [q.time, q.time]),
+                offBy(mine.time, identicalRun(join(mediaDevDir, f.path), probe, q.time)),
+              )
+            : Infinity;
+          const near = off <= interval + 0.05;
           if (found) top1++;
           if (near) onTime++;
+          // Within a frame: the issue's measure of a frame-accurate moment (half a millisecond of rounding allowed), for
+          // moving content: a frame that differs from its neighbours by less than `stillLevel` is the same picture to
+          // the eye and to any screenshot (JPEG's noise alone moves it more).
+          const motion = frameMotion(join(mediaDevDir, f.path), probe, q.time);
+          if (motion === null || motion >= stillLevel) {
+            moving++;
+            if (off <= frameLength + 5e-4) exact++;
+            else if (near)
+              misses.push(`${q.transform}@${q.time.toFixed(2)} → @${mine!.time.toFixed(3)}: not within a frame`);
+          }
           if (!near)
             misses.push(
               `${q.transform}@${q.time.toFixed(2)} → ${hits[0] ? `${hits[0].path}@${hits[0].time.toFixed(2)}` : 'nothing'}` +
@@ -148,10 +170,9 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
         }
         const asked = queries.length - blank;
         [all, right, timely] = [all + asked, right + top1, timely + onTime];
-        results.push({ path: f.path, kind, asked, top1, onTime });
-        if (top1 < asked) short.push(f.path);
+        results.push({ path: f.path, kind, asked, top1, onTime, moving, exact });
         rows.push(
-          `  ${f.path.padEnd(58)} ${top1}/${asked} right, ${onTime} on time  [${kind}; ${source}${blank ? `; ${blank} blank` : ''}] ${what.get(f.path) ?? ''}` +
+          `  ${f.path.padEnd(58)} ${top1}/${asked} right, ${onTime} on time, ${exact}/${moving} moving within a frame  [${kind}; ${source}${blank ? `; ${blank} blank` : ''}] ${what.get(f.path) ?? ''}` +
             (misses.length ? `\n      ${misses.join('\n      ')}` : ''),
         );
       }
@@ -170,12 +191,20 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
     for (const kind of mediaDevKinds) {
       const mine = results.filter((r) => r.kind === kind);
       if (mine.length === 0) continue;
-      const [n, r1, t1] = mine.reduce(([n, r, t], x) => [n + x.asked, r + x.top1, t + x.onTime], [0, 0, 0]);
+      const [n, r1, t1, m1, e1] = mine.reduce(
+        ([n, r, t, m, e], x) => [n + x.asked, r + x.top1, t + x.onTime, m + x.moving, e + x.exact],
+        [0, 0, 0, 0, 0],
+      );
       console.log(
-        `    ${kind.padEnd(17)} ${String(mine.length).padStart(2)} files: recall@1 ${r1}/${n}, moment within ${interval} s ${t1}/${n}`,
+        `    ${kind.padEnd(17)} ${String(mine.length).padStart(2)} files: recall@1 ${r1}/${n}, ` +
+          `moment within ${interval} s ${t1}/${n}, moving content within a frame ${e1}/${m1}`,
       );
     }
-    console.log(`  overall: recall@1 ${right}/${all}, moment within ${interval} s ${timely}/${all}`);
+    const [moving, exactly] = results.reduce(([m, e], r) => [m + r.moving, e + r.exact], [0, 0]);
+    console.log(
+      `  overall: recall@1 ${right}/${all}, moment within ${interval} s ${timely}/${all}, ` +
+        `moving content within a frame ${exactly}/${moving}`,
+    );
     if (blanks.length)
       console.log(
         `  blank screenshots, "too plain" as they should be (captioned ones: nothing found): ${blanks.join(', ')}`,
@@ -184,15 +213,23 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
     if (excluded.length) console.log(`  no screenshots: ${excluded.join(', ')}`);
 
     expect(wrongFailures.map((j) => `${j.videoName} ${j.stage}: ${j.error}`)).toEqual([]);
-    // Held to what the app does on these files now (recall@1 82/82, moment 77/82 on 2026-12-05, a little slack for
-    // the moments of near-still copies, which move between runs), so a change that loses real files fails here.
-    // Issue 11's targets per file (every screenshot found, 90% on time) are not met yet (crops of a near-still talking
-    // head, and its ninth copy, which refinement does not reach): asserted with FF_ISSUE11_TARGETS=1.
+    // Held to what the app does on these files now (2026-12-05: recall@1 82/82, moment within the sampling interval
+    // 81/82, moving content within a frame 42/44), with a little slack for near-still copies, whose moments move
+    // between runs, so a change that loses real files fails here. Issue 11's targets for every kind on its own are not
+    // all met (a motion photo's crop two frames early: 2 of 3 within a frame): asserted with FF_ISSUE11_TARGETS=1.
     expect(right / Math.max(1, all), 'recall@1 over the real files').toBeGreaterThanOrEqual(0.98);
-    expect(timely / Math.max(1, all), 'moment within the sampling interval').toBeGreaterThanOrEqual(0.88);
+    expect(timely / Math.max(1, all), 'moment within the sampling interval').toBeGreaterThanOrEqual(0.95);
+    expect(exactly / Math.max(1, moving), 'moving content within a frame').toBeGreaterThanOrEqual(0.9);
     if (process.env.FF_ISSUE11_TARGETS !== '1') return;
-    expect(short, 'files whose screenshots did not all find them').toEqual([]);
-    expect(timely / Math.max(1, all), 'moment within the sampling interval').toBeGreaterThanOrEqual(0.9);
+    for (const kind of mediaDevKinds) {
+      const mine = results.filter((r) => r.kind === kind);
+      const sum = (key: 'asked' | 'top1' | 'onTime' | 'moving' | 'exact') => mine.reduce((n, r) => n + r[key], 0);
+      if (sum('asked') === 0) continue;
+      expect(sum('top1') / sum('asked'), `${kind}: recall@1`).toBeGreaterThanOrEqual(0.98);
+      expect(sum('onTime') / sum('asked'), `${kind}: moment within the sampling interval`).toBeGreaterThanOrEqual(0.9);
+      if (sum('moving') > 0)
+        expect(sum('exact') / sum('moving'), `${kind}: moving content within a frame`).toBeGreaterThanOrEqual(0.9);
+    }
   }, 1_800_000);
 });
 
@@ -215,6 +252,18 @@ function playableUrl(page: Page, bytes: Buffer): Promise<string | null> {
     URL.revokeObjectURL(url);
     return null;
   }, bytes.toString('base64'));
+}
+
+/** Mean luma difference (0–255) from a frame's neighbours below which it is still (see `frameMotion`). */
+const stillLevel = 1;
+
+/** The median step between `times` (a file's frame interval), or 0 with fewer than two. */
+function medianStep(times: readonly number[]): number {
+  const steps = times
+    .slice(1)
+    .map((t, i) => t - times[i])
+    .sort((a, b) => a - b);
+  return steps.length ? steps[Math.floor(steps.length / 2)] : 0;
 }
 
 /** How far `time` is from the run [from, to] (0 inside it). */
