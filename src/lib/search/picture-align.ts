@@ -178,7 +178,12 @@ export function resample(plane: Plane, rect: Rect, w: number, h: number): Plane 
 
 /** Correlation (−1…1) of a normalised screenshot picture with `rect` of a frame. */
 export function correlation(query: Plane, frame: Plane, rect: Rect): number {
-  const s = resample(frame, rect, query.width, query.height).data;
+  return sampledCorrelation(query, resample(frame, rect, query.width, query.height));
+}
+
+/** Correlation (−1…1) of a normalised screenshot picture with a frame's picture sampled to its size. */
+export function sampledCorrelation(query: Plane, sampled: Plane): number {
+  const s = sampled.data;
   const q = query.data;
   let [sum, sq, cross] = [0, 0, 0];
   for (let i = 0; i < s.length; i++) {

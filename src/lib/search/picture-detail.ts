@@ -6,7 +6,7 @@
 // (nudgePlacement) costs some fifty comparisons a frame at this size; a Gauss-Newton step on offset and scale (as in
 // Lucas-Kanade registration) gets there in two or three.
 import type { Rect } from './borders';
-import { correlation, resample, type Placement, type Plane } from './picture-align';
+import { resample, sampledCorrelation, type Placement, type Plane } from './picture-align';
 
 /**
  * Where the (normalised) screenshot picture `query` fits `frame` best near `start`, and how well: `steps`
@@ -14,20 +14,26 @@ import { correlation, resample, type Placement, type Plane } from './picture-ali
  * difference between the screenshot and the frame there by the frame's gradients.
  */
 export function registerPlacement(query: Plane, frame: Plane, start: Rect, steps: number): Placement {
-  let rect = start;
   const { width: qw, height: qh } = query;
+  let rect = start;
+  let sampled = resample(frame, rect, qw, qh);
+  let best: Placement = { rect, score: sampledCorrelation(query, sampled) };
   for (let step = 0; step < steps; step++) {
-    const move = gaussNewtonStep(query, resample(frame, rect, qw, qh));
+    const move = gaussNewtonStep(query, sampled);
     if (!move) break;
     const k = rect.width / qw; // frame pixels per screenshot pixel
     const [width, height] = [rect.width * (1 + move.scale), rect.height * (1 + move.scale)];
     const cx = rect.x + rect.width / 2 + move.dx * k;
     const cy = rect.y + rect.height / 2 + move.dy * k;
-    const next = { x: cx - width / 2, y: cy - height / 2, width, height };
-    if (!inside(next, frame)) break;
-    rect = next;
+    rect = { x: cx - width / 2, y: cy - height / 2, width, height };
+    if (!inside(rect, frame)) break;
+    sampled = resample(frame, rect, qw, qh);
+    const score = sampledCorrelation(query, sampled);
+    // A step past the best fit (the linear model holds only near it) is not taken.
+    if (score <= best.score) break;
+    best = { rect, score };
   }
-  return { rect, score: correlation(query, frame, rect) };
+  return best;
 }
 
 const inside = (r: Rect, frame: Plane) =>
