@@ -32,18 +32,25 @@ const alikeScore = 0.01;
 /** Only this many alike frames or more are a still picture worth telling apart by its motion. */
 const minAlike = 5;
 /**
- * Alike frames read again at `detailSide` for a crop, at most (spread over them): every other frame of a 60 fps
- * second. Each costs a few milliseconds of placing (about 0.3 s for all, in Node on the unit test's talking head).
+ * Alike frames of a near-still shot read again at `detailSide` for a crop, at most (spread over them): every other
+ * frame of a 60 fps second. Each costs a few milliseconds of placing (about 0.3 s for all, in Node on the unit
+ * test's talking head).
  */
 const closerFrames = 16;
-/** Gauss-Newton steps placing the crop on the frame nearest the first answer, then on each frame from there. */
-const [firstSteps, eachSteps] = [5, 2];
+/** Frames read closer around the answer for a crop of a moving shot: it and three either side. */
+const aroundFrames = 7;
+/**
+ * Gauss-Newton steps placing the crop on the frame nearest the first answer, then on each frame from there (a
+ * frame of a pan needs them all; steps stop once one no longer improves the fit, so a near-still frame takes one or
+ * two). With two, a motion photo's crops in Node landed on the asked frame 3 times in 5; with five, 5 in 5.
+ */
+const steps = 5;
 
 /**
  * A video's refined moment, how many window frames were read, and, when frames were scored, how far the answer's
- * colours are from the screenshot's (`colourDistance`; null when too dark to say). `closer`: a cropped screenshot
- * of a near-still shot, which these frames cannot tell apart: the frames at `times` should be read at `side` px and
- * handed to `pickCloser`.
+ * colours are from the screenshot's (`colourDistance`; null when too dark to say). `closer`: a cropped screenshot,
+ * whose frame these frames cannot tell from its neighbours for sure: the frames at `times` should be read at `side`
+ * px and handed to `pickCloser`.
  */
 export type RefinedPick = PickedMoment & {
   frames: number;
@@ -180,25 +187,34 @@ export class MomentQueries {
     // Frames that score alike all over differ only where something small moves: those are told apart by it.
     const top = Math.max(...scored.map((s) => s.score));
     const alike = scored.filter((s) => s.score >= top - alikeScore);
-    let closer: RefinedPick['closer'];
+    const cropped = isCrop(placed.rect, picture, reference.content);
+    let closerTimes: number[] = [];
     if (alike.length >= minAlike) {
       const planes = alike.map((s) => [s.frame.luma, ...colourPlanes(s.frame.pixels)]);
       const motion = motionScores(picture.motion, planes, placed.rect);
       alike.forEach((s, i) => (s.score = top + motion[i] * alikeScore));
       // A crop's placement on one frame makes up for a drift of the whole picture as well as for what moved: motion
       // cannot tell such frames apart here; read closer, each frame gets its own placement (`pickCloser`).
-      if (isCrop(placed.rect, picture, reference.content)) {
-        const times = alike.map((s) => s.frame.time).sort((a, b) => a - b);
-        const step = Math.max(1, times.length / closerFrames);
-        closer = {
-          times: Array.from({ length: Math.min(closerFrames, times.length) }, (_, i) => times[Math.floor(i * step)]),
-          side: detailSide,
-        };
-        query.closer.set(videoId, { rect: placed.rect, width: reference.luma.width });
-      }
+      if (cropped)
+        closerTimes = spread(
+          alike.map((s) => s.frame.time).sort((a, b) => a - b),
+          closerFrames,
+        );
     }
     const candidates = scored.map((s) => ({ time: s.frame.time, distance: s.frame.distance, score: s.score }));
     const picked = pickMoment(candidates, sampled);
+    if (cropped && closerTimes.length === 0) {
+      // A crop of a moving shot: placed once at 160 px, it can fit a neighbour of its frame best (a motion photo's
+      // crops in Node: 3 of 5 on the asked frame); read closer, the frames around the answer each get their own.
+      const off = (f: WindowFrame) => Math.abs(f.time - picked.time);
+      const around = [...eligible].sort((a, b) => off(a) - off(b)).slice(0, aroundFrames);
+      closerTimes = around.map((f) => f.time).sort((a, b) => a - b);
+    }
+    let closer: RefinedPick['closer'];
+    if (closerTimes.length > 1) {
+      closer = { times: closerTimes, side: detailSide };
+      query.closer.set(videoId, { rect: placed.rect, width: reference.luma.width });
+    }
     // The answer's colours where the screenshot lies on it, against the screenshot's: a video whose frames are alike
     // in luma but not in colour is told apart by it (see colourDistance).
     const shown = eligible.reduce((a, b) => (Math.abs(b.time - picked.time) < Math.abs(a.time - picked.time) ? b : a));
@@ -207,7 +223,7 @@ export class MomentQueries {
   }
 
   /**
-   * The moment of a cropped screenshot among near-still frames of one video, from its frames read closer (after
+   * The moment of a cropped screenshot in one video, from its frames read closer (after
    * `pick` asked for them): the crop is placed on each frame on its own, starting from where it sat at the window's
    * size, and the frame it fits best is the answer. Null when the query is gone or nothing was read.
    */
@@ -225,10 +241,10 @@ export class MomentQueries {
     const k = nearest.luma.width / start.width;
     const { x, y, width, height } = start.rect;
     const from = { x: x * k, y: y * k, width: width * k, height: height * k };
-    const { rect: placed } = registerPlacement(picture.detail, nearest.luma, from, firstSteps);
+    const { rect: placed } = registerPlacement(picture.detail, nearest.luma, from, steps);
     let best: { frame: WindowFrame; rect: Rect; score: number } | null = null;
     for (const frame of frames) {
-      const fit = registerPlacement(picture.detail, frame.luma, placed, eachSteps);
+      const fit = registerPlacement(picture.detail, frame.luma, placed, steps);
       if (!best || fit.score > best.score) best = { frame, ...fit };
     }
     const { frame, rect, score } = best!;
@@ -252,4 +268,10 @@ export class MomentQueries {
   get size(): number {
     return this.#queries.size;
   }
+}
+
+/** At most `count` of `times`, spread evenly over them. */
+function spread(times: number[], count: number): number[] {
+  const step = Math.max(1, times.length / count);
+  return Array.from({ length: Math.min(count, times.length) }, (_, i) => times[Math.floor(i * step)]);
 }
