@@ -196,7 +196,9 @@ async function refineAround(
   const picked = await refineIn(file, video, times, queryId, sampled, media, signal);
   if (!picked || signal.aborted) return picked;
   let found = picked;
-  if (picked.moved && step > 1.5 * frameLength(video.fps)) {
+  // A window stepped over a pruned stretch is read frame by frame around its pick; not when the pick asked for a
+  // closer look: that reads the frames it names larger, and a finer window would narrow them to its own few.
+  if (picked.moved && step > 1.5 * frameLength(video.fps) && !picked.closer) {
     const fine = { before: step, after: step, fps: video.fps, duration, maxFrames: maxWindowFrames };
     const finer = await refineIn(file, video, momentWindow(picked.time, fine), queryId, picked, media, signal);
     if (signal.aborted) return null;

@@ -214,7 +214,7 @@ describe.skipIf(!present)('reverse search on the real files in ../shared/media-d
 
     expect(wrongFailures.map((j) => `${j.videoName} ${j.stage}: ${j.error}`)).toEqual([]);
     // Held to what the app does on these files now (2026-12-05: recall@1 82/82, moment within the sampling interval
-    // 81/82, moving content within a frame 43/44), with a little slack for near-still copies, whose moments move
+    // 82/82, moving content within a frame 43/44), with a little slack for near-still copies, whose moments move
     // between runs, so a change that loses real files fails here. Issue 11's targets for every kind on its own (met in
     // the last run, rotation at 11 of 12 moving frames: one miss from failing) are asserted with FF_ISSUE11_TARGETS=1.
     expect(right / Math.max(1, all), 'recall@1 over the real files').toBeGreaterThanOrEqual(0.98);

@@ -114,6 +114,19 @@ describe('parseProbeJson', () => {
     expect(details.result.duration).toBe(1);
   });
 
+  it('takes the base rate when the average passes it, as an FLV header saying 1000 fps does', () => {
+    // ffprobe on media-dev's flv_sample.flv: avg_frame_rate 1000/1 (its millisecond time base), r_frame_rate 60/1.
+    const rates = (avg: string, r: string) =>
+      probe.h264.replace(
+        '"r_frame_rate": "25/1", "avg_frame_rate": "25/1"',
+        `"r_frame_rate": "${r}", "avg_frame_rate": "${avg}"`,
+      );
+    expect(parseProbeJson(rates('1000/1', '60/1'), 'flv_sample.flv', 104658).result.fps).toBe(60);
+    // A variable-rate screen recording: the average is the rate, the base only its time grid.
+    expect(parseProbeJson(rates('24/1', '1000/1'), 'screen.mp4', 104658).result.fps).toBe(24);
+    expect(parseProbeJson(rates('0/0', '30/1'), 'old.avi', 104658).result.fps).toBe(30);
+  });
+
   it('turns an empty or broken description into BadMediaError', () => {
     // ffprobe's JSON writer prints this for a file it cannot open.
     expect(() => parseProbeJson('{\n\n}\n', 'notes.mp4', 158)).toThrow(/has no video track/);

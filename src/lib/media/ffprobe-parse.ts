@@ -126,7 +126,10 @@ export function parseProbeJson(json: string, fileName: string, fileSize: number)
   const shownWidth = sar === 1 ? storedWidth : Math.round(storedWidth * sar);
   const shownHeight = video.height ?? 0;
   const sideways = rotation === 90 || rotation === 270;
-  const fps = parseRate(video.avg_frame_rate) ?? parseRate(video.r_frame_rate);
+  // The average rate, unless it passes the stream's base rate: an FLV whose header says 1000 fps (its millisecond
+  // time base) has r_frame_rate 60, and refinement took its frames for a millisecond apart.
+  const [average, base] = [parseRate(video.avg_frame_rate), parseRate(video.r_frame_rate)];
+  const fps = average !== null && base !== null ? Math.min(average, base) : (average ?? base);
   const bitrate = num(format.bit_rate) ?? (duration > 0 && fileSize > 0 ? Math.round((fileSize * 8) / duration) : null);
 
   return {
