@@ -204,7 +204,7 @@ async function refineAround(
     if (signal.aborted) return null;
     if (finer) found = { ...finer, colour: finer.colour ?? picked.colour };
   }
-  // A crop of a near-still shot: its frames are read again, larger, and the crop placed on each.
+  // A cropped screenshot: the frames the pick names are read again, larger, and the crop placed on each.
   if (found.closer) {
     const { times: near, side } = found.closer;
     const closer = await refineIn(file, video, near, queryId, found, media, signal, side);

@@ -261,7 +261,7 @@ export function searchApi(openBlobs: () => Promise<Blobs>) {
       return moments.pick(queryId, videoId, sampled);
     },
 
-    /** The same, from frames read closer when `refineMoment` asked for them (a crop of a near-still shot). */
+    /** The same, from frames read closer when `refineMoment` asked for them (a cropped screenshot). */
     refineMomentCloser(queryId: string, videoId: number, sampled: { time: number; distance: number }) {
       return moments.pickCloser(queryId, videoId, sampled);
     },
