@@ -33,8 +33,8 @@ const alikeScore = 0.01;
 const minAlike = 5;
 /**
  * Alike frames of a near-still shot read again at `detailSide` for a crop, at most (spread over them): every other
- * frame of a 60 fps second. Each costs a few milliseconds of placing (about 0.3 s for all, in Node on the unit
- * test's talking head).
+ * frame of a 60 fps second. Placing the crop on them takes 0.4–0.6 s in Node on the unit test's talking head (0.3 s
+ * for the seven around a moving shot's answer), with the machine busy running CI.
  */
 const closerFrames = 16;
 /** Frames read closer around the answer for a crop of a moving shot: it and three either side. */
